@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * memplug: plug device-backed physical memory ranges into the running kernel
+ * and pull them out again, over generic netlink.
+ *
+ * Family "memplug", version 1 (MEMPLUG_FAMILY_NAME, MEMPLUG_FAMILY_VERSION).
+ * The machine-readable contract is memplug.yaml beside this header.
+ *
+ * Conventions
+ * -----------
+ * Every attribute set starts at 1 and has a PAD attribute for 64-bit values.
+ * Values are scalars or strings; there are no C structs on the wire. Strict
+ * validation applies to every command: unknown attributes, wrong types and
+ * unknown header flags are refused. Every refusal carries an extended ACK
+ * message (NLMSGERR_ATTR_MSG) and, where one attribute is to blame, its
+ * offset (NLMSGERR_ATTR_OFFS).
+ *
+ * Privilege
+ * ---------
+ * Physical addresses are privileged, as in /proc/iomem. Every command except
+ * MEMPLUG_CMD_STATUS_GET needs CAP_NET_ADMIN both in the process that opened
+ * the socket and in the process that sends on it (GENL_ADMIN_PERM). For an
+ * unprivileged caller STATUS_GET omits the pluggable range. Joining the
+ * "monitor" multicast group needs CAP_NET_ADMIN.
+ *
+ * Commands
+ * --------
+ * MEMPLUG_CMD_STATUS_GET (doit)
+ *	Reply: MEMPLUG_A_STATUS_* (module version, memory block size,
+ *	pluggable range, online-callback state, counters, event ring state).
+ *
+ * MEMPLUG_CMD_RANGE_ADD (doit)
+ *	Request: START and SIZE (required, aligned to the memory block size),
+ *	NODE (optional; by default resolved from the address), NAME (optional
+ *	label), ZONE_POLICY (default ANY), PROTECT, VERIFY, EXCLUDE (repeated
+ *	nest, MEMPLUG_A_EXCLUDE_*), MEMMAP_ON_MEMORY and HOLD (optional).
+ *	The module registers a memory group and calls
+ *	add_memory_driver_managed(). It never onlines blocks itself: user space
+ *	onlines them through sysfs (the kernel's auto-online policy may do so
+ *	too; ZONE_POLICY vetoes onlining into the wrong zone).
+ *	With HOLD the range stays in state PLUGGING and belongs to the sending
+ *	socket until a MEMPLUG_CMD_RANGE_SET with COMMIT from the same socket;
+ *	if that socket is closed first, the module offlines and removes the
+ *	range again. This lets a controller that dies half way through a plug
+ *	leave nothing behind.
+ *	Reply: MEMPLUG_A_RANGE_* of the new range (ID, resolved NODE, ADD_NS).
+ *
+ * MEMPLUG_CMD_RANGE_DEL (doit)
+ *	Request: ID. Calls offline_and_remove_memory() in the sender's thread:
+ *	any pending signal of the sender (e.g. an alarm) interrupts a long
+ *	offline with -EINTR. On failure the kernel re-onlines what it had
+ *	offlined and the range stays plugged; RANGE_GET then reports the block
+ *	that refused (FAIL_BLOCK) and the error (FAIL_ERRNO).
+ *	Reply: MEMPLUG_A_RANGE_* of the removed range (REMOVE_NS).
+ *
+ * MEMPLUG_CMD_RANGE_GET (doit and dump)
+ *	doit: request ID, reply one range. dump: all ranges in id order.
+ *
+ * MEMPLUG_CMD_RANGE_SET (doit)
+ *	Request: ID and any of PROTECT, ZONE_POLICY, COMMIT.
+ *	Reply: MEMPLUG_A_RANGE_* after the change.
+ *
+ * MEMPLUG_CMD_BLOCK_GET (dump)
+ *	Request: RANGE_ID (optional filter). One message per memory block of
+ *	memplug's ranges: MEMPLUG_A_BLOCK_* with state, zone and node.
+ *
+ * MEMPLUG_CMD_EVENT_GET (dump)
+ *	Request: SEQ (optional, default 0): the first sequence number wanted.
+ *	One message per event still held in the ring with seq >= SEQ, oldest
+ *	first. If the first event returned has a larger seq than asked for,
+ *	the events in between were overwritten: the gap is the caller's to
+ *	report.
+ *
+ * MEMPLUG_CMD_EVENT_NTF (multicast, group "monitor")
+ *	One message per event, MEMPLUG_A_EVENT_*. Sequence numbers are
+ *	module-wide and consecutive; a listener that sees a jump, or gets
+ *	ENOBUFS on its socket, reads the missing events back with EVENT_GET.
+ */
+#ifndef _UAPI_LINUX_MEMPLUG_H
+#define _UAPI_LINUX_MEMPLUG_H
+
+#define MEMPLUG_FAMILY_NAME	"memplug"
+#define MEMPLUG_FAMILY_VERSION	1
+#define MEMPLUG_MCGRP_MONITOR	"monitor"
+
+/* Longest range label, including the terminating NUL. */
+#define MEMPLUG_NAME_LEN	64
+/* Most exclusion sub-ranges one range may carry. */
+#define MEMPLUG_MAX_EXCLUDES	64
+
+/**
+ * enum memplug_range_state - lifecycle of a range
+ * @MEMPLUG_RANGE_STATE_PLUGGING: being added, or added with HOLD and not yet
+ *	committed by its owner
+ * @MEMPLUG_RANGE_STATE_PLUGGED: added; its blocks may be online or offline
+ * @MEMPLUG_RANGE_STATE_UNPLUGGING: being offlined and removed
+ */
+enum memplug_range_state {
+	MEMPLUG_RANGE_STATE_PLUGGING = 1,
+	MEMPLUG_RANGE_STATE_PLUGGED,
+	MEMPLUG_RANGE_STATE_UNPLUGGING,
+
+	/* private: */
+	__MEMPLUG_RANGE_STATE_MAX,
+	MEMPLUG_RANGE_STATE_MAX = __MEMPLUG_RANGE_STATE_MAX - 1
+};
+
+/**
+ * enum memplug_zone_policy - where the blocks of a range may be onlined
+ * @MEMPLUG_ZONE_POLICY_ANY: any zone the kernel picks
+ * @MEMPLUG_ZONE_POLICY_MOVABLE: ZONE_MOVABLE only; onlining elsewhere is
+ *	vetoed, so the range can always be unplugged again
+ * @MEMPLUG_ZONE_POLICY_KERNEL: kernel zones (e.g. ZONE_NORMAL) only
+ */
+enum memplug_zone_policy {
+	MEMPLUG_ZONE_POLICY_ANY = 1,
+	MEMPLUG_ZONE_POLICY_MOVABLE,
+	MEMPLUG_ZONE_POLICY_KERNEL,
+
+	/* private: */
+	__MEMPLUG_ZONE_POLICY_MAX,
+	MEMPLUG_ZONE_POLICY_MAX = __MEMPLUG_ZONE_POLICY_MAX - 1
+};
+
+/**
+ * enum memplug_block_state - state of one memory block
+ * @MEMPLUG_BLOCK_STATE_OFFLINE: added but not online
+ * @MEMPLUG_BLOCK_STATE_ONLINE: online; its zone is reported
+ */
+enum memplug_block_state {
+	MEMPLUG_BLOCK_STATE_OFFLINE = 1,
+	MEMPLUG_BLOCK_STATE_ONLINE,
+
+	/* private: */
+	__MEMPLUG_BLOCK_STATE_MAX,
+	MEMPLUG_BLOCK_STATE_MAX = __MEMPLUG_BLOCK_STATE_MAX - 1
+};
+
+/**
+ * enum memplug_online_cb - state of the kernel's online page callback slot
+ * @MEMPLUG_ONLINE_CB_MEMPLUG: memplug holds the slot; exclusion and
+ *	verify-on-online are available
+ * @MEMPLUG_ONLINE_CB_UNAVAILABLE: another driver (virtio-mem, hv_balloon,
+ *	the Xen balloon) holds the slot; plain plugs still work
+ */
+enum memplug_online_cb {
+	MEMPLUG_ONLINE_CB_MEMPLUG = 1,
+	MEMPLUG_ONLINE_CB_UNAVAILABLE,
+
+	/* private: */
+	__MEMPLUG_ONLINE_CB_MAX,
+	MEMPLUG_ONLINE_CB_MAX = __MEMPLUG_ONLINE_CB_MAX - 1
+};
+
+/**
+ * enum memplug_event_action - what an event reports
+ * @MEMPLUG_EVENT_GOING_ONLINE: MEM_GOING_ONLINE of a memory block
+ * @MEMPLUG_EVENT_ONLINE: MEM_ONLINE
+ * @MEMPLUG_EVENT_GOING_OFFLINE: MEM_GOING_OFFLINE
+ * @MEMPLUG_EVENT_OFFLINE: MEM_OFFLINE
+ * @MEMPLUG_EVENT_CANCEL_ONLINE: MEM_CANCEL_ONLINE (onlining was vetoed)
+ * @MEMPLUG_EVENT_CANCEL_OFFLINE: MEM_CANCEL_OFFLINE (offlining failed)
+ * @MEMPLUG_EVENT_PLUG: memplug added a range
+ * @MEMPLUG_EVENT_UNPLUG: memplug removed a range
+ * @MEMPLUG_EVENT_VERIFY_FAIL: verify-on-online found bad pages (START/SIZE)
+ *	and excluded them
+ */
+enum memplug_event_action {
+	MEMPLUG_EVENT_GOING_ONLINE = 1,
+	MEMPLUG_EVENT_ONLINE,
+	MEMPLUG_EVENT_GOING_OFFLINE,
+	MEMPLUG_EVENT_OFFLINE,
+	MEMPLUG_EVENT_CANCEL_ONLINE,
+	MEMPLUG_EVENT_CANCEL_OFFLINE,
+	MEMPLUG_EVENT_PLUG,
+	MEMPLUG_EVENT_UNPLUG,
+	MEMPLUG_EVENT_VERIFY_FAIL,
+
+	/* private: */
+	__MEMPLUG_EVENT_MAX,
+	MEMPLUG_EVENT_MAX = __MEMPLUG_EVENT_MAX - 1
+};
+
+enum {
+	MEMPLUG_A_STATUS_UNSPEC,
+	MEMPLUG_A_STATUS_PAD,
+	MEMPLUG_A_STATUS_VERSION,		/* string */
+	MEMPLUG_A_STATUS_BLOCK_SIZE,		/* u64, bytes */
+	MEMPLUG_A_STATUS_PLUGGABLE_START,	/* u64, privileged */
+	MEMPLUG_A_STATUS_PLUGGABLE_END,		/* u64, inclusive, privileged */
+	MEMPLUG_A_STATUS_ONLINE_CB,		/* u32, enum memplug_online_cb */
+	MEMPLUG_A_STATUS_ONLINE_CB_REASON,	/* string, when unavailable */
+	MEMPLUG_A_STATUS_RANGES,		/* u32, ranges in the registry */
+	MEMPLUG_A_STATUS_PLUGGED_BYTES,		/* u64, bytes held by ranges */
+	MEMPLUG_A_STATUS_PLUGS,			/* u64, successful plugs */
+	MEMPLUG_A_STATUS_UNPLUGS,		/* u64, successful unplugs */
+	MEMPLUG_A_STATUS_PLUG_FAILURES,		/* u64 */
+	MEMPLUG_A_STATUS_UNPLUG_FAILURES,	/* u64 */
+	MEMPLUG_A_STATUS_VETOES,		/* u64, notifier vetoes */
+	MEMPLUG_A_STATUS_EVENT_SEQ,		/* u64, seq of the next event */
+	MEMPLUG_A_STATUS_EVENT_OLDEST,		/* u64, oldest seq in the ring */
+	MEMPLUG_A_STATUS_EVENT_RING_SIZE,	/* u32, ring capacity */
+	MEMPLUG_A_STATUS_OBJECTS,		/* u32, live module objects */
+	MEMPLUG_A_STATUS_KDUMP,			/* flag, in a kdump kernel */
+
+	/* private: */
+	__MEMPLUG_A_STATUS_MAX,
+	MEMPLUG_A_STATUS_MAX = __MEMPLUG_A_STATUS_MAX - 1
+};
+
+enum {
+	MEMPLUG_A_RANGE_UNSPEC,
+	MEMPLUG_A_RANGE_PAD,
+	MEMPLUG_A_RANGE_ID,			/* u32 */
+	MEMPLUG_A_RANGE_START,			/* u64, physical address */
+	MEMPLUG_A_RANGE_SIZE,			/* u64, bytes */
+	MEMPLUG_A_RANGE_NODE,			/* u32, NUMA node */
+	MEMPLUG_A_RANGE_NAME,			/* string, label */
+	MEMPLUG_A_RANGE_STATE,			/* u32, enum memplug_range_state */
+	MEMPLUG_A_RANGE_ZONE_POLICY,		/* u32, enum memplug_zone_policy */
+	MEMPLUG_A_RANGE_PROTECT,		/* u8, 0 or 1 */
+	MEMPLUG_A_RANGE_VERIFY,			/* flag */
+	MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY,	/* flag */
+	MEMPLUG_A_RANGE_HOLD,			/* flag, request only */
+	MEMPLUG_A_RANGE_COMMIT,			/* flag, RANGE_SET only */
+	MEMPLUG_A_RANGE_EXCLUDE,		/* nest, MEMPLUG_A_EXCLUDE_*, repeated */
+	MEMPLUG_A_RANGE_GROUP_ID,		/* u32, memory group id */
+	MEMPLUG_A_RANGE_BLOCKS,			/* u32, memory blocks */
+	MEMPLUG_A_RANGE_BLOCKS_ONLINE,		/* u32 */
+	MEMPLUG_A_RANGE_PAGES_ONLINE,		/* u64, handed to the allocator */
+	MEMPLUG_A_RANGE_PAGES_EXCLUDED,		/* u64, kept out of it */
+	MEMPLUG_A_RANGE_PAGES_VERIFIED,		/* u64, passed verify */
+	MEMPLUG_A_RANGE_PAGES_BAD,		/* u64, failed verify */
+	MEMPLUG_A_RANGE_ADD_NS,			/* u64, add_memory time */
+	MEMPLUG_A_RANGE_REMOVE_NS,		/* u64, offline+remove time */
+	MEMPLUG_A_RANGE_ONLINE_NS,		/* u64, in-kernel online time */
+	MEMPLUG_A_RANGE_OFFLINE_NS,		/* u64, in-kernel offline time */
+	MEMPLUG_A_RANGE_FAIL_BLOCK,		/* u32, block that last refused */
+	MEMPLUG_A_RANGE_FAIL_ERRNO,		/* s32, and why (negative errno) */
+
+	/* private: */
+	__MEMPLUG_A_RANGE_MAX,
+	MEMPLUG_A_RANGE_MAX = __MEMPLUG_A_RANGE_MAX - 1
+};
+
+enum {
+	MEMPLUG_A_EXCLUDE_UNSPEC,
+	MEMPLUG_A_EXCLUDE_PAD,
+	MEMPLUG_A_EXCLUDE_START,		/* u64, page-aligned */
+	MEMPLUG_A_EXCLUDE_SIZE,			/* u64, page multiple */
+
+	/* private: */
+	__MEMPLUG_A_EXCLUDE_MAX,
+	MEMPLUG_A_EXCLUDE_MAX = __MEMPLUG_A_EXCLUDE_MAX - 1
+};
+
+enum {
+	MEMPLUG_A_BLOCK_UNSPEC,
+	MEMPLUG_A_BLOCK_PAD,
+	MEMPLUG_A_BLOCK_ID,			/* u32, memoryN in sysfs */
+	MEMPLUG_A_BLOCK_RANGE_ID,		/* u32 */
+	MEMPLUG_A_BLOCK_START,			/* u64 */
+	MEMPLUG_A_BLOCK_SIZE,			/* u64 */
+	MEMPLUG_A_BLOCK_STATE,			/* u32, enum memplug_block_state */
+	MEMPLUG_A_BLOCK_ZONE,			/* string, when online */
+	MEMPLUG_A_BLOCK_NODE,			/* u32 */
+
+	/* private: */
+	__MEMPLUG_A_BLOCK_MAX,
+	MEMPLUG_A_BLOCK_MAX = __MEMPLUG_A_BLOCK_MAX - 1
+};
+
+enum {
+	MEMPLUG_A_EVENT_UNSPEC,
+	MEMPLUG_A_EVENT_PAD,
+	MEMPLUG_A_EVENT_SEQ,			/* u64 */
+	MEMPLUG_A_EVENT_TIME_NS,		/* u64, CLOCK_MONOTONIC */
+	MEMPLUG_A_EVENT_REALTIME_NS,		/* u64, CLOCK_REALTIME */
+	MEMPLUG_A_EVENT_ACTION,			/* u32, enum memplug_event_action */
+	MEMPLUG_A_EVENT_START_PFN,		/* u64 */
+	MEMPLUG_A_EVENT_NR_PAGES,		/* u64 */
+	MEMPLUG_A_EVENT_START,			/* u64, physical address */
+	MEMPLUG_A_EVENT_SIZE,			/* u64, bytes */
+	MEMPLUG_A_EVENT_BLOCK,			/* u32, first memory block */
+	MEMPLUG_A_EVENT_NODE,			/* s32, -1 when unknown */
+	MEMPLUG_A_EVENT_ZONE,			/* string, when known */
+	MEMPLUG_A_EVENT_STATUS_CHANGE_NID,	/* s32 */
+	MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL, /* s32 */
+	MEMPLUG_A_EVENT_RANGE_ID,		/* u32, absent if not memplug's */
+	MEMPLUG_A_EVENT_VETO_ERRNO,		/* s32, when memplug vetoed */
+	MEMPLUG_A_EVENT_VETO_REASON,		/* string, when memplug vetoed */
+
+	/* private: */
+	__MEMPLUG_A_EVENT_MAX,
+	MEMPLUG_A_EVENT_MAX = __MEMPLUG_A_EVENT_MAX - 1
+};
+
+enum {
+	MEMPLUG_CMD_UNSPEC,
+	MEMPLUG_CMD_STATUS_GET,
+	MEMPLUG_CMD_RANGE_ADD,
+	MEMPLUG_CMD_RANGE_DEL,
+	MEMPLUG_CMD_RANGE_GET,
+	MEMPLUG_CMD_RANGE_SET,
+	MEMPLUG_CMD_BLOCK_GET,
+	MEMPLUG_CMD_EVENT_GET,
+	MEMPLUG_CMD_EVENT_NTF,
+
+	/* private: */
+	__MEMPLUG_CMD_MAX,
+	MEMPLUG_CMD_MAX = __MEMPLUG_CMD_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_MEMPLUG_H */
