@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memplug: the differences between the kernels memplug supports (Debian's
+ * 6.1 and 6.12), in one place. No other file tests kernel versions.
+ */
+#ifndef _MEMPLUG_COMPAT_H
+#define _MEMPLUG_COMPAT_H
+
+#include <linux/mmzone.h>
+#include <net/genetlink.h>
+
+/*
+ * Joining the monitor group must need CAP_NET_ADMIN. Kernels without the
+ * genetlink flag would let anyone read physical addresses from events.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "memplug needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.1.55 or later)"
+#endif
+#define MEMPLUG_MCAST_CAP_FLAGS GENL_MCAST_CAP_NET_ADMIN
+
+/* The largest chunk the online page callback is handed, as an order. */
+#ifdef MAX_PAGE_ORDER
+#define MEMPLUG_MAX_CHUNK_ORDER MAX_PAGE_ORDER
+#else
+#define MEMPLUG_MAX_CHUNK_ORDER (MAX_ORDER - 1)
+#endif
+
+/*
+ * Push a range out of the CPU caches, so that verify-on-online reads the
+ * memory and not the cache. Only x86 exports a way to do it.
+ */
+#ifdef CONFIG_X86
+#include <asm/cacheflush.h>
+static inline void memplug_flush_dcache(void *addr, unsigned int size)
+{
+	clflush_cache_range(addr, size);
+}
+#else
+static inline void memplug_flush_dcache(void *addr, unsigned int size)
+{
+}
+#endif
+
+#endif /* _MEMPLUG_COMPAT_H */

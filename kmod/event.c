@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memplug: events.
+ *
+ * Every event gets the next module-wide sequence number, goes into a ring
+ * of the last memplug_event_ring_size events and out to the "monitor"
+ * multicast group. A listener that lost messages (ENOBUFS on its socket, or
+ * a jump in seq) reads them back from the ring with EVENT_GET; if the ring
+ * no longer holds them, the listener sees the gap and reports it.
+ */
+#include <linux/ktime.h>
+#include <linux/memory.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include "internal.h"
+#include "compat.h"
+
+/*
+ * Protects the ring and the sequence counter, and keeps multicast order
+ * equal to sequence order. Taken inside the memory notifier, so it must
+ * never be held across a call into the hotplug core.
+ */
+static DEFINE_MUTEX(memplug_event_lock);
+static struct memplug_event *memplug_ring;
+static unsigned int memplug_ring_size;
+/* Sequence number of the next event; the first event is 1. */
+static u64 memplug_next_seq = 1;
+/* Whether the family is registered and events may go out. */
+static bool memplug_event_mcast;
+
+static void memplug_event_emit(struct memplug_event *ev)
+{
+	mutex_lock(&memplug_event_lock);
+	ev->seq = memplug_next_seq++;
+	ev->time_ns = ktime_get_ns();
+	ev->realtime_ns = ktime_get_real_ns();
+	memplug_ring[ev->seq % memplug_ring_size] = *ev;
+	if (memplug_event_mcast)
+		memplug_nl_event_notify(ev);
+	mutex_unlock(&memplug_event_lock);
+}
+
+static void memplug_event_set_range(struct memplug_event *ev,
+				    const struct memplug_range *range)
+{
+	if (!range)
+		return;
+	ev->has_range = true;
+	ev->range_id = range->id;
+}
+
+void memplug_event_range(enum memplug_event_action action,
+			 const struct memplug_range *range)
+{
+	struct memplug_event ev = {
+		.action = action,
+		.start_pfn = PHYS_PFN(range->start),
+		.nr_pages = PHYS_PFN(range->size),
+		.block = memplug_phys_to_block(range->start),
+		.node = range->nid,
+		.status_change_nid = NUMA_NO_NODE,
+		.status_change_nid_normal = NUMA_NO_NODE,
+	};
+
+	memplug_event_set_range(&ev, range);
+	memplug_event_emit(&ev);
+}
+
+void memplug_event_memory(enum memplug_event_action action,
+			  const struct memory_notify *mn,
+			  const struct memplug_range *range, int veto_errno,
+			  const char *veto_reason)
+{
+	struct memplug_event ev = {
+		.action = action,
+		.start_pfn = mn->start_pfn,
+		.nr_pages = mn->nr_pages,
+		.block = memplug_phys_to_block(PFN_PHYS(mn->start_pfn)),
+		.node = NUMA_NO_NODE,
+		.status_change_nid = mn->status_change_nid,
+		.status_change_nid_normal = mn->status_change_nid_normal,
+		.veto_errno = veto_errno,
+		.veto_reason = veto_reason,
+	};
+	struct page *page;
+
+	/*
+	 * The memmap of a block exists for every notification, and the core
+	 * sets its zone before MEM_GOING_ONLINE and resets it only after
+	 * MEM_OFFLINE and MEM_CANCEL_ONLINE.
+	 */
+	page = pfn_to_page(mn->start_pfn);
+	ev.node = page_to_nid(page);
+	ev.zone = page_zone(page)->name;
+	memplug_event_set_range(&ev, range);
+	memplug_event_emit(&ev);
+}
+
+void memplug_event_verify_fail(const struct memplug_range *range,
+			       unsigned long pfn, unsigned long nr_pages)
+{
+	struct memplug_event ev = {
+		.action = MEMPLUG_EVENT_VERIFY_FAIL,
+		.start_pfn = pfn,
+		.nr_pages = nr_pages,
+		.block = memplug_phys_to_block(PFN_PHYS(pfn)),
+		.node = range->nid,
+		.status_change_nid = NUMA_NO_NODE,
+		.status_change_nid_normal = NUMA_NO_NODE,
+	};
+
+	memplug_event_set_range(&ev, range);
+	memplug_event_emit(&ev);
+}
+
+/**
+ * memplug_event_set_mcast() - start or stop multicasting events
+ * @on: whether the family is registered
+ */
+void memplug_event_set_mcast(bool on)
+{
+	mutex_lock(&memplug_event_lock);
+	memplug_event_mcast = on;
+	mutex_unlock(&memplug_event_lock);
+}
+
+/**
+ * memplug_event_seq_info() - where the ring stands
+ * @next: sequence number the next event will get
+ * @oldest: oldest sequence number still in the ring (== @next if empty)
+ * @ring_size: capacity
+ */
+void memplug_event_seq_info(u64 *next, u64 *oldest, u32 *ring_size)
+{
+	mutex_lock(&memplug_event_lock);
+	*next = memplug_next_seq;
+	*oldest = memplug_next_seq > memplug_ring_size ?
+		  memplug_next_seq - memplug_ring_size : 1;
+	*ring_size = memplug_ring_size;
+	mutex_unlock(&memplug_event_lock);
+}
+
+/**
+ * memplug_event_dump() - fill a dump message with events from the ring
+ * @skb: the dump message
+ * @cb: the dump
+ * @next_seq: in: first sequence number wanted; out: first one not sent
+ *
+ * Return: 0 when the ring is exhausted, -EMSGSIZE when @skb is full.
+ */
+int memplug_event_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		       u64 *next_seq)
+{
+	u64 seq, oldest;
+	int rc = 0;
+
+	mutex_lock(&memplug_event_lock);
+	oldest = memplug_next_seq > memplug_ring_size ?
+		 memplug_next_seq - memplug_ring_size : 1;
+	for (seq = max(*next_seq, oldest); seq < memplug_next_seq; seq++) {
+		rc = memplug_nl_event_fill(skb,
+					   &memplug_ring[seq % memplug_ring_size],
+					   NETLINK_CB(cb->skb).portid,
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					   MEMPLUG_CMD_EVENT_GET);
+		if (rc)
+			break;
+	}
+	*next_seq = seq;
+	mutex_unlock(&memplug_event_lock);
+	return rc;
+}
+
+int memplug_event_init(unsigned int ring_size)
+{
+	memplug_ring = kvcalloc(ring_size, sizeof(*memplug_ring), GFP_KERNEL);
+	if (!memplug_ring)
+		return -ENOMEM;
+	memplug_ring_size = ring_size;
+	return 0;
+}
+
+void memplug_event_exit(void)
+{
+	kvfree(memplug_ring);
+	memplug_ring = NULL;
+}

@@ -1,0 +1,757 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memplug: generic netlink request handlers and message fill helpers.
+ *
+ * Fill helpers return -EMSGSIZE when the message is full and leave it as it
+ * was. Handlers validate everything they are given and say why they refuse
+ * in the extended ACK.
+ */
+#include <linux/crash_dump.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/numa.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <net/genetlink.h>
+
+#include "internal.h"
+#include "compat.h"
+#include "nl.h"
+
+static int memplug_nl_put_u64(struct sk_buff *skb, int attr, u64 value,
+			      int pad)
+{
+	return nla_put_u64_64bit(skb, attr, value, pad);
+}
+
+static int memplug_nl_status_fill(struct sk_buff *skb, bool privileged)
+{
+	struct memplug_counters c;
+	struct range pluggable;
+	u64 next, oldest;
+	u32 ring_size;
+
+	mutex_lock(&memplug_lock);
+	c = memplug_counters;
+	mutex_unlock(&memplug_lock);
+	memplug_event_seq_info(&next, &oldest, &ring_size);
+
+	if (nla_put_string(skb, MEMPLUG_A_STATUS_VERSION, MEMPLUG_VERSION) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_BLOCK_SIZE,
+			       memplug_block_bytes(), MEMPLUG_A_STATUS_PAD) ||
+	    nla_put_u32(skb, MEMPLUG_A_STATUS_ONLINE_CB,
+			memplug_online_cb_held() ?
+			MEMPLUG_ONLINE_CB_MEMPLUG :
+			MEMPLUG_ONLINE_CB_UNAVAILABLE) ||
+	    nla_put_u32(skb, MEMPLUG_A_STATUS_RANGES, c.ranges) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_PLUGGED_BYTES,
+			       c.plugged_bytes, MEMPLUG_A_STATUS_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_PLUGS, c.plugs,
+			       MEMPLUG_A_STATUS_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_UNPLUGS, c.unplugs,
+			       MEMPLUG_A_STATUS_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_PLUG_FAILURES,
+			       c.plug_failures, MEMPLUG_A_STATUS_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_UNPLUG_FAILURES,
+			       c.unplug_failures, MEMPLUG_A_STATUS_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_VETOES,
+			       atomic64_read(&memplug_vetoes),
+			       MEMPLUG_A_STATUS_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_EVENT_SEQ, next,
+			       MEMPLUG_A_STATUS_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_EVENT_OLDEST, oldest,
+			       MEMPLUG_A_STATUS_PAD) ||
+	    nla_put_u32(skb, MEMPLUG_A_STATUS_EVENT_RING_SIZE, ring_size) ||
+	    nla_put_u32(skb, MEMPLUG_A_STATUS_OBJECTS,
+			atomic_read(&memplug_objects)))
+		return -EMSGSIZE;
+
+	if (!memplug_online_cb_held() &&
+	    nla_put_string(skb, MEMPLUG_A_STATUS_ONLINE_CB_REASON,
+			   memplug_online_cb_reason()))
+		return -EMSGSIZE;
+	if (is_kdump_kernel() && nla_put_flag(skb, MEMPLUG_A_STATUS_KDUMP))
+		return -EMSGSIZE;
+
+	/* Physical addresses only for those who may see /proc/iomem. */
+	if (privileged) {
+		pluggable = mhp_get_pluggable_range(true);
+		if (memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_PLUGGABLE_START,
+				       pluggable.start, MEMPLUG_A_STATUS_PAD) ||
+		    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_PLUGGABLE_END,
+				       pluggable.end, MEMPLUG_A_STATUS_PAD))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static int memplug_nl_range_fill_excl(struct sk_buff *skb,
+				      const struct memplug_range *range)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	for (i = 0; i < range->nr_excl; i++) {
+		nest = nla_nest_start(skb, MEMPLUG_A_RANGE_EXCLUDE);
+		if (!nest)
+			return -EMSGSIZE;
+		if (memplug_nl_put_u64(skb, MEMPLUG_A_EXCLUDE_START,
+				       PFN_PHYS(range->excl[i].start_pfn),
+				       MEMPLUG_A_EXCLUDE_PAD) ||
+		    memplug_nl_put_u64(skb, MEMPLUG_A_EXCLUDE_SIZE,
+				       PFN_PHYS(range->excl[i].nr_pages),
+				       MEMPLUG_A_EXCLUDE_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+/*
+ * Must be called with memplug_lock held, or on a range that left the
+ * registry and is only ours.
+ */
+static int memplug_nl_range_fill_attrs(struct sk_buff *skb,
+				       const struct memplug_range *range)
+{
+	u64 online = 0, excluded = 0, verified = 0;
+	unsigned int i;
+
+	for (i = 0; i < range->nr_blocks; i++) {
+		online += READ_ONCE(range->acct[i].online);
+		excluded += READ_ONCE(range->acct[i].excluded);
+		verified += READ_ONCE(range->acct[i].verified);
+	}
+
+	if (nla_put_u32(skb, MEMPLUG_A_RANGE_ID, range->id) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_START, range->start,
+			       MEMPLUG_A_RANGE_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_SIZE, range->size,
+			       MEMPLUG_A_RANGE_PAD) ||
+	    nla_put_u32(skb, MEMPLUG_A_RANGE_NODE, range->nid) ||
+	    nla_put_string(skb, MEMPLUG_A_RANGE_NAME, range->name) ||
+	    nla_put_u32(skb, MEMPLUG_A_RANGE_STATE,
+			memplug_range_uapi_state(range->state)) ||
+	    nla_put_u32(skb, MEMPLUG_A_RANGE_ZONE_POLICY,
+			READ_ONCE(range->zone_policy)) ||
+	    nla_put_u8(skb, MEMPLUG_A_RANGE_PROTECT, READ_ONCE(range->protect)) ||
+	    (range->verify && nla_put_flag(skb, MEMPLUG_A_RANGE_VERIFY)) ||
+	    (range->memmap_on_memory &&
+	     nla_put_flag(skb, MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY)) ||
+	    (range->mgid >= 0 &&
+	     nla_put_u32(skb, MEMPLUG_A_RANGE_GROUP_ID, range->mgid)) ||
+	    nla_put_u32(skb, MEMPLUG_A_RANGE_BLOCKS, range->nr_blocks) ||
+	    nla_put_u32(skb, MEMPLUG_A_RANGE_BLOCKS_ONLINE,
+			memplug_range_blocks_online(range)) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_PAGES_ONLINE, online,
+			       MEMPLUG_A_RANGE_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_PAGES_EXCLUDED, excluded,
+			       MEMPLUG_A_RANGE_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_PAGES_VERIFIED, verified,
+			       MEMPLUG_A_RANGE_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_PAGES_BAD,
+			       atomic64_read(&range->pages_bad),
+			       MEMPLUG_A_RANGE_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_ADD_NS, range->add_ns,
+			       MEMPLUG_A_RANGE_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_REMOVE_NS, range->remove_ns,
+			       MEMPLUG_A_RANGE_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_ONLINE_NS,
+			       atomic64_read(&range->online_ns),
+			       MEMPLUG_A_RANGE_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_OFFLINE_NS,
+			       atomic64_read(&range->offline_ns),
+			       MEMPLUG_A_RANGE_PAD) ||
+	    (range->fail_block != U32_MAX &&
+	     nla_put_u32(skb, MEMPLUG_A_RANGE_FAIL_BLOCK, range->fail_block)) ||
+	    (range->fail_errno &&
+	     nla_put_s32(skb, MEMPLUG_A_RANGE_FAIL_ERRNO, range->fail_errno)))
+		return -EMSGSIZE;
+	return memplug_nl_range_fill_excl(skb, range);
+}
+
+static int memplug_nl_range_fill(struct sk_buff *skb,
+				 const struct memplug_range *range, u32 portid,
+				 u32 seq, int flags, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &memplug_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (memplug_nl_range_fill_attrs(skb, range)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Send a reply describing @range (memplug_lock held, or range is ours). */
+static int memplug_nl_range_reply(struct genl_info *info,
+				  const struct memplug_range *range,
+				  struct sk_buff **out)
+{
+	struct sk_buff *msg;
+	int rc;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rc = memplug_nl_range_fill(msg, range, info->snd_portid, info->snd_seq,
+				   0, info->genlhdr->cmd);
+	if (rc) {
+		nlmsg_free(msg);
+		return rc;
+	}
+	*out = msg;
+	return 0;
+}
+
+int memplug_nl_status_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int rc;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &memplug_nl_family, 0,
+				MEMPLUG_CMD_STATUS_GET);
+	if (!hdr) {
+		rc = -EMSGSIZE;
+		goto out_free;
+	}
+	rc = memplug_nl_status_fill(msg, netlink_capable(skb, CAP_NET_ADMIN));
+	if (rc)
+		goto out_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+out_free:
+	nlmsg_free(msg);
+	return rc;
+}
+
+static int memplug_excl_cmp(const void *a, const void *b)
+{
+	const struct memplug_excl *ea = a, *eb = b;
+
+	if (ea->start_pfn < eb->start_pfn)
+		return -1;
+	return ea->start_pfn > eb->start_pfn;
+}
+
+/*
+ * Parse the repeated EXCLUDE nests into a sorted, merged list of page
+ * ranges inside [start, start + size).
+ */
+static int memplug_nl_parse_excl(struct genl_info *info,
+				 struct memplug_range_args *args)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[MEMPLUG_A_EXCLUDE_MAX + 1];
+	struct memplug_excl *excl;
+	unsigned int n = 0, i, out;
+	struct nlattr *attr;
+	int rem, rc;
+
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(attr) == MEMPLUG_A_RANGE_EXCLUDE)
+			n++;
+	if (!n)
+		return 0;
+	if (n > MEMPLUG_MAX_EXCLUDES) {
+		NL_SET_ERR_MSG_MOD(extack, "too many exclusion ranges");
+		return -E2BIG;
+	}
+	excl = kcalloc(n, sizeof(*excl), GFP_KERNEL);
+	if (!excl)
+		return -ENOMEM;
+
+	i = 0;
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+		u64 s, len;
+
+		if (nla_type(attr) != MEMPLUG_A_RANGE_EXCLUDE)
+			continue;
+		/* Already validated against the nested policy. */
+		rc = nla_parse_nested(tb, MEMPLUG_A_EXCLUDE_MAX, attr, NULL,
+				      extack);
+		if (rc)
+			goto out_free;
+		if (!tb[MEMPLUG_A_EXCLUDE_START] || !tb[MEMPLUG_A_EXCLUDE_SIZE]) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "exclusion needs a start and a size");
+			rc = -EINVAL;
+			goto out_free;
+		}
+		s = nla_get_u64(tb[MEMPLUG_A_EXCLUDE_START]);
+		len = nla_get_u64(tb[MEMPLUG_A_EXCLUDE_SIZE]);
+		if (!len || !PAGE_ALIGNED(s) || !PAGE_ALIGNED(len)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "exclusion must be non-empty and page aligned");
+			rc = -EINVAL;
+			goto out_free;
+		}
+		if (s < args->start || len > args->size ||
+		    s - args->start > args->size - len) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "exclusion lies outside the range");
+			rc = -ERANGE;
+			goto out_free;
+		}
+		excl[i].start_pfn = PHYS_PFN(s);
+		excl[i].nr_pages = PHYS_PFN(len);
+		i++;
+	}
+
+	sort(excl, n, sizeof(*excl), memplug_excl_cmp, NULL);
+	for (out = 0, i = 1; i < n; i++) {
+		struct memplug_excl *last = &excl[out];
+		unsigned long end = last->start_pfn + last->nr_pages;
+
+		if (excl[i].start_pfn <= end) {
+			end = max(end, excl[i].start_pfn + excl[i].nr_pages);
+			last->nr_pages = end - last->start_pfn;
+		} else {
+			excl[++out] = excl[i];
+		}
+	}
+	args->excl = excl;
+	args->nr_excl = out + 1;
+	return 0;
+
+out_free:
+	kfree(excl);
+	return rc;
+}
+
+static int memplug_nl_parse_range_add(struct genl_info *info,
+				      struct memplug_range_args *args)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	unsigned long bs = memplug_block_bytes();
+	struct nlattr **tb = info->attrs;
+	struct range pluggable;
+
+	if (GENL_REQ_ATTR_CHECK(info, MEMPLUG_A_RANGE_START) ||
+	    GENL_REQ_ATTR_CHECK(info, MEMPLUG_A_RANGE_SIZE))
+		return -EINVAL;
+
+	args->start = nla_get_u64(tb[MEMPLUG_A_RANGE_START]);
+	args->size = nla_get_u64(tb[MEMPLUG_A_RANGE_SIZE]);
+	if (!args->size) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_SIZE],
+				    "size is zero");
+		return -EINVAL;
+	}
+	if (args->size - 1 > U64_MAX - args->start) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_SIZE],
+				    "start + size overflows");
+		return -EOVERFLOW;
+	}
+	if (!IS_ALIGNED(args->start, bs)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_START],
+				    "start is not aligned to the memory block size");
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(args->size, bs)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_SIZE],
+				    "size is not a multiple of the memory block size");
+		return -EINVAL;
+	}
+	pluggable = mhp_get_pluggable_range(true);
+	if (args->start < pluggable.start ||
+	    args->start + args->size - 1 > pluggable.end) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_START],
+				    "range is outside the pluggable physical address space");
+		return -ERANGE;
+	}
+
+	if (tb[MEMPLUG_A_RANGE_NODE]) {
+		u32 nid = nla_get_u32(tb[MEMPLUG_A_RANGE_NODE]);
+
+		if (nid >= MAX_NUMNODES || !node_possible(nid)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_NODE],
+					    "node is not possible on this machine");
+			return -EINVAL;
+		}
+		args->nid = nid;
+	} else {
+		args->nid = phys_to_target_node(args->start);
+		if (args->nid == NUMA_NO_NODE)
+			args->nid = memory_add_physaddr_to_nid(args->start);
+		if (args->nid < 0 || args->nid >= MAX_NUMNODES ||
+		    !node_possible(args->nid)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "no NUMA node is known for this address; give one");
+			return -EINVAL;
+		}
+	}
+
+	if (tb[MEMPLUG_A_RANGE_NAME])
+		nla_strscpy(args->name, tb[MEMPLUG_A_RANGE_NAME],
+			    sizeof(args->name));
+	args->zone_policy = tb[MEMPLUG_A_RANGE_ZONE_POLICY] ?
+			    nla_get_u32(tb[MEMPLUG_A_RANGE_ZONE_POLICY]) :
+			    MEMPLUG_ZONE_POLICY_ANY;
+	args->protect = tb[MEMPLUG_A_RANGE_PROTECT] &&
+			nla_get_u8(tb[MEMPLUG_A_RANGE_PROTECT]);
+	args->verify = nla_get_flag(tb[MEMPLUG_A_RANGE_VERIFY]);
+	args->memmap_on_memory =
+		nla_get_flag(tb[MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY]);
+	args->hold = nla_get_flag(tb[MEMPLUG_A_RANGE_HOLD]);
+	args->portid = info->snd_portid;
+
+	if ((args->verify || tb[MEMPLUG_A_RANGE_EXCLUDE]) &&
+	    !memplug_online_cb_take()) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "verify and exclusion need the online page callback, which another driver holds");
+		return -EOPNOTSUPP;
+	}
+	return memplug_nl_parse_excl(info, args);
+}
+
+int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memplug_range_args args = {};
+	struct memplug_range *range;
+	struct sk_buff *msg;
+	int rc;
+
+	rc = memplug_nl_parse_range_add(info, &args);
+	if (rc)
+		goto out_free;
+	rc = memplug_plug(&args, info->extack, &range);
+	if (rc)
+		goto out_free;
+
+	mutex_lock(&memplug_lock);
+	rc = memplug_nl_range_reply(info, range, &msg);
+	mutex_unlock(&memplug_lock);
+	/*
+	 * The range is plugged even if the reply could not be built; the
+	 * caller finds it with a dump.
+	 */
+	if (rc)
+		return 0;
+	return genlmsg_reply(msg, info);
+
+out_free:
+	kfree(args.excl);
+	return rc;
+}
+
+/* Find the range named by the request's ID; memplug_lock held. */
+static struct memplug_range *memplug_nl_range_lookup(struct genl_info *info)
+{
+	struct memplug_range *range;
+
+	if (GENL_REQ_ATTR_CHECK(info, MEMPLUG_A_RANGE_ID))
+		return NULL;
+	range = memplug_range_find(nla_get_u32(info->attrs[MEMPLUG_A_RANGE_ID]));
+	if (!range)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MEMPLUG_A_RANGE_ID],
+				    "no range with this id");
+	return range;
+}
+
+int memplug_nl_range_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memplug_range *range;
+	struct sk_buff *msg = NULL;
+	int rc;
+
+	mutex_lock(&memplug_lock);
+	range = memplug_nl_range_lookup(info);
+	if (!range) {
+		rc = info->attrs[MEMPLUG_A_RANGE_ID] ? -ENOENT : -EINVAL;
+		goto out_unlock;
+	}
+	rc = memplug_unplug(range, info->extack);
+	if (rc)
+		goto out_unlock;
+	/* The range is out of the core; report it, then let it go. */
+	if (memplug_nl_range_reply(info, range, &msg))
+		msg = NULL;
+	memplug_range_release(range);
+	mutex_unlock(&memplug_lock);
+	return msg ? genlmsg_reply(msg, info) : 0;
+
+out_unlock:
+	mutex_unlock(&memplug_lock);
+	return rc;
+}
+
+int memplug_nl_range_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memplug_range *range;
+	struct sk_buff *msg;
+	int rc;
+
+	mutex_lock(&memplug_lock);
+	range = memplug_nl_range_lookup(info);
+	if (!range) {
+		mutex_unlock(&memplug_lock);
+		return info->attrs[MEMPLUG_A_RANGE_ID] ? -ENOENT : -EINVAL;
+	}
+	rc = memplug_nl_range_reply(info, range, &msg);
+	mutex_unlock(&memplug_lock);
+	if (rc)
+		return rc;
+	return genlmsg_reply(msg, info);
+}
+
+/* Dump position: the last range id sent. */
+struct memplug_nl_range_ctx {
+	u32 last_id;
+};
+
+int memplug_nl_range_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct memplug_nl_range_ctx *ctx = (void *)cb->ctx;
+	struct memplug_range *range;
+	int rc = 0;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+
+	mutex_lock(&memplug_lock);
+	list_for_each_entry(range, &memplug_ranges, list) {
+		if (range->id <= ctx->last_id)
+			continue;
+		rc = memplug_nl_range_fill(skb, range,
+					   NETLINK_CB(cb->skb).portid,
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					   MEMPLUG_CMD_RANGE_GET);
+		if (rc)
+			break;
+		ctx->last_id = range->id;
+	}
+	mutex_unlock(&memplug_lock);
+	/* A full message is not an error if it carries something. */
+	if (rc && !skb->len)
+		return rc;
+	return skb->len;
+}
+
+int memplug_nl_range_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **tb = info->attrs;
+	struct memplug_range *range;
+	struct sk_buff *msg;
+	int rc;
+
+	mutex_lock(&memplug_lock);
+	range = memplug_nl_range_lookup(info);
+	if (!range) {
+		rc = tb[MEMPLUG_A_RANGE_ID] ? -ENOENT : -EINVAL;
+		goto out_unlock;
+	}
+	if (range->state == MEMPLUG_RS_ADDING ||
+	    range->state == MEMPLUG_RS_REMOVING) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "range is busy: a plug or unplug of it is in progress");
+		rc = -EBUSY;
+		goto out_unlock;
+	}
+	/* Check everything before changing anything. */
+	if (nla_get_flag(tb[MEMPLUG_A_RANGE_COMMIT])) {
+		rc = memplug_commit(range, info->snd_portid, info->extack);
+		if (rc)
+			goto out_unlock;
+	}
+	if (tb[MEMPLUG_A_RANGE_ZONE_POLICY])
+		WRITE_ONCE(range->zone_policy,
+			   nla_get_u32(tb[MEMPLUG_A_RANGE_ZONE_POLICY]));
+	if (tb[MEMPLUG_A_RANGE_PROTECT])
+		WRITE_ONCE(range->protect,
+			   !!nla_get_u8(tb[MEMPLUG_A_RANGE_PROTECT]));
+	rc = memplug_nl_range_reply(info, range, &msg);
+	mutex_unlock(&memplug_lock);
+	if (rc)
+		return 0;
+	return genlmsg_reply(msg, info);
+
+out_unlock:
+	mutex_unlock(&memplug_lock);
+	return rc;
+}
+
+static int memplug_nl_block_fill(struct sk_buff *skb,
+				 const struct memplug_range *range,
+				 unsigned int idx, u32 portid, u32 seq)
+{
+	unsigned long bs = memplug_block_bytes();
+	u64 start = range->start + (u64)idx * bs;
+	const char *zone = NULL;
+	int nid = range->nid;
+	struct page *page;
+	void *hdr;
+
+	/*
+	 * The memmap stays while the range is held or plugged: removal needs
+	 * memplug_lock, which our caller holds, to leave that state.
+	 */
+	page = pfn_to_online_page(PHYS_PFN(start));
+	if (page && (range->state == MEMPLUG_RS_PLUGGED ||
+		     range->state == MEMPLUG_RS_HELD)) {
+		zone = page_zone(page)->name;
+		nid = page_to_nid(page);
+	}
+
+	hdr = genlmsg_put(skb, portid, seq, &memplug_nl_family, NLM_F_MULTI,
+			  MEMPLUG_CMD_BLOCK_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, MEMPLUG_A_BLOCK_ID, memplug_phys_to_block(start)) ||
+	    nla_put_u32(skb, MEMPLUG_A_BLOCK_RANGE_ID, range->id) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_BLOCK_START, start,
+			       MEMPLUG_A_BLOCK_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_BLOCK_SIZE, bs,
+			       MEMPLUG_A_BLOCK_PAD) ||
+	    nla_put_u32(skb, MEMPLUG_A_BLOCK_STATE,
+			page ? MEMPLUG_BLOCK_STATE_ONLINE :
+			MEMPLUG_BLOCK_STATE_OFFLINE) ||
+	    (zone && nla_put_string(skb, MEMPLUG_A_BLOCK_ZONE, zone)) ||
+	    nla_put_u32(skb, MEMPLUG_A_BLOCK_NODE, nid)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Dump position: range id and block index within it of the next block. */
+struct memplug_nl_block_ctx {
+	u32 range_id;
+	u32 idx;
+};
+
+int memplug_nl_block_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct memplug_nl_block_ctx *ctx = (void *)cb->ctx;
+	struct nlattr *tb[MEMPLUG_A_BLOCK_MAX + 1];
+	struct memplug_range *range;
+	u32 filter = 0;
+	int rc;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+
+	/* The core validated the request already; this only indexes it. */
+	rc = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, MEMPLUG_A_BLOCK_MAX,
+			 memplug_block_get_nl_policy, cb->extack);
+	if (rc)
+		return rc;
+
+	if (tb[MEMPLUG_A_BLOCK_RANGE_ID])
+		filter = nla_get_u32(tb[MEMPLUG_A_BLOCK_RANGE_ID]);
+
+	mutex_lock(&memplug_lock);
+	if (filter && !memplug_range_find(filter)) {
+		mutex_unlock(&memplug_lock);
+		NL_SET_ERR_MSG_ATTR(cb->extack, tb[MEMPLUG_A_BLOCK_RANGE_ID],
+				    "no range with this id");
+		return -ENOENT;
+	}
+	list_for_each_entry(range, &memplug_ranges, list) {
+		if (range->id < ctx->range_id || (filter && range->id != filter))
+			continue;
+		if (range->id > ctx->range_id) {
+			ctx->range_id = range->id;
+			ctx->idx = 0;
+		}
+		for (; ctx->idx < range->nr_blocks; ctx->idx++) {
+			rc = memplug_nl_block_fill(skb, range, ctx->idx,
+						   NETLINK_CB(cb->skb).portid,
+						   cb->nlh->nlmsg_seq);
+			if (rc)
+				goto out_unlock;
+		}
+	}
+out_unlock:
+	mutex_unlock(&memplug_lock);
+	if (rc && !skb->len)
+		return rc;
+	return skb->len;
+}
+
+int memplug_nl_event_fill(struct sk_buff *skb, const struct memplug_event *ev,
+			  u32 portid, u32 seq, int flags, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &memplug_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (memplug_nl_put_u64(skb, MEMPLUG_A_EVENT_SEQ, ev->seq,
+			       MEMPLUG_A_EVENT_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_EVENT_TIME_NS, ev->time_ns,
+			       MEMPLUG_A_EVENT_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_EVENT_REALTIME_NS,
+			       ev->realtime_ns, MEMPLUG_A_EVENT_PAD) ||
+	    nla_put_u32(skb, MEMPLUG_A_EVENT_ACTION, ev->action) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_EVENT_START_PFN, ev->start_pfn,
+			       MEMPLUG_A_EVENT_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_EVENT_NR_PAGES, ev->nr_pages,
+			       MEMPLUG_A_EVENT_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_EVENT_START,
+			       PFN_PHYS(ev->start_pfn), MEMPLUG_A_EVENT_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_EVENT_SIZE,
+			       PFN_PHYS(ev->nr_pages), MEMPLUG_A_EVENT_PAD) ||
+	    nla_put_u32(skb, MEMPLUG_A_EVENT_BLOCK, ev->block) ||
+	    nla_put_s32(skb, MEMPLUG_A_EVENT_NODE, ev->node) ||
+	    (ev->zone && nla_put_string(skb, MEMPLUG_A_EVENT_ZONE, ev->zone)) ||
+	    nla_put_s32(skb, MEMPLUG_A_EVENT_STATUS_CHANGE_NID,
+			ev->status_change_nid) ||
+	    nla_put_s32(skb, MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL,
+			ev->status_change_nid_normal) ||
+	    (ev->has_range &&
+	     nla_put_u32(skb, MEMPLUG_A_EVENT_RANGE_ID, ev->range_id)) ||
+	    (ev->veto_errno &&
+	     nla_put_s32(skb, MEMPLUG_A_EVENT_VETO_ERRNO, ev->veto_errno)) ||
+	    (ev->veto_reason &&
+	     nla_put_string(skb, MEMPLUG_A_EVENT_VETO_REASON, ev->veto_reason))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Dump position: the next sequence number to send. */
+struct memplug_nl_event_ctx {
+	u64 next_seq;
+	bool started;
+};
+
+int memplug_nl_event_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct memplug_nl_event_ctx *ctx = (void *)cb->ctx;
+	struct nlattr *tb[MEMPLUG_A_EVENT_MAX + 1];
+	int rc;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+
+	if (!ctx->started) {
+		rc = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, MEMPLUG_A_EVENT_MAX,
+				 memplug_event_get_nl_policy, cb->extack);
+		if (rc)
+			return rc;
+		ctx->started = true;
+		ctx->next_seq = tb[MEMPLUG_A_EVENT_SEQ] ?
+				nla_get_u64(tb[MEMPLUG_A_EVENT_SEQ]) : 0;
+	}
+	rc = memplug_event_dump(skb, cb, &ctx->next_seq);
+	if (rc && !skb->len)
+		return rc;
+	return skb->len;
+}

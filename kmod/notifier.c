@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memplug: the memory notifier.
+ *
+ * It sees every online and offline step of every memory block in the
+ * system and turns each into an event. For memplug's own blocks it also
+ * enforces the range's zone policy and offline protection, and lets the
+ * online callback's fake-offline pages out of the way of offlining.
+ *
+ * Runs with device_hotplug_lock and mem_hotplug_lock held: it never calls
+ * into the hotplug core and never takes memplug_lock. It finds ranges
+ * through the RCU lookup table; a range found for a block stays valid for
+ * the whole call because its memory cannot be removed meanwhile.
+ */
+#include <linux/ktime.h>
+#include <linux/memory.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/notifier.h>
+
+#include "internal.h"
+#include "compat.h"
+
+/*
+ * Priority of our notifier. Higher runs first; 0 is the default of most
+ * users (virtio-mem, the error injector unless told otherwise). We see a
+ * step after anyone who registered above 0, and before those below.
+ */
+#define MEMPLUG_NOTIFIER_PRI 0
+
+atomic64_t memplug_vetoes = ATOMIC64_INIT(0);
+
+static const char memplug_protect_reason[] =
+	"range is protected against offlining; unprotect it or unplug it with memplug";
+
+static enum memplug_event_action memplug_notifier_action(unsigned long action)
+{
+	switch (action) {
+	case MEM_GOING_ONLINE:
+		return MEMPLUG_EVENT_GOING_ONLINE;
+	case MEM_ONLINE:
+		return MEMPLUG_EVENT_ONLINE;
+	case MEM_GOING_OFFLINE:
+		return MEMPLUG_EVENT_GOING_OFFLINE;
+	case MEM_OFFLINE:
+		return MEMPLUG_EVENT_OFFLINE;
+	case MEM_CANCEL_ONLINE:
+		return MEMPLUG_EVENT_CANCEL_ONLINE;
+	case MEM_CANCEL_OFFLINE:
+		return MEMPLUG_EVENT_CANCEL_OFFLINE;
+	default:
+		/* Newer kernels have more steps; they are not events. */
+		return 0;
+	}
+}
+
+/* Whether @range may be onlined into @zone; sets @reason if not. */
+static bool memplug_zone_allowed(const struct memplug_range *range,
+				 const struct zone *zone, const char **reason)
+{
+	bool movable = zone_idx(zone) == ZONE_MOVABLE;
+
+	switch (READ_ONCE(range->zone_policy)) {
+	case MEMPLUG_ZONE_POLICY_MOVABLE:
+		if (!movable)
+			*reason = "zone policy movable: refusing to online into a kernel zone";
+		return movable;
+	case MEMPLUG_ZONE_POLICY_KERNEL:
+		if (movable)
+			*reason = "zone policy kernel: refusing to online into ZONE_MOVABLE";
+		return !movable;
+	default:
+		return true;
+	}
+}
+
+static int memplug_memory_notify(struct notifier_block *nb,
+				 unsigned long action, void *data)
+{
+	struct memory_notify *mn = data;
+	enum memplug_event_action ev_action = memplug_notifier_action(action);
+	struct memplug_block_acct *acct = NULL;
+	struct memplug_range *range;
+	const char *reason = NULL;
+	unsigned int idx = 0;
+	int veto = 0;
+	u64 now;
+
+	if (!ev_action)
+		return NOTIFY_DONE;
+
+	rcu_read_lock();
+	range = memplug_range_lookup_pfn(mn->start_pfn);
+	rcu_read_unlock();
+	if (range) {
+		idx = (PFN_PHYS(mn->start_pfn) - range->start) /
+		      memplug_block_bytes();
+		acct = &range->acct[idx];
+	}
+
+	now = ktime_get_ns();
+	switch (action) {
+	case MEM_GOING_ONLINE:
+		if (range &&
+		    !memplug_zone_allowed(range,
+					  page_zone(pfn_to_page(mn->start_pfn)),
+					  &reason))
+			veto = -EPERM;
+		if (acct)
+			acct->t_start = now;
+		break;
+	case MEM_ONLINE:
+		if (acct && acct->t_start)
+			atomic64_add(now - acct->t_start, &range->online_ns);
+		break;
+	case MEM_GOING_OFFLINE:
+		if (range && READ_ONCE(range->protect) &&
+		    READ_ONCE(range->state) != MEMPLUG_RS_REMOVING) {
+			reason = memplug_protect_reason;
+			veto = -EPERM;
+			break;
+		}
+		if (range)
+			memplug_online_going_offline(range, idx);
+		if (acct)
+			acct->t_start = now;
+		break;
+	case MEM_CANCEL_OFFLINE:
+		/* Undoes only what our own MEM_GOING_OFFLINE did. */
+		if (range) {
+			memplug_online_cancel_offline(range, idx);
+			if (READ_ONCE(range->state) == MEMPLUG_RS_REMOVING)
+				range->fail_block = memplug_phys_to_block(range->start) + idx;
+		}
+		break;
+	case MEM_OFFLINE:
+		if (range) {
+			memplug_online_offline(range, idx);
+			if (acct->t_start)
+				atomic64_add(now - acct->t_start,
+					     &range->offline_ns);
+			if (READ_ONCE(range->state) == MEMPLUG_RS_REMOVING)
+				range->unplug_next = idx + 1;
+		}
+		break;
+	case MEM_CANCEL_ONLINE:
+		break;
+	}
+	if (acct && action != MEM_GOING_ONLINE && action != MEM_GOING_OFFLINE)
+		acct->t_start = 0;
+
+	memplug_event_memory(ev_action, mn, range, veto, reason);
+	if (veto) {
+		atomic64_inc(&memplug_vetoes);
+		return notifier_from_errno(veto);
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block memplug_memory_nb = {
+	.notifier_call = memplug_memory_notify,
+	.priority = MEMPLUG_NOTIFIER_PRI,
+};
+
+int memplug_notifier_init(void)
+{
+	return register_memory_notifier(&memplug_memory_nb);
+}
+
+void memplug_notifier_exit(void)
+{
+	unregister_memory_notifier(&memplug_memory_nb);
+}

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memplug: adding and removing memory.
+ *
+ * This file is the only caller of the hotplug core. It never holds
+ * memplug_lock across add_memory_driver_managed() or
+ * offline_and_remove_memory(): both run our notifier and online callback,
+ * and removal may take a long time. A range's state keeps other requests
+ * off it instead (MEMPLUG_RS_ADDING, MEMPLUG_RS_REMOVING).
+ */
+#include <linux/crash_dump.h>
+#include <linux/ioport.h>
+#include <linux/ktime.h>
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+
+#include "internal.h"
+#include "compat.h"
+
+/* Every range's memory is called this in /proc/iomem. */
+#define MEMPLUG_RES_NAME "System RAM (memplug)"
+
+/* Runs rollbacks of held ranges whose owner closed its socket. */
+static struct workqueue_struct *memplug_wq;
+
+/* Stops the walk at the first busy resource; the walk returns our 1. */
+static int memplug_busy_res_cb(struct resource *res, void *arg)
+{
+	return 1;
+}
+
+/*
+ * Refuse what the core would refuse less clearly: System RAM and resources
+ * that another driver claimed (busy). Nesting inside a non-busy parent such
+ * as "Persistent Memory (legacy)" or "Soft Reserved" is what we want.
+ */
+static int memplug_check_resources(u64 start, u64 size,
+				   struct netlink_ext_ack *extack)
+{
+	if (region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		NL_SET_ERR_MSG_MOD(extack, "range overlaps System RAM");
+		return -EEXIST;
+	}
+	if (walk_iomem_res_desc(IORES_DESC_NONE,
+				IORESOURCE_MEM | IORESOURCE_BUSY, start,
+				start + size - 1, NULL, memplug_busy_res_cb) == 1) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "range overlaps a busy resource claimed by another driver");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static void memplug_add_error_msg(int rc, struct netlink_ext_ack *extack)
+{
+	switch (rc) {
+	case -E2BIG:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "kernel refused: range is outside the pluggable physical address space");
+		break;
+	case -EEXIST:
+	case -EBUSY:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "kernel refused: range conflicts with an existing resource (straddles a region edge, or was claimed meanwhile)");
+		break;
+	case -ENOMEM:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "kernel refused: out of memory for the memory map of the range");
+		break;
+	case -EINVAL:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "kernel refused the range as invalid (see dmesg)");
+		break;
+	default:
+		NL_SET_ERR_MSG_MOD(extack, "adding the memory failed");
+		break;
+	}
+}
+
+/* Add the memory of @range: all at once, or block by block. */
+static int memplug_add_memory(struct memplug_range *range)
+{
+	unsigned long bs = memplug_block_bytes();
+	mhp_t flags = MHP_NID_IS_MGID;
+	unsigned int i;
+	int rc;
+
+	if (!range->memmap_on_memory)
+		return add_memory_driver_managed(range->mgid, range->start,
+						 range->size, range->res_name,
+						 flags);
+
+	flags |= MHP_MEMMAP_ON_MEMORY;
+	for (i = 0; i < range->nr_blocks; i++) {
+		rc = add_memory_driver_managed(range->mgid,
+					       range->start + (u64)i * bs, bs,
+					       range->res_name, flags);
+		if (rc)
+			goto out_remove;
+	}
+	return 0;
+
+out_remove:
+	/* We have one shot; blocks added so far are fresh and unused. */
+	while (i--)
+		if (offline_and_remove_memory(range->start + (u64)i * bs, bs))
+			pr_err("range %u: block %u could not be removed after a failed add\n",
+			       range->id, memplug_phys_to_block(range->start) + i);
+	return rc;
+}
+
+/**
+ * memplug_plug() - plug a range
+ * @args: a validated request (see memplug_nl_range_add_doit())
+ * @extack: for the refusal
+ * @out: the new range
+ *
+ * Must be called without memplug_lock held.
+ *
+ * Return: 0, or a negative errno with the reason in @extack; nothing of
+ * the range is left behind on failure.
+ */
+int memplug_plug(struct memplug_range_args *args,
+		 struct netlink_ext_ack *extack, struct memplug_range **out)
+{
+	struct memplug_range *range;
+	u64 t0;
+	int rc;
+
+	if (is_kdump_kernel()) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "refusing to hotplug memory in a kdump kernel");
+		return -EPERM;
+	}
+
+	range = memplug_range_reserve(args, extack);
+	if (IS_ERR(range))
+		return PTR_ERR(range);
+
+	rc = memplug_check_resources(range->start, range->size, extack);
+	if (rc)
+		goto out_release;
+
+	range->res_name = kstrdup(MEMPLUG_RES_NAME, GFP_KERNEL);
+	if (!range->res_name) {
+		rc = -ENOMEM;
+		goto out_release;
+	}
+
+	rc = memory_group_register_static(range->nid, PHYS_PFN(range->size));
+	if (rc < 0) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "registering the memory group failed");
+		goto out_free_name;
+	}
+	range->mgid = rc;
+
+	t0 = ktime_get_ns();
+	rc = memplug_add_memory(range);
+	range->add_ns = ktime_get_ns() - t0;
+	if (rc) {
+		memplug_add_error_msg(rc, extack);
+		goto out_unreg_group;
+	}
+
+	mutex_lock(&memplug_lock);
+	memplug_range_set_state(range, range->owner_portid ?
+				MEMPLUG_RS_HELD : MEMPLUG_RS_PLUGGED);
+	memplug_counters.plugs++;
+	memplug_counters.plugged_bytes += range->size;
+	mutex_unlock(&memplug_lock);
+
+	memplug_event_range(MEMPLUG_EVENT_PLUG, range);
+	*out = range;
+	return 0;
+
+out_unreg_group:
+	memory_group_unregister(range->mgid);
+out_free_name:
+	kfree(range->res_name);
+out_release:
+	mutex_lock(&memplug_lock);
+	memplug_counters.plug_failures++;
+	memplug_range_release(range);
+	mutex_unlock(&memplug_lock);
+	return rc;
+}
+
+/* Remove the memory of @range: all at once, or block by block. */
+static int memplug_remove_memory(struct memplug_range *range)
+{
+	unsigned long bs = memplug_block_bytes();
+	unsigned int i;
+	int rc;
+
+	if (!range->memmap_on_memory)
+		return offline_and_remove_memory(range->start, range->size);
+
+	for (i = 0; i < range->nr_blocks; i++) {
+		rc = offline_and_remove_memory(range->start + (u64)i * bs, bs);
+		if (rc)
+			goto out_readd;
+	}
+	return 0;
+
+out_readd:
+	/*
+	 * Put back what we removed so the range stays whole; the blocks come
+	 * back offline and user space onlines them again.
+	 */
+	while (i--)
+		if (add_memory_driver_managed(range->mgid,
+					      range->start + (u64)i * bs, bs,
+					      range->res_name,
+					      MHP_NID_IS_MGID |
+					      MHP_MEMMAP_ON_MEMORY))
+			pr_err("range %u: block %u could not be re-added after a failed unplug\n",
+			       range->id, memplug_phys_to_block(range->start) + i);
+	return rc;
+}
+
+/*
+ * Offline and remove a range that is in MEMPLUG_RS_REMOVING; on failure put
+ * it back into @prev. On success the range is out of the registry but not
+ * yet freed: the caller reports it, then calls memplug_range_release().
+ */
+static int memplug_remove(struct memplug_range *range, enum memplug_rs prev)
+{
+	u64 t0;
+	int rc;
+
+	t0 = ktime_get_ns();
+	rc = memplug_remove_memory(range);
+	range->remove_ns = ktime_get_ns() - t0;
+
+	mutex_lock(&memplug_lock);
+	if (rc) {
+		range->fail_errno = rc;
+		memplug_counters.unplug_failures++;
+		memplug_range_set_state(range, prev);
+		mutex_unlock(&memplug_lock);
+		return rc;
+	}
+	memplug_counters.unplugs++;
+	memplug_counters.plugged_bytes -= range->size;
+	mutex_unlock(&memplug_lock);
+
+	memory_group_unregister(range->mgid);
+	/* The resource is gone with the memory; its name may go now. */
+	kfree(range->res_name);
+	range->res_name = NULL;
+	memplug_event_range(MEMPLUG_EVENT_UNPLUG, range);
+	return 0;
+}
+
+/**
+ * memplug_unplug() - offline and remove a range
+ * @range: a range found under memplug_lock, which the caller holds
+ * @extack: for the refusal
+ *
+ * Drops memplug_lock while the core works and takes it back before
+ * returning. The core runs in the caller's thread: a pending signal makes
+ * it give up with -EINTR, after re-onlining what it had offlined.
+ *
+ * Return: 0 with the range out of the registry (the caller reports it and
+ * calls memplug_range_release()), or a negative errno with the range
+ * plugged as before.
+ */
+int memplug_unplug(struct memplug_range *range, struct netlink_ext_ack *extack)
+{
+	enum memplug_rs prev = range->state;
+	int rc;
+
+	lockdep_assert_held(&memplug_lock);
+
+	if (prev != MEMPLUG_RS_PLUGGED && prev != MEMPLUG_RS_HELD) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "range is busy: a plug or unplug of it is in progress");
+		return -EBUSY;
+	}
+	memplug_range_set_state(range, MEMPLUG_RS_REMOVING);
+	range->fail_block = U32_MAX;
+	range->fail_errno = 0;
+	mutex_unlock(&memplug_lock);
+
+	rc = memplug_remove(range, prev);
+
+	mutex_lock(&memplug_lock);
+	switch (rc) {
+	case 0:
+		break;
+	case -EINTR:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "unplug interrupted by a signal; the range stays plugged");
+		break;
+	case -EBUSY:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a memory block could not be offlined (pages in use or unmovable); the range stays plugged");
+		break;
+	case -EPERM:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a memory notifier vetoed offlining; the range stays plugged");
+		break;
+	default:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "offlining the range failed; the range stays plugged");
+		break;
+	}
+	return rc;
+}
+
+/**
+ * memplug_commit() - end the hold on a range
+ * @range: a range found under memplug_lock, which the caller holds
+ * @portid: the port asking
+ * @extack: for the refusal
+ *
+ * Return: 0, or -EINVAL if the range is not held by @portid.
+ */
+int memplug_commit(struct memplug_range *range, u32 portid,
+		   struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&memplug_lock);
+
+	if (range->state != MEMPLUG_RS_HELD || range->owner_portid != portid) {
+		NL_SET_ERR_MSG_MOD(extack, "range is not held by this socket");
+		return -EINVAL;
+	}
+	range->owner_portid = 0;
+	memplug_range_set_state(range, MEMPLUG_RS_PLUGGED);
+	return 0;
+}
+
+static void memplug_rollback_work_fn(struct work_struct *work)
+{
+	struct memplug_range *range = container_of(work, struct memplug_range,
+						   rollback_work);
+	int rc;
+
+	rc = memplug_remove(range, MEMPLUG_RS_PLUGGED);
+	if (rc) {
+		pr_notice("range %u: owner went away before commit and the rollback failed (%d); the range stays plugged\n",
+			  range->id, rc);
+		return;
+	}
+	mutex_lock(&memplug_lock);
+	memplug_range_release(range);
+	mutex_unlock(&memplug_lock);
+}
+
+/*
+ * A netlink socket was closed. Ranges it held and never committed are
+ * rolled back, from a worker: the closing task may be dying with a fatal
+ * signal pending, which would abort offlining at once.
+ */
+static int memplug_netlink_notify(struct notifier_block *nb,
+				  unsigned long action, void *data)
+{
+	struct netlink_notify *n = data;
+	struct memplug_range *range;
+
+	if (action != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !net_eq(n->net, &init_net) || !n->portid)
+		return NOTIFY_DONE;
+
+	mutex_lock(&memplug_lock);
+	list_for_each_entry(range, &memplug_ranges, list) {
+		if (range->state != MEMPLUG_RS_HELD ||
+		    range->owner_portid != n->portid)
+			continue;
+		range->owner_portid = 0;
+		memplug_range_set_state(range, MEMPLUG_RS_REMOVING);
+		INIT_WORK(&range->rollback_work, memplug_rollback_work_fn);
+		queue_work(memplug_wq, &range->rollback_work);
+	}
+	mutex_unlock(&memplug_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block memplug_netlink_nb = {
+	.notifier_call = memplug_netlink_notify,
+};
+
+int memplug_plug_init(void)
+{
+	int rc;
+
+	memplug_wq = alloc_ordered_workqueue("memplug", 0);
+	if (!memplug_wq)
+		return -ENOMEM;
+	rc = netlink_register_notifier(&memplug_netlink_nb);
+	if (rc)
+		destroy_workqueue(memplug_wq);
+	return rc;
+}
+
+void memplug_plug_exit(void)
+{
+	netlink_unregister_notifier(&memplug_netlink_nb);
+	/* Waits for a rollback that just dropped the last module reference. */
+	destroy_workqueue(memplug_wq);
+}

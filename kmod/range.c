@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memplug: the registry of ranges.
+ *
+ * Ranges live on memplug_ranges, sorted by id, under memplug_lock. The
+ * notifier and the online callback run with the hotplug core's locks held
+ * and must not take memplug_lock; they find ranges through
+ * memplug_range_table, an RCU-published array sorted by start address that
+ * is rebuilt whenever a range joins or leaves the registry.
+ */
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "internal.h"
+#include "compat.h"
+
+/* Protects memplug_ranges, memplug_counters, memplug_next_id, the table. */
+DEFINE_MUTEX(memplug_lock);
+LIST_HEAD(memplug_ranges);
+struct memplug_counters memplug_counters;
+/* Live ranges, for leak checks in status. */
+atomic_t memplug_objects = ATOMIC_INIT(0);
+
+static u32 memplug_next_id;
+
+/**
+ * struct memplug_range_table - lookup table for lock-free readers
+ * @rcu: frees the table after readers are done
+ * @nr: entries in @ranges
+ * @ranges: every registered range, sorted by start
+ */
+struct memplug_range_table {
+	struct rcu_head rcu;
+	unsigned int nr;
+	struct memplug_range *ranges[];
+};
+
+static struct memplug_range_table __rcu *memplug_table;
+
+unsigned long memplug_block_bytes(void)
+{
+	return memory_block_size_bytes();
+}
+
+static int memplug_range_cmp_start(const void *a, const void *b)
+{
+	const struct memplug_range *ra = *(const struct memplug_range **)a;
+	const struct memplug_range *rb = *(const struct memplug_range **)b;
+
+	if (ra->start < rb->start)
+		return -1;
+	return ra->start > rb->start;
+}
+
+/*
+ * Publish a new table built from memplug_ranges. Must be called with
+ * memplug_lock held. @gfp lets removal insist (__GFP_NOFAIL): a range that
+ * is gone from the list must be gone from the table too.
+ */
+static int memplug_table_rebuild(gfp_t gfp)
+{
+	struct memplug_range_table *new, *old;
+	struct memplug_range *range;
+	unsigned int nr = 0;
+
+	lockdep_assert_held(&memplug_lock);
+
+	list_for_each_entry(range, &memplug_ranges, list)
+		nr++;
+
+	new = kmalloc(struct_size(new, ranges, nr), gfp);
+	if (!new)
+		return -ENOMEM;
+	new->nr = 0;
+	list_for_each_entry(range, &memplug_ranges, list)
+		new->ranges[new->nr++] = range;
+	sort(new->ranges, new->nr, sizeof(new->ranges[0]),
+	     memplug_range_cmp_start, NULL);
+
+	old = rcu_replace_pointer(memplug_table, new,
+				  lockdep_is_held(&memplug_lock));
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+/**
+ * memplug_range_lookup_pfn() - find the range that contains a page frame
+ * @pfn: page frame number
+ *
+ * Must be called under rcu_read_lock(). The range stays valid after the
+ * RCU section only while the caller holds the hotplug core's locks for
+ * memory of that range: a range leaves the table only after its memory was
+ * removed.
+ *
+ * Return: the range, or NULL if the page is not memplug's.
+ */
+struct memplug_range *memplug_range_lookup_pfn(unsigned long pfn)
+{
+	struct memplug_range_table *table = rcu_dereference(memplug_table);
+	u64 phys = PFN_PHYS(pfn);
+	unsigned int lo = 0, hi;
+
+	if (!table)
+		return NULL;
+	hi = table->nr;
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		struct memplug_range *range = table->ranges[mid];
+
+		if (phys < range->start)
+			hi = mid;
+		else if (phys - range->start >= range->size)
+			lo = mid + 1;
+		else
+			return range;
+	}
+	return NULL;
+}
+
+/**
+ * memplug_range_set_state() - the one place a range changes state
+ * @range: the range
+ * @state: its new state
+ *
+ * Must be called with memplug_lock held.
+ */
+void memplug_range_set_state(struct memplug_range *range,
+			     enum memplug_rs state)
+{
+	lockdep_assert_held(&memplug_lock);
+	WRITE_ONCE(range->state, state);
+}
+
+enum memplug_range_state memplug_range_uapi_state(enum memplug_rs state)
+{
+	switch (state) {
+	case MEMPLUG_RS_PLUGGED:
+		return MEMPLUG_RANGE_STATE_PLUGGED;
+	case MEMPLUG_RS_REMOVING:
+		return MEMPLUG_RANGE_STATE_UNPLUGGING;
+	case MEMPLUG_RS_ADDING:
+	case MEMPLUG_RS_HELD:
+	default:
+		return MEMPLUG_RANGE_STATE_PLUGGING;
+	}
+}
+
+/**
+ * memplug_range_find() - look a range up by id
+ * @id: range id
+ *
+ * Must be called with memplug_lock held.
+ *
+ * Return: the range or NULL.
+ */
+struct memplug_range *memplug_range_find(u32 id)
+{
+	struct memplug_range *range;
+
+	lockdep_assert_held(&memplug_lock);
+	list_for_each_entry(range, &memplug_ranges, list)
+		if (range->id == id)
+			return range;
+	return NULL;
+}
+
+/**
+ * memplug_range_blocks_online() - count the online blocks of a range
+ * @range: the range
+ *
+ * Reads only the section online bits, never the memmap, so it is safe in
+ * any state.
+ *
+ * Return: the number of online memory blocks.
+ */
+unsigned int memplug_range_blocks_online(const struct memplug_range *range)
+{
+	unsigned long bs = memplug_block_bytes();
+	unsigned int i, n = 0;
+
+	if (range->state == MEMPLUG_RS_ADDING)
+		return 0;
+	for (i = 0; i < range->nr_blocks; i++)
+		if (pfn_to_online_page(PFN_DOWN(range->start + (u64)i * bs)))
+			n++;
+	return n;
+}
+
+static void memplug_range_free_rcu(struct rcu_head *rcu)
+{
+	struct memplug_range *range = container_of(rcu, struct memplug_range,
+						   rcu);
+
+	kfree(range->excl);
+	kfree(range->acct);
+	kfree(range);
+}
+
+static bool memplug_ranges_overlap(const struct memplug_range *range,
+				   u64 start, u64 size)
+{
+	return start < range->start + range->size &&
+	       range->start < start + size;
+}
+
+/**
+ * memplug_range_reserve() - enter a new range into the registry
+ * @args: the validated request; its exclusion list moves to the range
+ * @extack: for the refusal
+ *
+ * The range starts in MEMPLUG_RS_ADDING and is visible to the notifier at
+ * once, so that onlining during the add (the kernel's auto-online policy)
+ * already meets its zone policy. It holds a module reference until it is
+ * released. Must be called without memplug_lock held.
+ *
+ * Return: the range, or an ERR_PTR: -EEXIST if it overlaps another
+ * memplug range, -ENOMEM.
+ */
+struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
+					    struct netlink_ext_ack *extack)
+{
+	struct memplug_range *range, *other;
+	int rc;
+
+	range = kzalloc(sizeof(*range), GFP_KERNEL);
+	if (!range)
+		return ERR_PTR(-ENOMEM);
+	range->nr_blocks = args->size / memplug_block_bytes();
+	range->acct = kcalloc(range->nr_blocks, sizeof(*range->acct),
+			      GFP_KERNEL);
+	if (!range->acct) {
+		kfree(range);
+		return ERR_PTR(-ENOMEM);
+	}
+	range->state = MEMPLUG_RS_ADDING;
+	range->start = args->start;
+	range->size = args->size;
+	range->nid = args->nid;
+	range->mgid = -1;
+	strscpy(range->name, args->name, sizeof(range->name));
+	range->zone_policy = args->zone_policy;
+	range->protect = args->protect;
+	range->verify = args->verify;
+	range->memmap_on_memory = args->memmap_on_memory;
+	range->owner_portid = args->hold ? args->portid : 0;
+	range->fail_block = U32_MAX;
+	atomic64_set(&range->online_ns, 0);
+	atomic64_set(&range->offline_ns, 0);
+	atomic64_set(&range->pages_bad, 0);
+
+	/* Fails once the module is unloading: no new memory then. */
+	if (!try_module_get(THIS_MODULE)) {
+		NL_SET_ERR_MSG_MOD(extack, "module is being unloaded");
+		rc = -ENODEV;
+		goto out_free;
+	}
+
+	mutex_lock(&memplug_lock);
+	list_for_each_entry(other, &memplug_ranges, list) {
+		if (memplug_ranges_overlap(other, args->start, args->size)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "range overlaps an existing memplug range");
+			rc = -EEXIST;
+			goto out_unlock;
+		}
+	}
+	range->id = ++memplug_next_id;
+	list_add_tail(&range->list, &memplug_ranges);
+	rc = memplug_table_rebuild(GFP_KERNEL);
+	if (rc) {
+		list_del(&range->list);
+		goto out_unlock;
+	}
+	range->excl = args->excl;
+	range->nr_excl = args->nr_excl;
+	args->excl = NULL;
+	args->nr_excl = 0;
+	memplug_counters.ranges++;
+	atomic_inc(&memplug_objects);
+	mutex_unlock(&memplug_lock);
+	return range;
+
+out_unlock:
+	mutex_unlock(&memplug_lock);
+	module_put(THIS_MODULE);
+out_free:
+	kfree(range->acct);
+	kfree(range);
+	return ERR_PTR(rc);
+}
+
+/**
+ * memplug_range_release() - take a range out of the registry and free it
+ * @range: a range whose memory is not (or no longer) added
+ *
+ * Drops the module reference the range held. The memory is freed after an
+ * RCU grace period, so lock-free readers that found it may finish. Must be
+ * called with memplug_lock held.
+ */
+void memplug_range_release(struct memplug_range *range)
+{
+	lockdep_assert_held(&memplug_lock);
+
+	list_del(&range->list);
+	memplug_table_rebuild(GFP_KERNEL | __GFP_NOFAIL);
+	memplug_counters.ranges--;
+	atomic_dec(&memplug_objects);
+	call_rcu(&range->rcu, memplug_range_free_rcu);
+	module_put(THIS_MODULE);
+}
+
+/**
+ * memplug_range_exit() - free the lookup table at module exit
+ *
+ * Every range is gone by then: each held a module reference.
+ */
+void memplug_range_exit(void)
+{
+	struct memplug_range_table *table;
+
+	mutex_lock(&memplug_lock);
+	WARN_ON_ONCE(!list_empty(&memplug_ranges));
+	table = rcu_replace_pointer(memplug_table, NULL,
+				    lockdep_is_held(&memplug_lock));
+	mutex_unlock(&memplug_lock);
+	kfree_rcu(table, rcu);
+}
