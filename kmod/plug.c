@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/suspend.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 
@@ -58,8 +59,14 @@ static int memplug_check_resources(u64 start, u64 size,
 	return 0;
 }
 
-static void memplug_add_error_msg(int rc, struct netlink_ext_ack *extack)
+static void memplug_add_error_msg(const struct memplug_range *range, int rc,
+				  struct netlink_ext_ack *extack)
 {
+	if (rc == -EINVAL && range->memmap_on_memory) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "kernel refused memmap-on-memory: it needs the boot parameter memory_hotplug.memmap_on_memory=1 and a block size it supports");
+		return;
+	}
 	switch (rc) {
 	case -E2BIG:
 		NL_SET_ERR_MSG_MOD(extack,
@@ -166,7 +173,7 @@ int memplug_plug(struct memplug_range_args *args,
 	rc = memplug_add_memory(range);
 	range->add_ns = ktime_get_ns() - t0;
 	if (rc) {
-		memplug_add_error_msg(rc, extack);
+		memplug_add_error_msg(range, rc, extack);
 		goto out_unreg_group;
 	}
 
@@ -227,6 +234,27 @@ out_readd:
 }
 
 /*
+ * After a failed removal: if no block reported MEM_CANCEL_OFFLINE (isolation
+ * fails before the notifier runs), the culprit is the first block at or
+ * after the last one offlined that is online again: the core offlines in
+ * ascending order, stops at the first failure and re-onlines the rest.
+ */
+static void memplug_find_fail_block(struct memplug_range *range)
+{
+	unsigned long bs = memplug_block_bytes();
+	unsigned int i;
+
+	if (range->fail_block != U32_MAX)
+		return;
+	for (i = range->unplug_next; i < range->nr_blocks; i++) {
+		if (pfn_to_online_page(PHYS_PFN(range->start + (u64)i * bs))) {
+			range->fail_block = memplug_phys_to_block(range->start) + i;
+			return;
+		}
+	}
+}
+
+/*
  * Offline and remove a range that is in MEMPLUG_RS_REMOVING; on failure put
  * it back into @prev. On success the range is out of the registry but not
  * yet freed: the caller reports it, then calls memplug_range_release().
@@ -236,12 +264,16 @@ static int memplug_remove(struct memplug_range *range, enum memplug_rs prev)
 	u64 t0;
 	int rc;
 
+	range->unplug_next = 0;
+	range->fail_block = U32_MAX;
+	range->fail_errno = 0;
 	t0 = ktime_get_ns();
 	rc = memplug_remove_memory(range);
 	range->remove_ns = ktime_get_ns() - t0;
 
 	mutex_lock(&memplug_lock);
 	if (rc) {
+		memplug_find_fail_block(range);
 		range->fail_errno = rc;
 		memplug_counters.unplug_failures++;
 		memplug_range_set_state(range, prev);
@@ -286,8 +318,6 @@ int memplug_unplug(struct memplug_range *range, struct netlink_ext_ack *extack)
 		return -EBUSY;
 	}
 	memplug_range_set_state(range, MEMPLUG_RS_REMOVING);
-	range->fail_block = U32_MAX;
-	range->fail_errno = 0;
 	mutex_unlock(&memplug_lock);
 
 	rc = memplug_remove(range, prev);
@@ -388,6 +418,32 @@ static struct notifier_block memplug_netlink_nb = {
 	.notifier_call = memplug_netlink_notify,
 };
 
+/*
+ * Hibernation would write plugged device memory into the image and restore
+ * it into a kernel that may not have the device: refuse it while anything
+ * is plugged. Suspend to RAM keeps the memory powered and is fine.
+ */
+static int memplug_pm_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	u32 ranges;
+
+	if (action != PM_HIBERNATION_PREPARE)
+		return NOTIFY_DONE;
+	mutex_lock(&memplug_lock);
+	ranges = memplug_counters.ranges;
+	mutex_unlock(&memplug_lock);
+	if (!ranges)
+		return NOTIFY_OK;
+	pr_notice("refusing hibernation: %u range(s) plugged; unplug them first\n",
+		  ranges);
+	return notifier_from_errno(-EBUSY);
+}
+
+static struct notifier_block memplug_pm_nb = {
+	.notifier_call = memplug_pm_notify,
+};
+
 int memplug_plug_init(void)
 {
 	int rc;
@@ -397,12 +453,22 @@ int memplug_plug_init(void)
 		return -ENOMEM;
 	rc = netlink_register_notifier(&memplug_netlink_nb);
 	if (rc)
-		destroy_workqueue(memplug_wq);
+		goto out_destroy_wq;
+	rc = register_pm_notifier(&memplug_pm_nb);
+	if (rc)
+		goto out_unreg_netlink;
+	return 0;
+
+out_unreg_netlink:
+	netlink_unregister_notifier(&memplug_netlink_nb);
+out_destroy_wq:
+	destroy_workqueue(memplug_wq);
 	return rc;
 }
 
 void memplug_plug_exit(void)
 {
+	unregister_pm_notifier(&memplug_pm_nb);
 	netlink_unregister_notifier(&memplug_netlink_nb);
 	/* Waits for a rollback that just dropped the last module reference. */
 	destroy_workqueue(memplug_wq);
