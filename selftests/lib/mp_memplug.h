@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mp_memplug: the memplug generic netlink protocol for the selftests, on
+ * top of mp_nl. Replies are decoded into plain structs; every has_* flag
+ * says whether the kernel sent that attribute.
+ */
+#ifndef MP_MEMPLUG_H
+#define MP_MEMPLUG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/memplug.h>
+
+#include "mp_nl.h"
+
+/* An open socket and the resolved memplug family. */
+struct mp_ctx {
+	struct mp_sock sock;
+	struct mp_family fam;
+};
+
+struct mp_status {
+	char version[64];
+	bool has_block_size;
+	uint64_t block_size;
+	bool has_pluggable;
+	uint64_t pluggable_start;
+	uint64_t pluggable_end;
+	bool has_online_cb;
+	uint32_t online_cb;
+	bool has_online_cb_reason;
+	char online_cb_reason[256];
+	bool has_ranges;
+	uint32_t ranges;
+	uint64_t plugged_bytes;
+	uint64_t plugs;
+	uint64_t unplugs;
+	uint64_t plug_failures;
+	uint64_t unplug_failures;
+	uint64_t vetoes;
+	uint64_t event_seq;
+	uint64_t event_oldest;
+	uint32_t event_ring_size;
+	bool has_objects;
+	uint32_t objects;
+	bool kdump;
+	int nattrs;
+};
+
+struct mp_range {
+	uint32_t id;
+	uint64_t start;
+	uint64_t size;
+	bool has_node;
+	uint32_t node;
+	char name[MEMPLUG_NAME_LEN];
+	uint32_t state;
+	uint32_t zone_policy;
+	bool has_protect;
+	uint8_t protect;
+	bool verify;
+	bool has_group_id;
+	uint32_t group_id;
+	uint32_t blocks;
+	bool has_blocks_online;
+	uint32_t blocks_online;
+	uint64_t pages_online;
+	uint64_t pages_excluded;
+	uint64_t add_ns;
+	bool has_remove_ns;
+	uint64_t remove_ns;
+	bool has_fail_block;
+	uint32_t fail_block;
+	bool has_fail_errno;
+	int32_t fail_errno;
+};
+
+struct mp_block {
+	uint32_t id;
+	uint32_t range_id;
+	uint64_t start;
+	uint64_t size;
+	uint32_t state;
+	bool has_zone;
+	char zone[32];
+	bool has_node;
+	uint32_t node;
+};
+
+/* Optional parts of a RANGE_ADD. */
+struct mp_add_opts {
+	bool has_node;
+	uint32_t node;
+	const char *name;
+	uint32_t zone_policy; /* 0: leave out */
+};
+
+/* Open a socket and resolve the family; -ENOENT if memplug is not loaded. */
+int mp_open(struct mp_ctx *c);
+void mp_close(struct mp_ctx *c);
+/* Start a memplug request: a doit with ACK, or a dump. */
+void mp_req_init(const struct mp_ctx *c, struct mp_msg *m, uint8_t cmd,
+		 bool dump);
+
+int mp_status_get(struct mp_ctx *c, struct mp_status *st, struct mp_ack *ack);
+int mp_range_add(struct mp_ctx *c, uint64_t start, uint64_t size,
+		 const struct mp_add_opts *opts, struct mp_range *out,
+		 struct mp_ack *ack);
+int mp_range_del(struct mp_ctx *c, uint32_t id, struct mp_range *out,
+		 struct mp_ack *ack);
+int mp_range_get(struct mp_ctx *c, uint32_t id, struct mp_range *out,
+		 struct mp_ack *ack);
+/* Dump up to @max ranges into @out; *@n is set to the number received. */
+int mp_range_dump(struct mp_ctx *c, struct mp_range *out, int max, int *n,
+		  struct mp_ack *ack);
+/* Dump the blocks of range @range_id, or of all ranges if it is 0. */
+int mp_block_dump(struct mp_ctx *c, uint32_t range_id, struct mp_block *out,
+		  int max, int *n, struct mp_ack *ack);
+
+/* Send a ready request and decode the replies as ranges / a status. */
+int mp_transact_range(struct mp_ctx *c, struct mp_msg *m, struct mp_range *out,
+		      struct mp_ack *ack);
+int mp_transact_status(struct mp_sock *s, struct mp_msg *m,
+		       struct mp_status *st, struct mp_ack *ack);
+
+void mp_range_decode(const struct nlmsghdr *nlh, struct mp_range *r);
+void mp_status_decode(const struct nlmsghdr *nlh, struct mp_status *st);
+
+const char *mp_range_state_name(uint32_t state);
+
+#endif /* MP_MEMPLUG_H */
