@@ -449,8 +449,7 @@ int mp_run(struct mp_run *r, int timeout_s, const char *const argv[])
 	return mp_run_how(r, timeout_s, argv, false);
 }
 
-/* The path of @prog in PATH (or the usual system directories), or NULL. */
-static const char *mp_which(const char *prog, char *buf, size_t len)
+const char *mp_which(const char *prog, char *buf, size_t len)
 {
 	const char *path = mp_env("PATH", "/usr/local/sbin:/usr/local/bin:"
 					  "/usr/sbin:/usr/bin:/sbin:/bin");

@@ -57,6 +57,9 @@ int mp_insmod(const char *path, const char *params);
 /* delete_module(2) with O_NONBLOCK; -errno as the kernel returned it. */
 int mp_rmmod(const char *name);
 
+/* The path of @prog in PATH (or the usual system directories), or NULL. */
+const char *mp_which(const char *prog, char *buf, size_t len);
+
 /* Child processes. */
 #define MP_RUN_OUT 16384
 struct mp_run {

@@ -74,8 +74,8 @@
 		ASSERT_FALSE((ack).local) TH_LOG("local failure: %s",         \
 						 mp_errstr());                \
 		ASSERT_EQ(-(err), (rc))                                       \
-		TH_LOG("wanted %s, got %d (%s), extack '%s'", #err, (rc),     \
-		       strerror(-(rc)), (ack).msg);                           \
+		TH_LOG("wanted %s (%s), got %d (%s), extack '%s'", #err,      \
+		       strerror(err), (rc), strerror(-(rc)), (ack).msg);      \
 		ASSERT_TRUE((ack).has_msg)                                    \
 		TH_LOG("no extack message with %s", #err);                    \
 		ASSERT_STREQ((text), (ack).msg);                              \
