@@ -1,0 +1,615 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-vm.sh - boot a stock Debian kernel under QEMU and run a test payload.
+#
+# Usage: selftests/vm/run-vm.sh --payload DIR [OPTION]...
+#
+#   --payload DIR     directory copied to /memplug in the guest; it must hold
+#                     an executable guest-main, which /init runs (cwd
+#                     /memplug, stdin /dev/null). Out-of-tree modules go in
+#                     DIR/modules/*.ko. Every dynamically linked ELF in DIR
+#                     gets its shared libraries copied along.
+#   --kernel KVER     kernel release to boot (default: newest 6.1, see
+#                     scripts/kernels.sh); /boot/vmlinuz-KVER and
+#                     /lib/modules/KVER are used
+#   --out DIR         where results go (default: a new directory under
+#                     build/vm/runs/); files of an earlier run there are
+#                     replaced
+#   --mem SIZE        guest RAM (default 3G)
+#   --smp N           guest CPUs (default 2)
+#   --pmem SPEC       memmap=SPEC device-backed range (default 1G!1G, i.e.
+#                     1 GiB at 1 GiB, shown as "Persistent Memory (legacy)");
+#                     "none" leaves it out
+#   --append ARGS     more kernel command line, e.g.
+#                     "memory_hotplug.memmap_on_memory=1"
+#   --qemu-args ARGS  more QEMU arguments (word-split), e.g. -numa options
+#   --modules "M..."  stock modules of KVER to put in /lib/modules (with
+#                     their dependencies); load them with modprobe
+#   --bins "P..."     more host programs (name or path) for the guest, in
+#                     /usr/local/bin, with their shared libraries
+#   --timeout SECS    wall clock limit for the whole VM (default 600); QEMU
+#                     is killed and the run fails when it is exceeded
+#   --accel tcg|kvm   force the accelerator (also MEMPLUG_ACCEL=tcg|kvm);
+#                     by default KVM is used only if a probe boot works
+#   --console         stream the guest console, and the results port
+#                     (lines prefixed "| "), to stdout while it runs
+#   -h, --help        this text
+#
+# The guest (busybox /init, see guest-init.sh) mounts proc, sysfs,
+# devtmpfs, debugfs, tmpfs on /tmp and /run, then runs guest-main. Its
+# output goes to a second serial port (ttyS1); kernel messages stay on
+# ttyS0. Payloads source guest-lib.sh ($VM_LIB)
+# for a KTAP test runner that checks dmesg and taint after every test.
+#
+# Host programs in the guest by default: dash as /bin/sh, busybox applets
+# for the rest, coreutils timeout and stdbuf, util-linux setpriv.
+#
+# Files in --out:
+#   console.log    ttyS0: kernel console (with guest-lib's progress lines)
+#   serial1.log    ttyS1 as received (results, then the marker lines)
+#   results.ktap   the KTAP part of serial1.log
+#   dmesg.txt      the guest's whole kernel log
+#   qemu.log       QEMU's own messages; cmdline.txt: how QEMU was started
+#   summary.txt    the final counts line
+#
+# The run fails (exit 1) when a test failed, when the guest's final
+# "status=" marker is missing (panic, hang, timeout), when guest-main
+# exited non-zero without a failed test, or when the kernel is unhealthy:
+# a kernel log line matches dmesg-bad.ere, or the kernel is tainted with
+# anything but O and E (unsigned out-of-tree module). Each of these counts
+# as one more failed test (bad log and taint together as one). Top-level
+# tests of the plan that never reported count as failed. The last line
+# printed is always
+#   N passed, N failed, N skipped
+# Exit 2 means the run could not be set up (bad option, missing file).
+#
+# Caches (under build/vm, or $MEMPLUG_BUILD_DIR): the base initramfs,
+# keyed by the content of everything in it, and the KVM verdict, keyed by
+# the host's boot id (delete build/vm/accel to probe again).
+
+set -euo pipefail
+
+readonly PROG=${0##*/}
+readonly VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly REPO=$(cd "$VM_DIR/../.." && pwd)
+readonly BUILD=${MEMPLUG_BUILD_DIR:-$REPO/build/vm}
+# printk.devkmsg=on: guest-lib.sh copies test progress into the kernel log
+# through /dev/kmsg, which is otherwise rate limited.
+readonly BASE_CMDLINE="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 hung_task_panic=1 loglevel=7 printk.devkmsg=on"
+# Host programs every guest gets (besides busybox). dash is /bin/sh:
+# Debian's busybox-static shell runs its own applets before searching
+# PATH, so under it "timeout" would be busybox's even with coreutils'
+# installed.
+readonly DEFAULT_BINS=(dash timeout stdbuf setpriv)
+readonly LIBSTDBUF=/usr/libexec/coreutils/libstdbuf.so
+# Taint bits O (4096) and E (8192) come with any unsigned external module.
+readonly TAINT_IGNORE=12288
+readonly TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
+
+opt_kernel=
+opt_payload=
+opt_out=
+opt_mem=3G
+opt_smp=2
+opt_pmem='1G!1G'
+opt_append=
+opt_qemu_args=
+opt_modules=
+opt_bins=
+opt_timeout=600
+opt_accel=${MEMPLUG_ACCEL:-}
+opt_console=0
+
+TMP=
+QEMU_PID=
+TAIL_PID=
+
+log() { echo "$PROG: $*" >&2; }
+die() {
+	log "error: $*"
+	exit 2
+}
+
+usage() {
+	sed -n '3,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" | sed '/^SPDX/d'
+	exit "${1:-0}"
+}
+
+cleanup() {
+	local rc=$?
+
+	# timeout(1) passes the TERM on to QEMU.
+	if [[ -n $QEMU_PID ]]; then
+		kill -TERM "$QEMU_PID" 2>/dev/null
+		wait "$QEMU_PID" 2>/dev/null
+	fi
+	if [[ -n $TAIL_PID ]]; then
+		kill "$TAIL_PID" 2>/dev/null
+		wait "$TAIL_PID" 2>/dev/null
+	fi
+	[[ -n $TMP ]] && rm -rf "$TMP"
+	return "$rc"
+}
+
+parse_args() {
+	local need
+
+	while (($#)); do
+		case $1 in
+		--kernel | --payload | --out | --mem | --smp | --pmem | --append | \
+			--qemu-args | --modules | --bins | --timeout | --accel)
+			(($# >= 2)) || die "$1 needs a value"
+			need=${1#--}
+			need=${need//-/_}
+			printf -v "opt_$need" '%s' "$2"
+			shift 2
+			;;
+		--*=*)
+			set -- "${1%%=*}" "${1#*=}" "${@:2}"
+			;;
+		--console) opt_console=1; shift ;;
+		-h | --help) usage 0 ;;
+		*) log "unknown argument '$1'"; usage 2 >&2 ;;
+		esac
+	done
+
+	[[ -n $opt_payload ]] || die "--payload DIR is required"
+	[[ -d $opt_payload ]] || die "payload '$opt_payload' is not a directory"
+	[[ -x $opt_payload/guest-main && -f $opt_payload/guest-main ]] ||
+		die "payload '$opt_payload' has no executable guest-main"
+	opt_payload=$(cd "$opt_payload" && pwd)
+	if [[ -z $opt_kernel ]]; then
+		opt_kernel=$("$REPO/scripts/kernels.sh" 6.1) ||
+			die "no 6.1 kernel to boot (scripts/deps.sh kernels)"
+	fi
+	[[ -r /boot/vmlinuz-$opt_kernel ]] ||
+		die "no readable /boot/vmlinuz-$opt_kernel"
+	[[ -d /lib/modules/$opt_kernel ]] || die "no /lib/modules/$opt_kernel"
+	[[ $opt_smp =~ ^[1-9][0-9]*$ ]] || die "--smp wants a positive number"
+	[[ $opt_timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds"
+	[[ $opt_mem =~ ^[1-9][0-9]*[MGT]?$ ]] || die "--mem wants e.g. 3G"
+	case $opt_accel in
+	'' | tcg | kvm) ;;
+	*) die "accelerator must be tcg or kvm, not '$opt_accel'" ;;
+	esac
+	local t
+	for t in qemu-system-x86_64 busybox cpio depmod modprobe ldd sha256sum; do
+		command -v "$t" >/dev/null || die "$t not found (scripts/deps.sh vm)"
+	done
+}
+
+# --- initramfs ---------------------------------------------------------
+
+# elf_kind FILE: "dyn" for a dynamically linked ELF, "static", or "none".
+elf_kind() {
+	local magic
+
+	magic=$(od -An -tx1 -N4 "$1" 2>/dev/null | tr -d ' \n')
+	[[ $magic == 7f454c46 ]] || { echo none; return; }
+	if ldd "$1" >/dev/null 2>&1; then echo dyn; else echo static; fi
+}
+
+# lib_closure FILE...: the shared libraries (and the dynamic loader) that
+# FILE... need, transitively, one path per line.
+lib_closure() {
+	local -A seen=()
+	local -a work=("$@")
+	local f lib out
+
+	while ((${#work[@]})); do
+		f=${work[0]}
+		work=("${work[@]:1}")
+		out=$(ldd "$f" 2>/dev/null) || continue
+		if grep -q 'not found' <<<"$out"; then
+			log "error: $f: $(grep 'not found' <<<"$out" | head -n 3 | tr -s '\t\n' '  ')"
+			return 1
+		fi
+		while read -r lib; do
+			[[ -n $lib && -z ${seen[$lib]:-} ]] || continue
+			seen[$lib]=1
+			echo "$lib"
+			work+=("$lib")
+		done < <(awk '$2 == "=>" && $3 ~ /^\// { print $3; next }
+			$1 ~ /^\// { print $1 }' <<<"$out")
+	done
+}
+
+# add_file ROOT SRC [DEST]: copy SRC's content (following symlinks) to
+# ROOT/DEST (default: the same path as SRC). The guest has a merged /usr
+# (/lib -> usr/lib, ...), so DEST is put under /usr: an archive entry for
+# a real /lib directory would replace the symlink when the kernel unpacks
+# the archive over the base one.
+add_file() {
+	local root=$1 src=$2 dest=${3:-$2}
+
+	case $dest in
+	/bin/* | /sbin/* | /lib/* | /lib64/*) dest=/usr$dest ;;
+	esac
+	mkdir -p "$root$(dirname "$dest")"
+	cp -L --preserve=mode "$src" "$root$dest"
+}
+
+# base_manifest KVER: "DEST<TAB>SOURCE" lines for everything in the base
+# initramfs that comes from a host file; sources prefixed with "xz:" or
+# "zst:" are decompressed modules.
+base_manifest() {
+	local kver=$1 b path lib m line
+	local -a bins=()
+
+	echo "/usr/bin/busybox	$(command -v busybox)"
+	for b in "${DEFAULT_BINS[@]}"; do
+		path=$(command -v "$b") || die "$b not found (scripts/deps.sh vm)"
+		path=$(readlink -f "$path")
+		bins+=("$path")
+		echo "/usr/bin/$b	$path"
+	done
+	if [[ -f $LIBSTDBUF ]]; then
+		bins+=("$LIBSTDBUF")
+		echo "$LIBSTDBUF	$LIBSTDBUF"
+	fi
+	while read -r lib; do
+		echo "$lib	$lib"
+	done < <(lib_closure "${bins[@]}")
+	echo "/lib/memplug-vm/guest-lib.sh	$VM_DIR/guest-lib.sh"
+	echo "/lib/memplug-vm/dmesg-bad.ere	$VM_DIR/dmesg-bad.ere"
+	echo "/lib/memplug-vm/dmesg-ignore.ere	$VM_DIR/dmesg-ignore.ere"
+	echo "/init	$VM_DIR/guest-init.sh"
+
+	for m in $opt_modules; do
+		# -C /dev/null: ignore install rules (ndctl ships one) and
+		# blacklists, we want the plain dependency list.
+		modprobe -C /dev/null -S "$kver" --show-depends "$m" >"$TMP/deps" 2>&1 ||
+			die "module $m of $kver: $(tr '\n' ' ' <"$TMP/deps")"
+		while read -r line; do
+			[[ $line == insmod\ * ]] || continue
+			path=${line#insmod }
+			path=${path%% *}
+			case $path in
+			*.ko.xz) echo "${path%.xz}	xz:$path" ;;
+			*.ko.zst) echo "${path%.zst}	zst:$path" ;;
+			*.ko.gz) echo "${path%.gz}	gz:$path" ;;
+			*) echo "$path	$path" ;;
+			esac
+		done <"$TMP/deps"
+	done
+}
+
+# compressor KVER: the command that compresses an initramfs KVER can
+# unpack: zstd, else gzip -1.
+compressor() {
+	local cfg=/boot/config-$1
+
+	if command -v zstd >/dev/null && grep -qx 'CONFIG_RD_ZSTD=y' "$cfg" 2>/dev/null; then
+		echo "zstd -q -3 -T0"
+	else
+		echo "gzip -1"
+	fi
+}
+
+# pack ROOT OUT COMPRESSOR: write ROOT as a compressed newc cpio to OUT,
+# padded to 512 bytes so archives can be concatenated.
+pack() {
+	local root=$1 out=$2 comp=$3 size
+
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0) | $comp >"$out"
+	size=$(stat -c %s "$out")
+	if ((size % 512)); then
+		head -c $((512 - size % 512)) /dev/zero >>"$out"
+	fi
+}
+
+# build_base KVER: print the path of the cached base initramfs for KVER,
+# building it if needed.
+build_base() {
+	local kver=$1 comp key cache root dest src line a
+
+	comp=$(compressor "$kver")
+	base_manifest "$kver" >"$TMP/manifest"
+	key=$(
+		{
+			echo "kernel $kver"
+			echo "compressor $comp"
+			busybox --list-full | LC_ALL=C sort
+			while IFS=$'\t' read -r dest src; do
+				printf '%s %s\n' "$dest" \
+					"$(sha256sum <"${src#*:}" | cut -d' ' -f1)"
+			done <"$TMP/manifest"
+		} | sha256sum | cut -c1-16
+	)
+	mkdir -p "$BUILD/initramfs"
+	cache=$BUILD/initramfs/base-$kver-$key.cpio
+	if [[ -s $cache ]]; then
+		touch "$cache"
+		echo "$cache"
+		return
+	fi
+
+	log "building base initramfs for $kver"
+	root=$TMP/base
+	mkdir -p "$root"/{usr/bin,usr/sbin,usr/lib,usr/lib64,dev,proc,sys,tmp,run,root,etc/memplug-vm,mnt}
+	ln -s usr/bin "$root/bin"
+	ln -s usr/sbin "$root/sbin"
+	ln -s usr/lib "$root/lib"
+	ln -s usr/lib64 "$root/lib64"
+	chmod 1777 "$root/tmp"
+	chmod 0700 "$root/root"
+	while IFS=$'\t' read -r dest src; do
+		case $src in
+		xz:*) mkdir -p "$root$(dirname "$dest")"; xz -dc "${src#xz:}" >"$root$dest" ;;
+		zst:*) mkdir -p "$root$(dirname "$dest")"; zstd -qdc "${src#zst:}" >"$root$dest" ;;
+		gz:*) mkdir -p "$root$(dirname "$dest")"; gzip -dc "${src#gz:}" >"$root$dest" ;;
+		*) add_file "$root" "$src" "$dest" ;;
+		esac
+	done <"$TMP/manifest"
+	chmod 0755 "$root/init"
+	ln -s dash "$root/usr/bin/sh"
+	# Applet links, except where a host program already is, and never
+	# one named "busybox" (it would replace the binary itself).
+	while read -r a; do
+		[[ ${a##*/} == busybox ]] && continue
+		[[ -e $root/$a || -L $root/$a ]] && continue
+		mkdir -p "$root/$(dirname "$a")"
+		ln -s /usr/bin/busybox "$root/$a"
+	done < <(busybox --list-full)
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
+		>"$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+	if [[ -n $opt_modules ]]; then
+		for a in modules.order modules.builtin modules.builtin.modinfo; do
+			[[ -f /lib/modules/$kver/$a ]] &&
+				cp "/lib/modules/$kver/$a" "$root/lib/modules/$kver/"
+		done
+		depmod -b "$root" "$kver"
+	fi
+	# The kernel's built-in initramfs has /dev/console already; add it
+	# anyway where we may.
+	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+
+	pack "$root" "$cache.tmp.$$" "$comp"
+	mv "$cache.tmp.$$" "$cache"
+	# Keep the few most recently used base images.
+	ls -t "$BUILD/initramfs"/base-*.cpio 2>/dev/null | tail -n +9 |
+		xargs -r rm -f
+	rm -rf "$root"
+	echo "$cache"
+}
+
+# build_payload KVER BASE_MANIFEST: the per-run archive: the payload at
+# /memplug, --bins, their libraries not in the base, and the run's nonce.
+build_payload() {
+	local kver=$1 out=$TMP/payload.cpio root=$TMP/payload b path f lib
+	local -a elves=()
+	local -A have=()
+
+	mkdir -p "$root/memplug" "$root/etc/memplug-vm" "$root/usr/local/bin"
+	cp -a "$opt_payload/." "$root/memplug/"
+	echo "$NONCE" >"$root/etc/memplug-vm/nonce"
+	for b in $opt_bins; do
+		if [[ $b == */* ]]; then path=$b; else path=$(command -v "$b") || path=; fi
+		[[ -n $path && -f $path && -x $path ]] || die "--bins: '$b' is not an executable"
+		add_file "$root" "$path" "/usr/local/bin/${path##*/}"
+	done
+	while IFS= read -r -d '' f; do
+		[[ $(elf_kind "$f") == dyn ]] && elves+=("$f")
+	done < <(find "$root/memplug" "$root/usr/local/bin" -type f -print0)
+	if ((${#elves[@]})); then
+		while IFS=$'\t' read -r lib _; do have[$lib]=1; done <"$TMP/manifest"
+		lib_closure "${elves[@]}" >"$TMP/payload-libs" ||
+			die "payload programs miss shared libraries"
+		while read -r lib; do
+			[[ -n ${have[$lib]:-} ]] || add_file "$root" "$lib"
+		done <"$TMP/payload-libs"
+	fi
+	pack "$root" "$out" "$(compressor "$kver")"
+	echo "$out"
+}
+
+# --- acceleration ------------------------------------------------------
+
+# kvm_probe KVER: boot a trivial initramfs with KVM for at most 20 s and
+# see whether its init gets to run.
+kvm_probe() {
+	local kver=$1 root=$TMP/probe out=$TMP/probe.log
+
+	mkdir -p "$root"/{usr/bin,dev,proc}
+	ln -s usr/bin "$root/bin"
+	cp -L "$(command -v busybox)" "$root/usr/bin/busybox"
+	ln -s busybox "$root/usr/bin/sh"
+	printf '#!/bin/sh\n/bin/busybox echo memplug-kvm-probe-ok\n/bin/busybox poweroff -f\n' \
+		>"$root/init"
+	chmod 755 "$root/init"
+	pack "$root" "$TMP/probe.cpio" "gzip -1"
+	timeout -s KILL 20 qemu-system-x86_64 -accel kvm -cpu host -m 512M -smp 1 \
+		-nodefaults -no-user-config -display none -no-reboot \
+		-kernel "/boot/vmlinuz-$kver" -initrd "$TMP/probe.cpio" \
+		-append "console=ttyS0 panic=-1" \
+		-chardev "file,id=con,path=$out" -serial chardev:con \
+		>/dev/null 2>&1 </dev/null || true
+	grep -q memplug-kvm-probe-ok "$out" 2>/dev/null
+}
+
+pick_accel() {
+	local kver=$1 cache=$BUILD/accel boot_id id verdict
+
+	if [[ -n $opt_accel ]]; then
+		echo "$opt_accel"
+		return
+	fi
+	boot_id=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
+	if [[ -r $cache ]] && read -r id verdict <"$cache" &&
+		[[ $id == "$boot_id" && $verdict =~ ^(tcg|kvm)$ ]]; then
+		echo "$verdict"
+		return
+	fi
+	verdict=tcg
+	if [[ -r /dev/kvm && -w /dev/kvm ]]; then
+		log "probing KVM (up to 20 s)"
+		kvm_probe "$kver" && verdict=kvm
+		log "KVM $([[ $verdict == kvm ]] && echo works || echo does not work), using $verdict"
+	fi
+	mkdir -p "$BUILD"
+	echo "$boot_id $verdict" >"$cache.tmp.$$"
+	mv "$cache.tmp.$$" "$cache"
+	echo "$verdict"
+}
+
+# --- results -----------------------------------------------------------
+
+taint_flags() {
+	local v=$1 i=0 out=
+
+	while ((v)); do
+		((v & 1)) && out+=${TAINT_LETTERS:i:1}
+		v=$((v >> 1))
+		i=$((i + 1))
+	done
+	echo "$out"
+}
+
+patterns() {
+	grep -v -e '^#' -e '^$' "$VM_DIR/$1"
+}
+
+# check_results: split serial1.log, run the checks, print the summary.
+check_results() {
+	local out=$1 qemu_rc=$2 mark="#### memplug-vm $NONCE" status='' tainted='' bad
+	local -a fails=()
+
+	tr -d '\r' <"$out/serial1.log" >"$TMP/serial1"
+	awk -v m="$mark" '
+		index($0, m " ") == 1 { exit }
+		{ print }' "$TMP/serial1" >"$out/results.ktap"
+	awk -v m="$mark" '
+		$0 == m " dmesg-begin" { on = 1; next }
+		$0 == m " dmesg-end" { exit }
+		on { print }' "$TMP/serial1" >"$out/dmesg.txt"
+	status=$(sed -n "s/^$mark status=\([0-9]*\)\$/\1/p" "$TMP/serial1" | tail -n 1)
+	tainted=$(sed -n "s/^$mark tainted=\([0-9]*\)\$/\1/p" "$TMP/serial1" | tail -n 1)
+
+	if [[ -z $status ]]; then
+		if ((qemu_rc == 124 || qemu_rc == 137)); then
+			fails+=("no status: QEMU killed after the ${opt_timeout}s timeout")
+		else
+			fails+=("no status: the guest crashed or stopped early (QEMU exit $qemu_rc)")
+		fi
+		log "the guest gave no status; last console lines:"
+		tail -n 40 "$out/console.log" | tr -d '\r' | sed 's/^/  | /' >&2
+		log "last results lines:"
+		tail -n 10 "$out/results.ktap" | sed 's/^/  | /' >&2
+		# Without the final dump, the console is the kernel log we have.
+		tr -d '\r' <"$out/console.log" >"$out/dmesg.txt"
+	elif ((status != 0)) &&
+		"$VM_DIR/ktap-summary.sh" --quiet "$out/results.ktap" >/dev/null; then
+		# A failing test explains a non-zero status; else it is one.
+		fails+=("guest-main exited with status $status")
+	fi
+	if [[ -n $status ]] && ! grep -qx "$mark dmesg-end" "$TMP/serial1"; then
+		fails+=("the kernel log dump is incomplete")
+	fi
+
+	# One more failure for an unhealthy kernel: bad log lines and/or
+	# taint (a WARN gives both). Without a status the guest failed
+	# already and the console lines are shown for diagnosis only.
+	local health=()
+	bad=$(grep -E -f <(patterns dmesg-bad.ere) "$out/dmesg.txt" |
+		grep -v -E -f <(patterns dmesg-ignore.ere) || true)
+	if [[ -n $bad ]]; then
+		health+=("$(wc -l <<<"$bad") bad log lines")
+		log "bad kernel log lines:"
+		head -n 60 <<<"$bad" | sed 's/^/  | /' >&2
+	fi
+	if [[ -n $tainted ]] && ((tainted & ~TAINT_IGNORE)); then
+		health+=("tainted $tainted ($(taint_flags "$tainted"))")
+		log "kernel tainted $tainted ($(taint_flags "$tainted")); O and E are expected"
+	fi
+	if [[ -n $status ]] && ((${#health[@]})); then
+		fails+=("kernel: ${health[0]}${health[1]:+, ${health[1]}}")
+	fi
+
+	# Keep the summary.txt and the stdout copy identical.
+	set +e
+	"$VM_DIR/ktap-summary.sh" "${fails[@]/#/--fail=}" "$out/results.ktap" \
+		>"$out/summary.txt"
+	local rc=$?
+	set -e
+	cat "$out/summary.txt"
+	return "$rc"
+}
+
+main() {
+	local kver accel base payload out_dir t0 t1 qemu_rc
+	local -a qemu
+
+	parse_args "$@"
+	kver=$opt_kernel
+	mkdir -p "$BUILD"
+	TMP=$(mktemp -d "$BUILD/tmp.XXXXXX")
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	NONCE=$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')
+
+	if [[ -n $opt_out ]]; then
+		out_dir=$opt_out
+	else
+		out_dir=$BUILD/runs/$kver-$(date +%Y%m%d-%H%M%S)-$$
+	fi
+	mkdir -p "$out_dir"
+	out_dir=$(cd "$out_dir" && pwd)
+	rm -f "$out_dir"/{console.log,serial1.log,results.ktap,dmesg.txt,qemu.log,cmdline.txt,summary.txt}
+
+	accel=$(pick_accel "$kver")
+	base=$(build_base "$kver")
+	payload=$(build_payload "$kver")
+	cat "$base" "$payload" >"$TMP/initrd"
+
+	local cmdline=$BASE_CMDLINE
+	[[ $opt_pmem != none ]] && cmdline+=" memmap=$opt_pmem"
+	[[ -n $opt_append ]] && cmdline+=" $opt_append"
+	qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none
+		-no-reboot -m "$opt_mem" -smp "$opt_smp")
+	if [[ $accel == kvm ]]; then
+		qemu+=(-accel kvm -cpu host)
+	else
+		qemu+=(-accel tcg -cpu max)
+	fi
+	qemu+=(-kernel "/boot/vmlinuz-$kver" -initrd "$TMP/initrd"
+		-append "$cmdline"
+		-chardev "file,id=con,path=$out_dir/console.log" -serial chardev:con
+		-chardev "file,id=res,path=$out_dir/serial1.log" -serial chardev:res)
+	# shellcheck disable=SC2206
+	[[ -n $opt_qemu_args ]] && qemu+=($opt_qemu_args)
+	printf '%q ' "${qemu[@]}" | sed 's/ $/\n/' >"$out_dir/cmdline.txt"
+
+	log "kernel $kver, $accel, ${opt_mem} RAM, $opt_smp CPUs, results in $out_dir"
+	t0=$EPOCHREALTIME
+	timeout -k 5 "$opt_timeout" "${qemu[@]}" </dev/null >"$out_dir/qemu.log" 2>&1 &
+	QEMU_PID=$!
+	if ((opt_console)); then
+		# The console, and the results port with "| " in front.
+		(
+			tail -n +1 -F --pid="$QEMU_PID" "$out_dir/console.log" &
+			tail -n +1 -F --pid="$QEMU_PID" "$out_dir/serial1.log" |
+				sed -u -e 's/\r$//' -e '/^#### memplug-vm .* dmesg-begin$/,/^#### memplug-vm .* dmesg-end$/d' -e 's/^/| /' &
+			wait
+		) 2>/dev/null &
+		TAIL_PID=$!
+	fi
+	qemu_rc=0
+	wait "$QEMU_PID" || qemu_rc=$?
+	QEMU_PID=
+	if [[ -n $TAIL_PID ]]; then
+		wait "$TAIL_PID" 2>/dev/null || true
+		TAIL_PID=
+	fi
+	t1=$EPOCHREALTIME
+	log "QEMU exited with $qemu_rc after $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
+	[[ -s $out_dir/qemu.log ]] && sed 's/^/qemu: /' "$out_dir/qemu.log" >&2
+	[[ -f $out_dir/serial1.log ]] || : >"$out_dir/serial1.log"
+	[[ -f $out_dir/console.log ]] || : >"$out_dir/console.log"
+
+	check_results "$out_dir" "$qemu_rc"
+}
+
+main "$@"
