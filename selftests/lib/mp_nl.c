@@ -36,6 +36,7 @@ int mp_sock_open(struct mp_sock *s)
 	int one = 1;
 
 	s->seq = (uint32_t)getpid() << 8;
+	s->unaddressed = false;
 	s->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (s->fd < 0) {
 		int rc = -errno;
@@ -303,8 +304,11 @@ int mp_transact(struct mp_sock *s, struct mp_msg *req, mp_msg_cb cb, void *arg,
 	seq = ++s->seq;
 	req->nlh.nlmsg_seq = seq;
 	req->nlh.nlmsg_pid = 0;
-	n = sendto(s->fd, req->buf, req->nlh.nlmsg_len, 0,
-		   (struct sockaddr *)&kernel, sizeof(kernel));
+	if (s->unaddressed)
+		n = send(s->fd, req->buf, req->nlh.nlmsg_len, 0);
+	else
+		n = sendto(s->fd, req->buf, req->nlh.nlmsg_len, 0,
+			   (struct sockaddr *)&kernel, sizeof(kernel));
 	if (n < 0) {
 		rc = -errno;
 		mp_seterr("netlink sendto: %s", strerror(errno));

@@ -45,9 +45,16 @@ struct mp_ack {
 	bool local;
 };
 
+/*
+ * @unaddressed: send with send(2) instead of sendto(2) to the kernel's
+ * address. The difference matters for privilege checks: only a message
+ * without an explicit destination (NETLINK_SKB_DST unset) is also checked
+ * against the credentials of the process that opened the socket.
+ */
 struct mp_sock {
 	int fd;
 	uint32_t seq;
+	bool unaddressed;
 };
 
 /* A request under construction; the header is at the start of @buf. */

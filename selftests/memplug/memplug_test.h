@@ -103,8 +103,10 @@
 
 /* The memory block @blk must not exist in sysfs. */
 #define MP_BLOCK_GONE(blk)                                                    \
-	ASSERT_FALSE(mp_block_exists(blk))                                    \
-	TH_LOG("memory%u still in sysfs", (blk))
+	do {                                                                  \
+		ASSERT_FALSE(mp_block_exists(blk))                            \
+		TH_LOG("memory%u still in sysfs", (blk));                     \
+	} while (0)
 
 /* @iomem must hold exactly this line, nested under the device range. */
 #define MP_IOMEM_HAS(iomem, depth, start, size, name)                         \

@@ -115,8 +115,9 @@ TEST_F_TIMEOUT(online, zone_follows_online_type, MP_TIMEOUT)
 			ASSERT_STREQ(zone[i], now)
 			TH_LOG("memory%u offered '%s', onlined '%s'", first + i,
 			       offered[i], variant->how);
-			if (!strcmp(variant->how, "online_kernel"))
+			if (!strcmp(variant->how, "online_kernel")) {
 				ASSERT_STRNE("Movable", now);
+			}
 			ASSERT_EQ(mt0 + (long long)(i + 1) * MP_KB(e->bs),
 				  mp_memtotal_kb());
 		}

@@ -68,8 +68,9 @@ static void check_blocks(struct __test_metadata *_metadata, struct mp_env *e,
 			MP_OK(mp_block_zones(first + i, zones, sizeof(zones)));
 			ASSERT_TRUE(b[i].has_zone);
 			ASSERT_STREQ(zones, b[i].zone);
-			if (zone)
+			if (zone) {
 				ASSERT_STREQ(zone, b[i].zone);
+			}
 		} else {
 			ASSERT_STREQ("offline", state);
 			ASSERT_EQ(MEMPLUG_BLOCK_STATE_OFFLINE, b[i].state);
