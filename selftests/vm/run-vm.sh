@@ -10,9 +10,10 @@
 #                     /memplug, stdin /dev/null). Out-of-tree modules go in
 #                     DIR/modules/*.ko. Every dynamically linked ELF in DIR
 #                     gets its shared libraries copied along.
-#   --kernel KVER     kernel release to boot (default: newest 6.1, see
-#                     scripts/kernels.sh); /boot/vmlinuz-KVER and
-#                     /lib/modules/KVER are used
+#   --kernel KVER     kernel release to boot, or a series (6.1, 6.12) for
+#                     its newest installed release (scripts/kernels.sh);
+#                     default 6.1. /boot/vmlinuz-KVER and /lib/modules/KVER
+#                     are used
 #   --out DIR         where results go (default: a new directory under
 #                     build/vm/runs/); files of an earlier run there are
 #                     replaced
@@ -112,7 +113,7 @@ die() {
 }
 
 usage() {
-	sed -n '3,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" | sed '/^SPDX/d'
+	sed -n '4,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
 	exit "${1:-0}"
 }
 
@@ -150,7 +151,7 @@ parse_args() {
 			;;
 		--console) opt_console=1; shift ;;
 		-h | --help) usage 0 ;;
-		*) log "unknown argument '$1'"; usage 2 >&2 ;;
+		*) die "unknown argument '$1' (see --help)" ;;
 		esac
 	done
 
@@ -159,10 +160,12 @@ parse_args() {
 	[[ -x $opt_payload/guest-main && -f $opt_payload/guest-main ]] ||
 		die "payload '$opt_payload' has no executable guest-main"
 	opt_payload=$(cd "$opt_payload" && pwd)
-	if [[ -z $opt_kernel ]]; then
-		opt_kernel=$("$REPO/scripts/kernels.sh" 6.1) ||
-			die "no 6.1 kernel to boot (scripts/deps.sh kernels)"
-	fi
+	case $opt_kernel in
+	'' | 6.1 | 6.12)
+		opt_kernel=$("$REPO/scripts/kernels.sh" "${opt_kernel:-6.1}") ||
+			die "no ${opt_kernel:-6.1} kernel to boot (scripts/deps.sh kernels)"
+		;;
+	esac
 	[[ -r /boot/vmlinuz-$opt_kernel ]] ||
 		die "no readable /boot/vmlinuz-$opt_kernel"
 	[[ -d /lib/modules/$opt_kernel ]] || die "no /lib/modules/$opt_kernel"
@@ -547,7 +550,7 @@ main() {
 	mkdir -p "$BUILD"
 	TMP=$(mktemp -d "$BUILD/tmp.XXXXXX")
 	trap cleanup EXIT
-	trap 'exit 130' INT TERM
+	trap 'log "interrupted"; exit 130' INT TERM
 	NONCE=$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')
 
 	if [[ -n $opt_out ]]; then
