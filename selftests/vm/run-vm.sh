@@ -172,6 +172,15 @@ parse_args() {
 	[[ $opt_smp =~ ^[1-9][0-9]*$ ]] || die "--smp wants a positive number"
 	[[ $opt_timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds"
 	[[ $opt_mem =~ ^[1-9][0-9]*[MGT]?$ ]] || die "--mem wants e.g. 3G"
+	if [[ $opt_pmem != none ]]; then
+		# memmap=SIZE!START must lie inside guest RAM: a range past the
+		# end is not backed and the guest crashes when it is used.
+		[[ $opt_pmem =~ ^([0-9]+[KMG]?)!([0-9]+[KMG]?)$ ]] ||
+			die "--pmem wants SIZE!START, e.g. 1G!1G, or none"
+		(($(to_bytes "${BASH_REMATCH[1]}") + $(to_bytes "${BASH_REMATCH[2]}") <= \
+			$(to_bytes "$opt_mem"))) ||
+			die "--pmem $opt_pmem does not fit in --mem $opt_mem"
+	fi
 	case $opt_accel in
 	'' | tcg | kvm) ;;
 	*) die "accelerator must be tcg or kvm, not '$opt_accel'" ;;
@@ -180,6 +189,24 @@ parse_args() {
 	for t in qemu-system-x86_64 busybox cpio depmod modprobe ldd sha256sum; do
 		command -v "$t" >/dev/null || die "$t not found (scripts/deps.sh vm)"
 	done
+}
+
+# to_bytes SIZE: 512K, 3G, 1536M, ... in bytes; plain numbers are MiB for
+# QEMU's -m, so callers pass suffixed sizes where it matters.
+to_bytes() {
+	local n=${1%[KMGT]} unit=${1##*[0-9]}
+
+	case $unit in
+	K) echo $((n << 10)) ;;
+	G) echo $((n << 30)) ;;
+	T) echo $((n << 40)) ;;
+	*) echo $((n << 20)) ;;
+	esac
+}
+
+# qemu_path PATH: PATH with commas doubled, for a QEMU option value.
+qemu_path() {
+	echo "${1//,/,,}"
 }
 
 # --- initramfs ---------------------------------------------------------
@@ -579,8 +606,10 @@ main() {
 	fi
 	qemu+=(-kernel "/boot/vmlinuz-$kver" -initrd "$TMP/initrd"
 		-append "$cmdline"
-		-chardev "file,id=con,path=$out_dir/console.log" -serial chardev:con
-		-chardev "file,id=res,path=$out_dir/serial1.log" -serial chardev:res)
+		-chardev "file,id=con,path=$(qemu_path "$out_dir/console.log")"
+		-serial chardev:con
+		-chardev "file,id=res,path=$(qemu_path "$out_dir/serial1.log")"
+		-serial chardev:res)
 	# shellcheck disable=SC2206
 	[[ -n $opt_qemu_args ]] && qemu+=($opt_qemu_args)
 	printf '%q ' "${qemu[@]}" | sed 's/ $/\n/' >"$out_dir/cmdline.txt"
