@@ -579,6 +579,24 @@ int mp_json_count(const char *json, const char *needle)
 	return mp_iomem_count(json, needle);
 }
 
+int mp_json_count_num(const char *json, const char *key,
+		      unsigned long long value)
+{
+	char pat[160];
+	const char *p = json;
+	size_t len;
+	int n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":%llu", key, value);
+	len = strlen(pat);
+	while ((p = strstr(p, pat))) {
+		p += len;
+		if (*p < '0' || *p > '9')
+			n++;
+	}
+	return n;
+}
+
 int mp_snap_take(struct mp_ctx *c, struct mp_snap *s)
 {
 	struct mp_range ranges[64];
@@ -625,8 +643,8 @@ static void mp_first_diff(const char *a, const char *b, char *out, size_t len)
 		 (int)strcspn(la, "\n"), la, (int)strcspn(lb, "\n"), lb);
 }
 
-int mp_snap_diff(const struct mp_snap *a, const struct mp_snap *b, char *why,
-		 size_t len)
+int mp_snap_diff(const struct mp_snap *a, const struct mp_snap *b,
+		 bool counters, char *why, size_t len)
 {
 	char d[256];
 
@@ -652,8 +670,8 @@ int mp_snap_diff(const struct mp_snap *a, const struct mp_snap *b, char *why,
 		return 1;
 	}
 	if (a->status.plugged_bytes != b->status.plugged_bytes ||
-	    a->status.plugs != b->status.plugs ||
-	    a->status.unplugs != b->status.unplugs) {
+	    (counters && (a->status.plugs != b->status.plugs ||
+			  a->status.unplugs != b->status.unplugs))) {
 		snprintf(why, len,
 			 "counters: plugged_bytes %" PRIu64 " -> %" PRIu64
 			 ", plugs %" PRIu64 " -> %" PRIu64 ", unplugs %" PRIu64

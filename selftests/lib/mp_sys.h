@@ -87,6 +87,9 @@ void mp_json_compact(const char *in, char *out, size_t len);
 bool mp_json_int(const char *json, const char *key, long long *val);
 /* Occurrences of @needle in compacted JSON. */
 int mp_json_count(const char *json, const char *needle);
+/* Occurrences of "key":value (the whole number) in compacted JSON. */
+int mp_json_count_num(const char *json, const char *key,
+		      unsigned long long value);
 
 /**
  * struct mp_snap - what must not change when a request is refused
@@ -105,9 +108,13 @@ struct mp_snap {
 };
 
 int mp_snap_take(struct mp_ctx *c, struct mp_snap *s);
-/* 0 if nothing a user sees differs; else 1 with the first difference in @why. */
-int mp_snap_diff(const struct mp_snap *a, const struct mp_snap *b, char *why,
-		 size_t len);
+/*
+ * 0 if nothing a user sees differs; else 1 with the first difference in
+ * @why. With @counters the plug and unplug counters must match too (not
+ * so after an operation that was rolled back).
+ */
+int mp_snap_diff(const struct mp_snap *a, const struct mp_snap *b,
+		 bool counters, char *why, size_t len);
 void mp_snap_free(struct mp_snap *s);
 
 /*

@@ -81,17 +81,23 @@
 		ASSERT_STREQ((text), (ack).msg);                              \
 	} while (0)
 
-/* Nothing a user can see changed since snapshot @before. */
-#define MP_UNCHANGED(ctx, before)                                             \
+/*
+ * Nothing a user can see changed since snapshot @before; with @counters
+ * not even the plug and unplug counters.
+ */
+#define MP_SAME(ctx, before, counters)                                        \
 	do {                                                                  \
 		struct mp_snap __after;                                       \
 		char __why[512];                                              \
 		int __d;                                                      \
 		MP_OK(mp_snap_take((ctx), &__after));                         \
-		__d = mp_snap_diff((before), &__after, __why, sizeof(__why)); \
+		__d = mp_snap_diff((before), &__after, (counters), __why,     \
+				   sizeof(__why));                            \
 		mp_snap_free(&__after);                                       \
 		ASSERT_EQ(0, __d) TH_LOG("changed: %s", __why);               \
 	} while (0)
+
+#define MP_UNCHANGED(ctx, before) MP_SAME(ctx, before, true)
 
 /* The sysfs state of block @blk must be @want ("online", "offline"). */
 #define MP_BLOCK_STATE(blk, want)                                             \
