@@ -123,7 +123,7 @@ static void ctl_cycle(struct __test_metadata *_metadata,
 	struct mp_env *e = &self->e;
 	unsigned int nblk = size / e->bs, first = e->dev_block, i;
 	bool on = !online || strcmp(online, "none");
-	char needle[160], zone[32] = "";
+	char needle[160], zone[64] = "";
 	struct mp_run *run = malloc(sizeof(*run));
 	struct mp_range g;
 	struct mp_ack ack;

@@ -104,14 +104,15 @@
 	do {                                                                  \
 		char __st[32];                                                \
 		MP_OK(mp_block_state((blk), __st, sizeof(__st)));             \
-		ASSERT_STREQ((want), __st) TH_LOG("memory%u", (blk));         \
+		ASSERT_STREQ((want), __st)                                    \
+		TH_LOG("memory%u", (unsigned int)(blk));                      \
 	} while (0)
 
 /* The memory block @blk must not exist in sysfs. */
 #define MP_BLOCK_GONE(blk)                                                    \
 	do {                                                                  \
 		ASSERT_FALSE(mp_block_exists(blk))                            \
-		TH_LOG("memory%u still in sysfs", (blk));                     \
+		TH_LOG("memory%u still in sysfs", (unsigned int)(blk));       \
 	} while (0)
 
 /* @iomem must hold exactly this line, nested under the device range. */

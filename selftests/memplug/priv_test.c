@@ -118,7 +118,7 @@ static void try_everything(struct mp_ctx *c, uint32_t id, uint64_t free_start,
 		}
 		/* Replies, if any came, are counted as a success below. */
 		o->rc[i] = mp_transact(&c->sock, &m, NULL, NULL, &ack);
-		snprintf(o->msg[i], sizeof(o->msg[i]), "%s", ack.msg);
+		snprintf(o->msg[i], sizeof(o->msg[i]), "%.127s", ack.msg);
 	}
 	o->status_rc = mp_status_get(c, &o->st, &ack);
 	o->join_rc = 0;
