@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Plain values exchanged with the memplug module. Enumerations received from
+// the kernel are kept as raw numbers so that a newer module's values survive
+// decoding; the *_name() helpers turn them into the words memplugctl prints.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <linux/memplug.h>
+
+namespace memplug {
+
+// How memplugctl onlines the blocks of a new range.
+enum class OnlineType {
+	None,    // leave them offline
+	Online,  // "online": the kernel picks the zone
+	Kernel,  // "online_kernel"
+	Movable, // "online_movable"
+};
+
+enum class ZonePolicy : std::uint32_t {
+	Any = MEMPLUG_ZONE_POLICY_ANY,
+	Movable = MEMPLUG_ZONE_POLICY_MOVABLE,
+	Kernel = MEMPLUG_ZONE_POLICY_KERNEL,
+};
+
+// "none", "online", "kernel", "movable"
+std::string_view online_type_name(OnlineType type);
+// What to write to memoryN/state: "online", "online_kernel", "online_movable";
+// empty for OnlineType::None.
+std::string_view online_type_sysfs(OnlineType type);
+// The zone policy that matches an online type: movable -> movable, kernel ->
+// kernel, anything else -> any.
+ZonePolicy default_zone_policy(OnlineType type);
+
+// "any", "movable", "kernel", or "unknown(<n>)".
+std::string zone_policy_name(std::uint32_t policy);
+
+// A sub-range kept out of the page allocator.
+struct Exclude {
+	std::uint64_t start = 0;
+	std::uint64_t size = 0;
+
+	bool operator==(const Exclude &) const = default;
+};
+
+// MEMPLUG_CMD_STATUS_GET. Absent attributes stay empty: the kernel omits the
+// pluggable range for unprivileged callers.
+struct Status {
+	std::optional<std::string> version;
+	std::optional<std::uint64_t> block_size;
+	std::optional<std::uint64_t> pluggable_start;
+	std::optional<std::uint64_t> pluggable_end; // inclusive
+	std::optional<std::uint32_t> online_cb;     // enum memplug_online_cb
+	std::optional<std::string> online_cb_reason;
+	std::optional<std::uint32_t> ranges;
+	std::optional<std::uint64_t> plugged_bytes;
+	std::optional<std::uint64_t> plugs;
+	std::optional<std::uint64_t> unplugs;
+	std::optional<std::uint64_t> plug_failures;
+	std::optional<std::uint64_t> unplug_failures;
+	std::optional<std::uint64_t> vetoes;
+	std::optional<std::uint64_t> event_seq;
+	std::optional<std::uint64_t> event_oldest;
+	std::optional<std::uint32_t> event_ring_size;
+	std::optional<std::uint32_t> objects;
+	bool kdump = false;
+};
+
+// "memplug", "unavailable", or "unknown(<n>)".
+std::string online_cb_name(std::uint32_t cb);
+
+// One range as the kernel reports it (MEMPLUG_A_RANGE_*).
+struct Range {
+	std::uint32_t id = 0;
+	std::uint64_t start = 0;
+	std::uint64_t size = 0;
+	std::optional<std::uint32_t> node;
+	std::string name;
+	std::uint32_t state = 0; // enum memplug_range_state
+	std::optional<std::uint32_t> zone_policy;
+	bool protect = false;
+	bool verify = false;
+	bool memmap_on_memory = false;
+	std::vector<Exclude> excludes;
+	std::optional<std::uint32_t> group_id;
+	std::optional<std::uint32_t> blocks;
+	std::optional<std::uint32_t> blocks_online;
+	std::optional<std::uint64_t> pages_online;
+	std::optional<std::uint64_t> pages_excluded;
+	std::optional<std::uint64_t> pages_verified;
+	std::optional<std::uint64_t> pages_bad;
+	std::optional<std::uint64_t> add_ns;
+	std::optional<std::uint64_t> remove_ns;
+	std::optional<std::uint64_t> online_ns;
+	std::optional<std::uint64_t> offline_ns;
+	std::optional<std::uint32_t> fail_block;
+	std::optional<std::int32_t> fail_errno; // negative errno
+};
+
+// The state memplugctl shows for a range: "plugging", "unplugging", and for
+// a plugged range "online" (every block online), "offline" (none) or
+// "partial"; "unknown" for a state this program does not know.
+std::string range_state_name(const Range &range);
+
+// One memory block of a range (MEMPLUG_A_BLOCK_*).
+struct Block {
+	std::uint32_t id = 0; // memoryN in sysfs
+	std::uint32_t range_id = 0;
+	std::uint64_t start = 0;
+	std::uint64_t size = 0;
+	std::uint32_t state = 0;         // enum memplug_block_state
+	std::optional<std::string> zone; // when online
+	std::optional<std::uint32_t> node;
+
+	bool online() const { return state == MEMPLUG_BLOCK_STATE_ONLINE; }
+};
+
+// "online", "offline", or "unknown(<n>)".
+std::string block_state_name(std::uint32_t state);
+
+// One event of the module's ring (MEMPLUG_A_EVENT_*).
+struct Event {
+	std::uint64_t seq = 0;
+	std::optional<std::uint64_t> time_ns;
+	std::optional<std::uint64_t> realtime_ns;
+	std::uint32_t action = 0; // enum memplug_event_action
+	std::optional<std::uint64_t> start_pfn;
+	std::optional<std::uint64_t> nr_pages;
+	std::optional<std::uint64_t> start;
+	std::optional<std::uint64_t> size;
+	std::optional<std::uint32_t> block;
+	std::optional<std::int32_t> node;
+	std::optional<std::string> zone;
+	std::optional<std::int32_t> status_change_nid;
+	std::optional<std::int32_t> status_change_nid_normal;
+	std::optional<std::uint32_t> range_id;
+	std::optional<std::int32_t> veto_errno; // negative errno
+	std::optional<std::string> veto_reason;
+};
+
+// "going_online", "online", ..., "verify_fail", or "unknown(<n>)".
+std::string event_action_name(std::uint32_t action);
+
+// Requests.
+struct RangeAddRequest {
+	std::uint64_t start = 0;
+	std::uint64_t size = 0;
+	std::optional<std::uint32_t> node;
+	std::optional<std::string> name;
+	std::optional<ZonePolicy> zone_policy;
+	bool protect = false;
+	bool verify = false;
+	bool memmap_on_memory = false;
+	bool hold = false;
+	std::vector<Exclude> excludes;
+};
+
+struct RangeSetRequest {
+	std::uint32_t id = 0;
+	std::optional<bool> protect;
+	std::optional<ZonePolicy> zone_policy;
+	bool commit = false;
+};
+
+} // namespace memplug
