@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Output of every memplugctl command goes through one Formatter: a text
+// implementation for people and a JSON one for programs. The JSON schema is
+// stable: every key is always present (null when the kernel did not report
+// the value), addresses are "0x..." strings, sizes are numbers of bytes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "memplug/types.hpp"
+
+namespace memplug {
+
+enum class OutputFormat {
+	Text,
+	Json,
+};
+
+// What just happened to a range that is printed on its own.
+enum class RangeAction {
+	Plugged,
+	Unplugged,
+};
+
+class Formatter {
+public:
+	virtual ~Formatter() = default;
+
+	virtual void status(const Status &status) = 0;
+	virtual void ranges(const std::vector<Range> &ranges) = 0;
+	virtual void range(const Range &range, RangeAction action) = 0;
+	virtual void blocks(const std::vector<Block> &blocks) = 0;
+	// @first_seq is the sequence number that was asked for; a first
+	// event with a larger one means the ones in between were lost.
+	virtual void events(const std::vector<Event> &events, std::uint64_t first_seq) = 0;
+};
+
+std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out);
+
+// "0x40000000"
+std::string hex(std::uint64_t value);
+// "512M", "1G", "4K", "1.5G", "100" (bytes): exact binary multiples where
+// possible.
+std::string human_size(std::uint64_t bytes);
+
+} // namespace memplug

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "memplug/format.hpp"
+
+#include <cstdio>
+
+#include "json_format.hpp"
+#include "text_format.hpp"
+
+namespace memplug {
+
+std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out)
+{
+	switch (format) {
+	case OutputFormat::Json:
+		return std::make_unique<JsonFormatter>(out);
+	case OutputFormat::Text:
+		break;
+	}
+	return std::make_unique<TextFormatter>(out);
+}
+
+std::string hex(std::uint64_t value)
+{
+	char buf[24];
+	std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(value));
+	return buf;
+}
+
+std::string human_size(std::uint64_t bytes)
+{
+	static constexpr struct {
+		char suffix;
+		unsigned shift;
+	} units[] = {{'T', 40}, {'G', 30}, {'M', 20}, {'K', 10}};
+
+	for (const auto &u : units) {
+		const std::uint64_t unit = std::uint64_t{1} << u.shift;
+		if (bytes < unit)
+			continue;
+		if (bytes % unit == 0)
+			return std::to_string(bytes >> u.shift) + u.suffix;
+		char buf[32];
+		std::snprintf(buf, sizeof(buf), "%.1f%c",
+			      static_cast<double>(bytes) / static_cast<double>(unit), u.suffix);
+		return buf;
+	}
+	return std::to_string(bytes);
+}
+
+} // namespace memplug

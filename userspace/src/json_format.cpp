@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "json_format.hpp"
+
+#include "memplug/error.hpp"
+
+namespace memplug {
+
+namespace {
+
+template <typename T>
+Json opt(const std::optional<T> &value)
+{
+	if (!value)
+		return nullptr;
+	return *value;
+}
+
+Json opt_hex(const std::optional<std::uint64_t> &value)
+{
+	if (!value)
+		return nullptr;
+	return hex(*value);
+}
+
+Json opt_errno(const std::optional<std::int32_t> &value)
+{
+	if (!value)
+		return nullptr;
+	return errno_name(*value);
+}
+
+} // namespace
+
+Json status_json(const Status &s)
+{
+	Json j;
+	j["version"] = opt(s.version);
+	j["block_size"] = opt(s.block_size);
+	j["pluggable_start"] = opt_hex(s.pluggable_start);
+	j["pluggable_end"] = opt_hex(s.pluggable_end);
+	j["online_callback"] = s.online_cb ? Json(online_cb_name(*s.online_cb)) : Json(nullptr);
+	j["online_callback_reason"] = opt(s.online_cb_reason);
+	j["ranges"] = opt(s.ranges);
+	j["plugged_bytes"] = opt(s.plugged_bytes);
+	j["counters"] = {
+		{"plugs", opt(s.plugs)},
+		{"unplugs", opt(s.unplugs)},
+		{"plug_failures", opt(s.plug_failures)},
+		{"unplug_failures", opt(s.unplug_failures)},
+		{"vetoes", opt(s.vetoes)},
+	};
+	j["events"] = {
+		{"next_seq", opt(s.event_seq)},
+		{"oldest_seq", opt(s.event_oldest)},
+		{"ring_size", opt(s.event_ring_size)},
+	};
+	j["objects"] = opt(s.objects);
+	j["kdump"] = s.kdump;
+	return j;
+}
+
+Json range_json(const Range &r)
+{
+	Json excludes = Json::array();
+	for (const auto &ex : r.excludes)
+		excludes.push_back({{"start", hex(ex.start)}, {"size", ex.size}});
+
+	Json j;
+	j["id"] = r.id;
+	j["start"] = hex(r.start);
+	j["size"] = r.size;
+	j["node"] = opt(r.node);
+	j["state"] = range_state_name(r);
+	j["online_blocks"] = r.blocks_online.value_or(0);
+	j["total_blocks"] = r.blocks.value_or(0);
+	j["name"] = r.name;
+	j["zone_policy"] = r.zone_policy ? Json(zone_policy_name(*r.zone_policy)) : Json(nullptr);
+	j["protect"] = r.protect;
+	j["verify"] = r.verify;
+	j["memmap_on_memory"] = r.memmap_on_memory;
+	j["excludes"] = std::move(excludes);
+	j["group_id"] = opt(r.group_id);
+	j["pages_online"] = opt(r.pages_online);
+	j["pages_excluded"] = opt(r.pages_excluded);
+	j["pages_verified"] = opt(r.pages_verified);
+	j["pages_bad"] = opt(r.pages_bad);
+	j["add_ns"] = opt(r.add_ns);
+	j["remove_ns"] = opt(r.remove_ns);
+	j["online_ns"] = opt(r.online_ns);
+	j["offline_ns"] = opt(r.offline_ns);
+	j["fail_block"] = opt(r.fail_block);
+	j["fail_errno"] = opt_errno(r.fail_errno);
+	return j;
+}
+
+Json block_json(const Block &b)
+{
+	Json j;
+	j["block"] = b.id;
+	j["range"] = b.range_id;
+	j["start"] = hex(b.start);
+	j["size"] = b.size;
+	j["state"] = block_state_name(b.state);
+	// A zone only means something while the block is online.
+	j["zone"] = b.online() ? opt(b.zone) : Json(nullptr);
+	j["node"] = opt(b.node);
+	return j;
+}
+
+Json event_json(const Event &e)
+{
+	Json j;
+	j["seq"] = e.seq;
+	j["time_ns"] = opt(e.time_ns);
+	j["realtime_ns"] = opt(e.realtime_ns);
+	j["action"] = event_action_name(e.action);
+	j["range"] = opt(e.range_id);
+	j["block"] = opt(e.block);
+	j["start"] = opt_hex(e.start);
+	j["size"] = opt(e.size);
+	j["start_pfn"] = opt(e.start_pfn);
+	j["nr_pages"] = opt(e.nr_pages);
+	j["node"] = opt(e.node);
+	j["zone"] = opt(e.zone);
+	j["status_change_nid"] = opt(e.status_change_nid);
+	j["status_change_nid_normal"] = opt(e.status_change_nid_normal);
+	j["veto_errno"] = opt_errno(e.veto_errno);
+	j["veto_reason"] = opt(e.veto_reason);
+	return j;
+}
+
+void JsonFormatter::emit(const Json &doc)
+{
+	// Labels come from the kernel as bytes; never fail on invalid UTF-8.
+	out_ << doc.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+void JsonFormatter::status(const Status &status)
+{
+	emit(status_json(status));
+}
+
+void JsonFormatter::ranges(const std::vector<Range> &ranges)
+{
+	Json list = Json::array();
+	for (const auto &r : ranges)
+		list.push_back(range_json(r));
+	Json doc;
+	doc["ranges"] = std::move(list);
+	emit(doc);
+}
+
+void JsonFormatter::range(const Range &range, RangeAction)
+{
+	emit(range_json(range));
+}
+
+void JsonFormatter::blocks(const std::vector<Block> &blocks)
+{
+	Json list = Json::array();
+	for (const auto &b : blocks)
+		list.push_back(block_json(b));
+	Json doc;
+	doc["blocks"] = std::move(list);
+	emit(doc);
+}
+
+void JsonFormatter::events(const std::vector<Event> &events, std::uint64_t first_seq)
+{
+	Json list = Json::array();
+	for (const auto &e : events)
+		list.push_back(event_json(e));
+	std::uint64_t lost = 0;
+	if (!events.empty() && events.front().seq > first_seq)
+		lost = events.front().seq - first_seq;
+	Json doc;
+	doc["first_seq"] = first_seq;
+	doc["lost"] = lost;
+	doc["events"] = std::move(list);
+	emit(doc);
+}
+
+} // namespace memplug

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "text_format.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "memplug/error.hpp"
+
+namespace memplug {
+
+namespace {
+
+constexpr const char *kNone = "-";
+
+template <typename T>
+std::string opt_str(const std::optional<T> &value)
+{
+	if (!value)
+		return kNone;
+	if constexpr (std::is_same_v<T, std::string>)
+		return *value;
+	else
+		return std::to_string(*value);
+}
+
+std::string last_byte(std::uint64_t start, std::uint64_t size)
+{
+	return size == 0 ? hex(start) : hex(start + (size - 1));
+}
+
+// Left-aligned columns separated by two spaces, header first.
+class Table {
+public:
+	explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+
+	void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+	void print(std::ostream &out) const
+	{
+		std::vector<std::size_t> width;
+		for (const auto &row : rows_) {
+			width.resize(std::max(width.size(), row.size()), 0);
+			for (std::size_t i = 0; i < row.size(); i++)
+				width[i] = std::max(width[i], row[i].size());
+		}
+		for (const auto &row : rows_) {
+			std::string line;
+			for (std::size_t i = 0; i < row.size(); i++) {
+				line += row[i];
+				if (i + 1 < row.size())
+					line.append(width[i] - row[i].size() + 2, ' ');
+			}
+			out << line << '\n';
+		}
+	}
+
+private:
+	std::vector<std::vector<std::string>> rows_;
+};
+
+void line(std::ostream &out, const char *key, const std::string &value)
+{
+	char label[24];
+	std::snprintf(label, sizeof(label), "%s:", key);
+	char buf[32];
+	std::snprintf(buf, sizeof(buf), "%-18s", label);
+	out << buf << value << '\n';
+}
+
+std::string blocks_online(const Range &r)
+{
+	return opt_str(r.blocks_online) + "/" + opt_str(r.blocks);
+}
+
+} // namespace
+
+void TextFormatter::status(const Status &s)
+{
+	line(out_, "version", opt_str(s.version));
+	line(out_, "block size",
+	     s.block_size ? human_size(*s.block_size) + " (" + hex(*s.block_size) + ")" : kNone);
+	if (s.pluggable_start && s.pluggable_end)
+		line(out_, "pluggable range",
+		     hex(*s.pluggable_start) + "-" + hex(*s.pluggable_end));
+	else
+		line(out_, "pluggable range", "hidden (needs CAP_NET_ADMIN)");
+
+	std::string cb = s.online_cb ? online_cb_name(*s.online_cb) : kNone;
+	if (s.online_cb_reason && !s.online_cb_reason->empty())
+		cb += " (" + *s.online_cb_reason + ")";
+	line(out_, "online callback", cb);
+
+	std::string ranges = opt_str(s.ranges);
+	if (s.plugged_bytes)
+		ranges += ", " + human_size(*s.plugged_bytes) + " plugged";
+	line(out_, "ranges", ranges);
+	line(out_, "plugs", opt_str(s.plugs) + " (" + opt_str(s.plug_failures) + " failed)");
+	line(out_, "unplugs", opt_str(s.unplugs) + " (" + opt_str(s.unplug_failures) + " failed)");
+	line(out_, "vetoes", opt_str(s.vetoes));
+	line(out_, "events",
+	     "next " + opt_str(s.event_seq) + ", oldest " + opt_str(s.event_oldest) + ", ring " +
+		     opt_str(s.event_ring_size));
+	line(out_, "objects", opt_str(s.objects));
+	line(out_, "kdump", s.kdump ? "yes" : "no");
+}
+
+void TextFormatter::ranges(const std::vector<Range> &ranges)
+{
+	Table t({"ID", "START", "END", "SIZE", "NODE", "STATE", "BLOCKS", "ZONE", "NAME"});
+	for (const auto &r : ranges)
+		t.add({std::to_string(r.id), hex(r.start), last_byte(r.start, r.size),
+		       human_size(r.size), opt_str(r.node), range_state_name(r), blocks_online(r),
+		       r.zone_policy ? zone_policy_name(*r.zone_policy) : kNone, r.name});
+	t.print(out_);
+}
+
+void TextFormatter::range(const Range &r, RangeAction action)
+{
+	const std::string where =
+		hex(r.start) + "-" + last_byte(r.start, r.size) + " (" + human_size(r.size) + ")";
+	switch (action) {
+	case RangeAction::Plugged:
+		out_ << "plugged range " << r.id << ": " << where << " node " << opt_str(r.node)
+		     << ", " << blocks_online(r) << " blocks online";
+		if (r.zone_policy)
+			out_ << ", zone policy " << zone_policy_name(*r.zone_policy);
+		out_ << '\n';
+		break;
+	case RangeAction::Unplugged:
+		out_ << "unplugged range " << r.id << ": " << where << '\n';
+		break;
+	}
+}
+
+void TextFormatter::blocks(const std::vector<Block> &blocks)
+{
+	Table t({"BLOCK", "RANGE", "START", "END", "SIZE", "STATE", "ZONE", "NODE"});
+	for (const auto &b : blocks)
+		t.add({std::to_string(b.id), std::to_string(b.range_id), hex(b.start),
+		       last_byte(b.start, b.size), human_size(b.size), block_state_name(b.state),
+		       b.online() ? opt_str(b.zone) : kNone, opt_str(b.node)});
+	t.print(out_);
+}
+
+void TextFormatter::events(const std::vector<Event> &events, std::uint64_t first_seq)
+{
+	if (!events.empty() && events.front().seq > first_seq)
+		out_ << "(" << events.front().seq - first_seq
+		     << " events lost: overwritten in the ring)\n";
+	for (const auto &e : events) {
+		std::string text = std::to_string(e.seq) + " " + event_action_name(e.action);
+		if (e.range_id)
+			text += " range " + std::to_string(*e.range_id);
+		if (e.block)
+			text += " block " + std::to_string(*e.block);
+		if (e.start && e.size)
+			text += " " + hex(*e.start) + "-" + last_byte(*e.start, *e.size) + " (" +
+				human_size(*e.size) + ")";
+		if (e.zone)
+			text += " zone " + *e.zone;
+		if (e.node && *e.node >= 0)
+			text += " node " + std::to_string(*e.node);
+		if (e.veto_errno)
+			text += " vetoed " + errno_name(*e.veto_errno);
+		if (e.veto_reason)
+			text += ": " + *e.veto_reason;
+		out_ << text << '\n';
+	}
+}
+
+} // namespace memplug

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <cerrno>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "memplug/format.hpp"
+
+using namespace memplug;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+enum class Type {
+	Unsigned,
+	Integer,
+	String,
+	Bool,
+	Array,
+	Object
+};
+
+bool has_type(const Json &v, Type t)
+{
+	switch (t) {
+	case Type::Unsigned:
+		return v.is_number_unsigned();
+	case Type::Integer:
+		return v.is_number_integer();
+	case Type::String:
+		return v.is_string();
+	case Type::Bool:
+		return v.is_boolean();
+	case Type::Array:
+		return v.is_array();
+	case Type::Object:
+		return v.is_object();
+	}
+	return false;
+}
+
+// Every key present with its type, or null where @nullable.
+void expect_keys(const Json &obj, const std::vector<std::tuple<std::string, Type, bool>> &keys)
+{
+	ASSERT_TRUE(obj.is_object()) << obj.dump();
+	for (const auto &[key, type, nullable] : keys) {
+		ASSERT_TRUE(obj.contains(key)) << "missing " << key << " in " << obj.dump();
+		const Json &v = obj.at(key);
+		if (nullable && v.is_null())
+			continue;
+		EXPECT_TRUE(has_type(v, type)) << key << " = " << v.dump();
+	}
+	EXPECT_EQ(obj.size(), keys.size()) << obj.dump();
+}
+
+const std::vector<std::tuple<std::string, Type, bool>> kRangeKeys = {
+	{"id", Type::Unsigned, false},
+	{"start", Type::String, false},
+	{"size", Type::Unsigned, false},
+	{"node", Type::Unsigned, true},
+	{"state", Type::String, false},
+	{"online_blocks", Type::Unsigned, false},
+	{"total_blocks", Type::Unsigned, false},
+	{"name", Type::String, false},
+	{"zone_policy", Type::String, true},
+	{"protect", Type::Bool, false},
+	{"verify", Type::Bool, false},
+	{"memmap_on_memory", Type::Bool, false},
+	{"excludes", Type::Array, false},
+	{"group_id", Type::Unsigned, true},
+	{"pages_online", Type::Unsigned, true},
+	{"pages_excluded", Type::Unsigned, true},
+	{"pages_verified", Type::Unsigned, true},
+	{"pages_bad", Type::Unsigned, true},
+	{"add_ns", Type::Unsigned, true},
+	{"remove_ns", Type::Unsigned, true},
+	{"online_ns", Type::Unsigned, true},
+	{"offline_ns", Type::Unsigned, true},
+	{"fail_block", Type::Unsigned, true},
+	{"fail_errno", Type::String, true},
+};
+
+Range sample_range()
+{
+	Range r;
+	r.id = 1;
+	r.start = 0x40000000;
+	r.size = 536870912;
+	r.node = 0;
+	r.state = MEMPLUG_RANGE_STATE_PLUGGED;
+	r.blocks = 4;
+	r.blocks_online = 4;
+	r.name = "cxl0";
+	r.zone_policy = MEMPLUG_ZONE_POLICY_MOVABLE;
+	return r;
+}
+
+std::string render(OutputFormat format, const std::function<void(Formatter &)> &fn)
+{
+	std::ostringstream out;
+	auto f = make_formatter(format, out);
+	fn(*f);
+	return out.str();
+}
+
+Json render_json(const std::function<void(Formatter &)> &fn)
+{
+	const std::string text = render(OutputFormat::Json, fn);
+	EXPECT_EQ(text.back(), '\n');
+	EXPECT_EQ(text.find('\n'), text.size() - 1) << "one document per line";
+	return Json::parse(text);
+}
+
+} // namespace
+
+TEST(FormatHelpers, HexAndHumanSize)
+{
+	EXPECT_EQ(hex(0), "0x0");
+	EXPECT_EQ(hex(0x40000000), "0x40000000");
+	EXPECT_EQ(hex(UINT64_MAX), "0xffffffffffffffff");
+	EXPECT_EQ(human_size(0), "0");
+	EXPECT_EQ(human_size(1000), "1000");
+	EXPECT_EQ(human_size(4096), "4K");
+	EXPECT_EQ(human_size(std::uint64_t{128} << 20), "128M");
+	EXPECT_EQ(human_size(std::uint64_t{1} << 30), "1G");
+	EXPECT_EQ(human_size(std::uint64_t{3} << 29), "1.5G");
+	EXPECT_EQ(human_size(std::uint64_t{2} << 40), "2T");
+}
+
+TEST(RangeState, Derived)
+{
+	Range r = sample_range();
+	EXPECT_EQ(range_state_name(r), "online");
+	r.blocks_online = 0;
+	EXPECT_EQ(range_state_name(r), "offline");
+	r.blocks_online = 2;
+	EXPECT_EQ(range_state_name(r), "partial");
+	r.state = MEMPLUG_RANGE_STATE_PLUGGING;
+	EXPECT_EQ(range_state_name(r), "plugging");
+	r.state = MEMPLUG_RANGE_STATE_UNPLUGGING;
+	EXPECT_EQ(range_state_name(r), "unplugging");
+	r.state = 77;
+	EXPECT_EQ(range_state_name(r), "unknown");
+}
+
+TEST(JsonFormat, ListMatchesTheContract)
+{
+	const Json doc = render_json([](Formatter &f) { f.ranges({sample_range()}); });
+	ASSERT_TRUE(doc.is_object());
+	EXPECT_EQ(doc.size(), 1u);
+	ASSERT_TRUE(doc.at("ranges").is_array());
+	ASSERT_EQ(doc["ranges"].size(), 1u);
+	const Json &r = doc["ranges"][0];
+	expect_keys(r, kRangeKeys);
+
+	// The documented example, key for key and in this order.
+	const Json expected = Json::parse(R"({"id":1,"start":"0x40000000","size":536870912,
+		"node":0,"state":"online","online_blocks":4,"total_blocks":4,"name":"cxl0"})");
+	auto it = r.begin();
+	for (const auto &[key, value] : expected.items()) {
+		(void)value;
+		ASSERT_NE(it, r.end());
+		EXPECT_EQ(it.key(), key);
+		++it;
+	}
+	for (const auto &[key, value] : expected.items())
+		EXPECT_EQ(r.at(key), value) << key;
+	EXPECT_EQ(r["zone_policy"], "movable");
+	EXPECT_EQ(r["fail_errno"], nullptr);
+}
+
+TEST(JsonFormat, ListKeepsEveryKeyWhenValuesAreMissing)
+{
+	Range bare;
+	bare.id = 2;
+	bare.start = 0x100000000;
+	bare.size = 0x8000000;
+	bare.state = MEMPLUG_RANGE_STATE_PLUGGING;
+	Range failed = sample_range();
+	failed.fail_block = 11;
+	failed.fail_errno = -EBUSY;
+	failed.excludes = {{0x40200000, 0x200000}};
+
+	const Json doc = render_json([&](Formatter &f) { f.ranges({bare, failed}); });
+	ASSERT_EQ(doc["ranges"].size(), 2u);
+	for (const auto &r : doc["ranges"])
+		expect_keys(r, kRangeKeys);
+	EXPECT_EQ(doc["ranges"][0]["name"], "");
+	EXPECT_EQ(doc["ranges"][0]["node"], nullptr);
+	EXPECT_EQ(doc["ranges"][0]["state"], "plugging");
+	EXPECT_EQ(doc["ranges"][0]["online_blocks"], 0);
+	EXPECT_EQ(doc["ranges"][1]["fail_errno"], "EBUSY");
+	EXPECT_EQ(doc["ranges"][1]["fail_block"], 11);
+	EXPECT_EQ(doc["ranges"][1]["excludes"][0]["start"], "0x40200000");
+	EXPECT_EQ(doc["ranges"][1]["excludes"][0]["size"], 0x200000);
+
+	const Json empty = render_json([](Formatter &f) { f.ranges({}); });
+	EXPECT_EQ(empty.dump(), R"({"ranges":[]})");
+}
+
+TEST(JsonFormat, SingleRangeIsAListEntry)
+{
+	const Json one =
+		render_json([](Formatter &f) { f.range(sample_range(), RangeAction::Plugged); });
+	expect_keys(one, kRangeKeys);
+	EXPECT_EQ(one["id"], 1);
+	const Json list = render_json([](Formatter &f) { f.ranges({sample_range()}); });
+	EXPECT_EQ(one, list["ranges"][0]);
+}
+
+TEST(JsonFormat, Blocks)
+{
+	Block on;
+	on.id = 8;
+	on.range_id = 1;
+	on.start = 0x40000000;
+	on.size = 134217728;
+	on.state = MEMPLUG_BLOCK_STATE_ONLINE;
+	on.zone = "Movable";
+	on.node = 0;
+	Block off = on;
+	off.id = 9;
+	off.start = 0x48000000;
+	off.state = MEMPLUG_BLOCK_STATE_OFFLINE;
+	off.zone = "Movable"; // stale: must not be shown
+
+	const Json doc = render_json([&](Formatter &f) { f.blocks({on, off}); });
+	const std::vector<std::tuple<std::string, Type, bool>> keys = {
+		{"block", Type::Unsigned, false}, {"range", Type::Unsigned, false},
+		{"start", Type::String, false},   {"size", Type::Unsigned, false},
+		{"state", Type::String, false},   {"zone", Type::String, true},
+		{"node", Type::Unsigned, true},
+	};
+	ASSERT_EQ(doc["blocks"].size(), 2u);
+	for (const auto &b : doc["blocks"])
+		expect_keys(b, keys);
+	EXPECT_EQ(doc["blocks"][0],
+		  Json::parse(R"({"block":8,"range":1,"start":"0x40000000","size":134217728,
+			"state":"online","zone":"Movable","node":0})"));
+	EXPECT_EQ(doc["blocks"][1]["state"], "offline");
+	EXPECT_EQ(doc["blocks"][1]["zone"], nullptr);
+}
+
+TEST(JsonFormat, StatusKeysAlwaysPresent)
+{
+	Status full;
+	full.version = "0.1.0";
+	full.block_size = 0x8000000;
+	full.pluggable_start = 0;
+	full.pluggable_end = 0x3fffffffffff;
+	full.online_cb = MEMPLUG_ONLINE_CB_MEMPLUG;
+	full.ranges = 1;
+	full.plugged_bytes = 0x20000000;
+	full.plugs = 1;
+	full.unplugs = 0;
+	full.plug_failures = 0;
+	full.unplug_failures = 0;
+	full.vetoes = 0;
+	full.event_seq = 10;
+	full.event_oldest = 0;
+	full.event_ring_size = 256;
+	full.objects = 3;
+
+	Status redacted;
+	redacted.version = "0.1.0";
+	redacted.block_size = 0x8000000;
+	redacted.online_cb = MEMPLUG_ONLINE_CB_UNAVAILABLE;
+	redacted.online_cb_reason = "held by virtio_mem";
+
+	const std::vector<std::tuple<std::string, Type, bool>> keys = {
+		{"version", Type::String, true},
+		{"block_size", Type::Unsigned, true},
+		{"pluggable_start", Type::String, true},
+		{"pluggable_end", Type::String, true},
+		{"online_callback", Type::String, true},
+		{"online_callback_reason", Type::String, true},
+		{"ranges", Type::Unsigned, true},
+		{"plugged_bytes", Type::Unsigned, true},
+		{"counters", Type::Object, false},
+		{"events", Type::Object, false},
+		{"objects", Type::Unsigned, true},
+		{"kdump", Type::Bool, false},
+	};
+	const std::vector<std::tuple<std::string, Type, bool>> counters = {
+		{"plugs", Type::Unsigned, true},         {"unplugs", Type::Unsigned, true},
+		{"plug_failures", Type::Unsigned, true}, {"unplug_failures", Type::Unsigned, true},
+		{"vetoes", Type::Unsigned, true},
+	};
+	const std::vector<std::tuple<std::string, Type, bool>> events = {
+		{"next_seq", Type::Unsigned, true},
+		{"oldest_seq", Type::Unsigned, true},
+		{"ring_size", Type::Unsigned, true},
+	};
+
+	const Json a = render_json([&](Formatter &f) { f.status(full); });
+	expect_keys(a, keys);
+	expect_keys(a["counters"], counters);
+	expect_keys(a["events"], events);
+	EXPECT_EQ(a["pluggable_end"], "0x3fffffffffff");
+	EXPECT_EQ(a["online_callback"], "memplug");
+	EXPECT_EQ(a["online_callback_reason"], nullptr);
+
+	const Json b = render_json([&](Formatter &f) { f.status(redacted); });
+	expect_keys(b, keys);
+	expect_keys(b["counters"], counters);
+	EXPECT_EQ(b["pluggable_start"], nullptr);
+	EXPECT_EQ(b["pluggable_end"], nullptr);
+	EXPECT_EQ(b["online_callback"], "unavailable");
+	EXPECT_EQ(b["online_callback_reason"], "held by virtio_mem");
+	EXPECT_EQ(b["counters"]["plugs"], nullptr);
+}
+
+TEST(JsonFormat, EventsAndLoss)
+{
+	Event e;
+	e.seq = 15;
+	e.action = MEMPLUG_EVENT_CANCEL_ONLINE;
+	e.block = 8;
+	e.node = -1;
+	e.veto_errno = -EPERM;
+	e.veto_reason = "zone policy is movable";
+	const Json doc = render_json([&](Formatter &f) { f.events({e}, 10); });
+	EXPECT_EQ(doc["first_seq"], 10);
+	EXPECT_EQ(doc["lost"], 5);
+	ASSERT_EQ(doc["events"].size(), 1u);
+	const Json &ev = doc["events"][0];
+	EXPECT_EQ(ev["action"], "cancel_online");
+	EXPECT_EQ(ev["node"], -1);
+	EXPECT_EQ(ev["veto_errno"], "EPERM");
+	EXPECT_EQ(ev["range"], nullptr);
+	EXPECT_EQ(ev.size(), 16u);
+
+	const Json none = render_json([&](Formatter &f) { f.events({e}, 15); });
+	EXPECT_EQ(none["lost"], 0);
+}
+
+TEST(TextFormat, Tables)
+{
+	const std::string list =
+		render(OutputFormat::Text, [](Formatter &f) { f.ranges({sample_range()}); });
+	EXPECT_EQ(list.rfind("ID  START", 0), 0u) << list;
+	EXPECT_NE(list.find("0x5fffffff"), std::string::npos);
+	EXPECT_NE(list.find("512M"), std::string::npos);
+	EXPECT_NE(list.find("4/4"), std::string::npos);
+	EXPECT_NE(list.find("cxl0"), std::string::npos);
+
+	const std::string plugged = render(OutputFormat::Text, [](Formatter &f) {
+		f.range(sample_range(), RangeAction::Plugged);
+	});
+	EXPECT_EQ(plugged, "plugged range 1: 0x40000000-0x5fffffff (512M) node 0, 4/4 blocks "
+			   "online, zone policy movable\n");
+
+	Status s;
+	s.version = "0.1.0";
+	const std::string status = render(OutputFormat::Text, [&](Formatter &f) { f.status(s); });
+	EXPECT_NE(status.find("hidden (needs CAP_NET_ADMIN)"), std::string::npos) << status;
+}
