@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The generic netlink client of the memplug family.
+//
+// A Client owns one request socket: sequence-checked, one request in flight,
+// with NETLINK_EXT_ACK enabled so every refusal arrives with the kernel's
+// explanation. Replies, ACKs and dump ends are collected with callbacks of
+// our own because libnl's default handlers fold many errnos into one.
+//
+// Events will use a second socket type (member of the "monitor" group,
+// sequence checks off, ENOBUFS reported as loss); it shares the codec and
+// the handle types but not this class.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "memplug/backend.hpp"
+#include "memplug/codec.hpp"
+#include "memplug/error.hpp"
+#include "memplug/nl_ptr.hpp"
+
+namespace memplug {
+
+// The errno closest to a libnl error code (NLE_*), for messages and exit
+// codes; EIO when there is none.
+int nlerr_to_errno(int nlerr);
+
+class Client final : public Backend {
+public:
+	// Connects and resolves the family. A missing family is an Error of
+	// kind NoFamily ("is memplug.ko loaded?").
+	static Result<std::unique_ptr<Client>> connect();
+
+	Client(const Client &) = delete;
+	Client &operator=(const Client &) = delete;
+	~Client() override = default;
+
+	Result<Status> status_get() override;
+	Result<Range> range_add(const RangeAddRequest &request) override;
+	Result<Range> range_del(std::uint32_t id) override;
+	Result<Range> range_get(std::uint32_t id) override;
+	Result<std::vector<Range>> range_dump() override;
+	Result<Range> range_set(const RangeSetRequest &request) override;
+	Result<std::vector<Block>> block_dump(std::optional<std::uint32_t> range_id) override;
+	Result<std::vector<Event>> event_dump(std::uint64_t first_seq) override;
+
+	int family() const { return family_; }
+
+private:
+	using Message = std::vector<unsigned char>;
+	using Builder = std::function<Result<NlMsgPtr>()>;
+
+	Client(NlSockPtr sk, int family);
+
+	// Sends the request @build makes and collects every reply until the
+	// ACK (doit) or NLMSG_DONE (dump). Kernel refusals become
+	// Error::kernel(@what, errno, extack).
+	Result<std::vector<Message>> transact(const Builder &build, bool dump,
+					      const std::string &what);
+	Result<Range> range_doit(const Builder &build, const std::string &what);
+
+	NlSockPtr sk_;
+	int family_;
+};
+
+} // namespace memplug

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "memplug/nl.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <sys/socket.h>
+
+#include <netlink/errno.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+namespace memplug {
+
+namespace {
+
+// How often a dump that the kernel marked inconsistent (NLM_F_DUMP_INTR,
+// the set changed while it was read) is started again before giving up.
+constexpr int kDumpAttempts = 3;
+
+// State of one request/reply exchange, shared with the callbacks.
+struct Exchange {
+	std::vector<std::vector<unsigned char>> replies;
+	bool done = false;
+	bool interrupted = false; // NLM_F_DUMP_INTR seen
+	int error = 0;            // positive errno from the kernel
+	std::string extack;
+	std::optional<Error> local; // malformed ACK and the like
+};
+
+void record(Exchange &ex, Result<AckInfo> info)
+{
+	if (!info) {
+		ex.local = std::move(info).error();
+		return;
+	}
+	ex.error = info->error;
+	ex.extack = info->message;
+}
+
+int on_valid(nl_msg *msg, void *arg)
+{
+	auto &ex = *static_cast<Exchange *>(arg);
+	const nlmsghdr *hdr = nlmsg_hdr(msg);
+	const auto *bytes = reinterpret_cast<const unsigned char *>(hdr);
+	ex.replies.emplace_back(bytes, bytes + hdr->nlmsg_len);
+	return NL_OK;
+}
+
+int on_ack(nl_msg *msg, void *arg)
+{
+	auto &ex = *static_cast<Exchange *>(arg);
+	record(ex, parse_ack(nlmsg_hdr(msg)));
+	ex.done = true;
+	return NL_STOP;
+}
+
+int on_finish(nl_msg *msg, void *arg)
+{
+	auto &ex = *static_cast<Exchange *>(arg);
+	record(ex, parse_done(nlmsg_hdr(msg)));
+	ex.done = true;
+	return NL_STOP;
+}
+
+int on_dump_intr(nl_msg *, void *arg)
+{
+	static_cast<Exchange *>(arg)->interrupted = true;
+	return NL_OK;
+}
+
+// libnl hands over the nlmsgerr; the header is right before it.
+int on_error(sockaddr_nl *, nlmsgerr *err, void *arg)
+{
+	auto &ex = *static_cast<Exchange *>(arg);
+	const auto *hdr = reinterpret_cast<const nlmsghdr *>(reinterpret_cast<const char *>(err) -
+							     NLMSG_HDRLEN);
+	record(ex, parse_ack(hdr));
+	if (ex.error == 0 && !ex.local)
+		ex.error = err->error < 0 ? -err->error : err->error;
+	ex.done = true;
+	return NL_STOP;
+}
+
+template <typename T>
+Result<T> decode_one(const std::vector<std::vector<unsigned char>> &replies,
+		     Result<T> (*decode)(const nlmsghdr *), const std::string &what)
+{
+	if (replies.size() != 1)
+		return Error::system(what, EPROTO,
+				     "expected one reply, got " + std::to_string(replies.size()));
+	auto value = decode(reinterpret_cast<const nlmsghdr *>(replies[0].data()));
+	if (!value)
+		return std::move(std::move(value).error().add_context(what));
+	return value;
+}
+
+template <typename T>
+Result<std::vector<T>> decode_all(const std::vector<std::vector<unsigned char>> &replies,
+				  Result<T> (*decode)(const nlmsghdr *), const std::string &what)
+{
+	std::vector<T> out;
+	out.reserve(replies.size());
+	for (const auto &reply : replies) {
+		auto value = decode(reinterpret_cast<const nlmsghdr *>(reply.data()));
+		if (!value)
+			return std::move(std::move(value).error().add_context(what));
+		out.push_back(std::move(*value));
+	}
+	return out;
+}
+
+} // namespace
+
+int nlerr_to_errno(int nlerr)
+{
+	switch (nlerr < 0 ? -nlerr : nlerr) {
+	case NLE_SUCCESS:
+		return 0;
+	case NLE_INTR:
+		return EINTR;
+	case NLE_BAD_SOCK:
+		return EBADF;
+	case NLE_AGAIN:
+		return EAGAIN;
+	case NLE_NOMEM:
+		// Also what libnl makes of ENOBUFS.
+		return ENOMEM;
+	case NLE_EXIST:
+		return EEXIST;
+	case NLE_INVAL:
+		return EINVAL;
+	case NLE_RANGE:
+		return ERANGE;
+	case NLE_MSGSIZE:
+		return EMSGSIZE;
+	case NLE_OPNOTSUPP:
+		return EOPNOTSUPP;
+	case NLE_AF_NOSUPPORT:
+		return EAFNOSUPPORT;
+	case NLE_OBJ_NOTFOUND:
+	case NLE_NOATTR:
+	case NLE_NOCACHE:
+	case NLE_MISSING_ATTR:
+		return EINVAL;
+	case NLE_SEQ_MISMATCH:
+		return EPROTO;
+	case NLE_MSG_OVERFLOW:
+	case NLE_MSG_TRUNC:
+		return EMSGSIZE;
+	case NLE_NOADDR:
+		return EADDRNOTAVAIL;
+	case NLE_SRCRT_NOSUPPORT:
+		return EOPNOTSUPP;
+	case NLE_MSG_TOOSHORT:
+	case NLE_MSGTYPE_NOSUPPORT:
+		return EPROTO;
+	case NLE_OBJ_MISMATCH:
+		return EINVAL;
+	case NLE_BUSY:
+		return EBUSY;
+	case NLE_PROTO_MISMATCH:
+		return EPROTONOSUPPORT;
+	case NLE_NOACCESS:
+		return EACCES;
+	case NLE_PERM:
+		return EPERM;
+	case NLE_PKTLOC_FILE:
+		return ENOENT;
+	case NLE_PARSE_ERR:
+		return EINVAL;
+	case NLE_NODEV:
+		return ENODEV;
+	case NLE_IMMUTABLE:
+		return EPERM;
+	case NLE_DUMP_INTR:
+		return EINTR;
+	case NLE_ATTRSIZE:
+		return ERANGE;
+	default:
+		return EIO;
+	}
+}
+
+Client::Client(NlSockPtr sk, int family)
+    : sk_(std::move(sk))
+    , family_(family)
+{
+}
+
+Result<std::unique_ptr<Client>> Client::connect()
+{
+	const std::string what = "connecting to generic netlink";
+	NlSockPtr sk(nl_socket_alloc());
+	if (!sk)
+		return Error::system(what, ENOMEM);
+
+	int err = genl_connect(sk.get());
+	if (err < 0)
+		return Error::system(what, nlerr_to_errno(err), nl_geterror(err));
+
+	// Replies bigger than a page are read whole rather than truncated.
+	nl_socket_enable_msg_peek(sk.get());
+
+	// Without it refusals arrive without the kernel's explanation; kernels
+	// without extended ACKs (before 4.12) still work, just less talkative.
+	const int one = 1;
+	(void)setsockopt(nl_socket_get_fd(sk.get()), SOL_NETLINK, NETLINK_EXT_ACK, &one,
+			 sizeof(one));
+
+	const int family = genl_ctrl_resolve(sk.get(), MEMPLUG_FAMILY_NAME);
+	if (family == -NLE_OBJ_NOTFOUND)
+		return Error(ErrorKind::NoFamily,
+			     "family " MEMPLUG_FAMILY_NAME " not found (is memplug.ko loaded?)");
+	if (family < 0)
+		return Error::system("resolving generic netlink family " MEMPLUG_FAMILY_NAME,
+				     nlerr_to_errno(family), nl_geterror(family));
+
+	return std::unique_ptr<Client>(new Client(std::move(sk), family));
+}
+
+Result<std::vector<Client::Message>> Client::transact(const Builder &build, bool dump,
+						      const std::string &what)
+{
+	for (int attempt = 1;; attempt++) {
+		auto request = build();
+		if (!request)
+			return std::move(std::move(request).error().add_context(what));
+
+		NlCbPtr cb(nl_cb_alloc(NL_CB_DEFAULT));
+		if (!cb)
+			return Error::system(what, ENOMEM);
+		Exchange ex;
+		nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ex);
+		nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ex);
+		nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ex);
+		nl_cb_set(cb.get(), NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &ex);
+		nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &ex);
+
+		int err = nl_send_auto(sk_.get(), request->get());
+		if (err < 0)
+			return Error::system(what + ": sending the request", nlerr_to_errno(err),
+					     nl_geterror(err));
+
+		// nl_recvmsgs() returns after each batch; a dump may take many.
+		// It retries recvmsg() itself when a signal interrupts it.
+		while (!ex.done) {
+			err = nl_recvmsgs(sk_.get(), cb.get());
+			if (ex.done)
+				break;
+			if (err < 0)
+				return Error::system(what + ": receiving the reply",
+						     nlerr_to_errno(err), nl_geterror(err));
+		}
+
+		if (ex.local)
+			return std::move(ex.local->add_context(what));
+		// genetlink's GENL_ADMIN_PERM check refuses without a message.
+		if (ex.error == EPERM && ex.extack.empty())
+			ex.extack = "Operation not permitted, CAP_NET_ADMIN is required";
+		if (ex.error != 0)
+			return Error::kernel(what, ex.error, ex.extack);
+		if (!dump || !ex.interrupted)
+			return std::move(ex.replies);
+		if (attempt == kDumpAttempts)
+			return Error::system(what, EAGAIN,
+					     "the set kept changing while it was being read");
+	}
+}
+
+Result<Range> Client::range_doit(const Builder &build, const std::string &what)
+{
+	auto replies = transact(build, false, what);
+	if (!replies)
+		return std::move(replies).error();
+	return decode_one<Range>(*replies, decode_range, what);
+}
+
+Result<Status> Client::status_get()
+{
+	const std::string what = "reading the memplug status";
+	auto replies = transact([this] { return encode_status_get(family_); }, false, what);
+	if (!replies)
+		return std::move(replies).error();
+	return decode_one<Status>(*replies, decode_status, what);
+}
+
+Result<Range> Client::range_add(const RangeAddRequest &request)
+{
+	return range_doit([&] { return encode_range_add(family_, request); }, "adding the range");
+}
+
+Result<Range> Client::range_del(std::uint32_t id)
+{
+	return range_doit([&] { return encode_range_del(family_, id); },
+			  "removing range " + std::to_string(id));
+}
+
+Result<Range> Client::range_get(std::uint32_t id)
+{
+	return range_doit([&] { return encode_range_get(family_, id); },
+			  "reading range " + std::to_string(id));
+}
+
+Result<std::vector<Range>> Client::range_dump()
+{
+	const std::string what = "listing ranges";
+	auto replies =
+		transact([this] { return encode_range_get(family_, std::nullopt); }, true, what);
+	if (!replies)
+		return std::move(replies).error();
+	return decode_all<Range>(*replies, decode_range, what);
+}
+
+Result<Range> Client::range_set(const RangeSetRequest &request)
+{
+	return range_doit([&] { return encode_range_set(family_, request); },
+			  "changing range " + std::to_string(request.id));
+}
+
+Result<std::vector<Block>> Client::block_dump(std::optional<std::uint32_t> range_id)
+{
+	const std::string what = "listing memory blocks";
+	auto replies = transact([&] { return encode_block_get(family_, range_id); }, true, what);
+	if (!replies)
+		return std::move(replies).error();
+	return decode_all<Block>(*replies, decode_block, what);
+}
+
+Result<std::vector<Event>> Client::event_dump(std::uint64_t first_seq)
+{
+	const std::string what = "reading events";
+	auto replies = transact([&] { return encode_event_get(family_, first_seq); }, true, what);
+	if (!replies)
+		return std::move(replies).error();
+	return decode_all<Event>(*replies, decode_event, what);
+}
+
+} // namespace memplug
