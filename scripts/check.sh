@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - everything `make check` runs, with one line of counts at the end.
+#
+#   scripts/check.sh [KERNEL...]
+#
+# 1. the protocol check (the YAML spec and the header agree);
+# 2. memplugctl's unit tests with ctest, in the normal build and in the
+#    AddressSanitizer + UndefinedBehaviorSanitizer build;
+# 3. for each kernel (default: every installed series, scripts/kernels.sh),
+#    each VM profile: the kselftests inside QEMU, booting that kernel.
+#
+# Each part prints its own results; the last line is the sum over all of
+# them, "N passed, N failed, N skipped". The exit status is non-zero when
+# anything failed or could not run. Build directories come from the
+# environment the Makefile sets (BUILD, USERSPACE_BUILD, USERSPACE_SAN_BUILD).
+set -uo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${BUILD:-$top/build}
+ub=${USERSPACE_BUILD:-$build/userspace}
+usb=${USERSPACE_SAN_BUILD:-$build/userspace-san}
+summaries=()
+status=0
+
+note() { printf '\n==== %s\n' "$*"; }
+
+# record LINE: keep a part's "N passed, N failed, N skipped" line.
+record() {
+	summaries+=("$1")
+	echo "---- $1"
+}
+
+# ctest_counts DIR NAME: run ctest in DIR and record its counts.
+ctest_counts() {
+	local log line passed failed total
+	log=$(mktemp)
+	(cd "$1" && ctest --output-on-failure -j2) 2>&1 | tee "$log"
+	line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)
+	rm -f "$log"
+	if [[ -z $line ]]; then
+		echo "check: $2: ctest reported nothing" >&2
+		record "0 passed, 1 failed, 0 skipped"
+		status=1
+		return
+	fi
+	failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+	total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+	passed=$((total - failed))
+	((failed == 0)) || status=1
+	record "$passed passed, $failed failed, 0 skipped"
+}
+
+note "protocol: memplug.yaml against linux/memplug.h"
+uapi=$(python3 "$top/scripts/check-uapi.py")
+rc=$?
+echo "$uapi"
+((rc == 0)) || status=1
+record "$("$top/selftests/vm/ktap-summary.sh" /dev/stdin <<<"$uapi" | tail -n 1)"
+
+note "unit tests: memplugctl"
+ctest_counts "$ub" "unit tests"
+note "unit tests: memplugctl under ASan and UBSan"
+ctest_counts "$usb" "sanitizer unit tests"
+
+kernels=("$@")
+if ((${#kernels[@]} == 0)); then
+	mapfile -t kernels < <("$top/scripts/kernels.sh" all)
+fi
+if ((${#kernels[@]} == 0)); then
+	echo "check: no test kernel installed (scripts/deps.sh kernels)" >&2
+	record "0 passed, 1 failed, 0 skipped"
+	status=1
+fi
+
+for kver in "${kernels[@]}"; do
+	note "VM kselftests on $kver"
+	log=$(mktemp)
+	make -s -C "$top/selftests" run KVER="$kver" \
+		MEMPLUGCTL_BIN="$ub/memplugctl" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" | tail -n 1)
+	rm -f "$log"
+	((rc == 0)) || status=1
+	if [[ -z $line ]]; then
+		echo "check: the VM run on $kver reported no counts" >&2
+		line="0 passed, 1 failed, 0 skipped"
+	fi
+	record "$line"
+done
+
+note "summary"
+p=0 x=0 s=0
+re='^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+for line in "${summaries[@]}"; do
+	[[ $line =~ $re ]] || continue
+	p=$((p + BASH_REMATCH[1]))
+	x=$((x + BASH_REMATCH[2]))
+	s=$((s + ${BASH_REMATCH[4]:-0}))
+done
+((x == 0)) || status=1
+echo "$p passed, $x failed, $s skipped"
+exit "$status"
