@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The operations behind memplugctl's plug and unplug.
+//
+// plug() is a transaction: it either returns a committed range whose blocks
+// are all in the requested state, or it leaves nothing behind. The range is
+// added with HOLD, so even a controller killed half way (kill -9) leaves
+// nothing: the kernel rolls back a held range when its socket closes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "memplug/backend.hpp"
+#include "memplug/error.hpp"
+#include "memplug/sysfs.hpp"
+#include "memplug/types.hpp"
+
+namespace memplug {
+
+struct PlugRequest {
+	std::uint64_t start = 0;
+	std::uint64_t size = 0;
+	std::optional<std::uint32_t> node;
+	OnlineType online = OnlineType::Movable;
+	// Defaults to default_zone_policy(online).
+	std::optional<ZonePolicy> zone;
+	bool protect = false;
+	bool verify = false;
+	bool memmap_on_memory = false;
+	std::optional<std::string> name;
+	std::vector<Exclude> excludes;
+};
+
+// STATUS_GET, RANGE_ADD with HOLD, one BLOCK_GET dump, a sysfs write per
+// block that is not already acceptable, one BLOCK_GET dump to verify, and
+// RANGE_SET with COMMIT. On any failure after the add: RANGE_DEL, and an
+// Error of kind Failed that names the step, the block and the kernel's
+// errno and words.
+Result<Range> plug(Backend &backend, const MemorySysfs &sysfs, const PlugRequest &request);
+
+// Why @block is not where @online and @policy want it, or nothing. An
+// offline block is never acceptable here.
+std::optional<std::string> block_problem(const Block &block, OnlineType online, ZonePolicy policy);
+
+struct UnplugRequest {
+	std::uint32_t id = 0;
+	// Interrupt the kernel's offlining after this long; the range then
+	// stays plugged.
+	std::optional<std::chrono::milliseconds> timeout;
+};
+
+// RANGE_DEL. A failure (busy, timed out) is reported together with the
+// range's state afterwards and the block that refused, as RANGE_GET tells.
+Result<Range> unplug(Backend &backend, const UnplugRequest &request);
+
+} // namespace memplug

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "memplug/ops.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+
+#include "memplug/format.hpp"
+#include "memplug/timer.hpp"
+
+namespace memplug {
+
+namespace {
+
+std::string block_name(std::uint64_t id)
+{
+	return "memory block " + std::to_string(id);
+}
+
+std::string seconds(std::chrono::milliseconds ms)
+{
+	char buf[32];
+	if (ms.count() % 1000 == 0)
+		std::snprintf(buf, sizeof(buf), "%llds", static_cast<long long>(ms.count() / 1000));
+	else
+		std::snprintf(buf, sizeof(buf), "%.3gs", static_cast<double>(ms.count()) / 1000.0);
+	return buf;
+}
+
+// The blocks the kernel reports must be exactly those the range covers:
+// their ids are what we write to in sysfs.
+Result<void> check_blocks(const std::vector<Block> &blocks, const Range &range,
+			  std::uint64_t block_size)
+{
+	const std::uint64_t first = MemorySysfs::block_id(range.start, block_size);
+	const std::uint64_t count = range.size / block_size;
+	if (blocks.size() != count)
+		return Error::system("checking the blocks of range " + std::to_string(range.id),
+				     EPROTO,
+				     "the kernel reported " + std::to_string(blocks.size()) +
+					     " blocks, expected " + std::to_string(count));
+	for (const auto &b : blocks) {
+		const std::uint64_t expected = MemorySysfs::block_id(b.start, block_size);
+		if (b.id != expected || b.id < first || b.id >= first + count ||
+		    b.range_id != range.id)
+			return Error::system(
+				"checking the blocks of range " + std::to_string(range.id), EPROTO,
+				"the kernel reported block " + std::to_string(b.id) + " at " +
+					hex(b.start) + " for range " + std::to_string(b.range_id));
+	}
+	return {};
+}
+
+// Looks in the event ring for memplug's own explanation of a vetoed online.
+std::optional<std::string> veto_reason(Backend &backend, std::optional<std::uint64_t> since,
+				       std::uint64_t block)
+{
+	if (!since)
+		return std::nullopt;
+	auto events = backend.event_dump(*since);
+	if (!events)
+		return std::nullopt;
+	for (auto it = events->rbegin(); it != events->rend(); ++it) {
+		if (it->block != block || !it->veto_reason)
+			continue;
+		std::string text = "memplug vetoed it: " + *it->veto_reason;
+		if (it->veto_errno)
+			text += " (" + errno_name(*it->veto_errno) + ")";
+		return text;
+	}
+	return std::nullopt;
+}
+
+// A sentence on where a range stands, for failure messages.
+std::string describe_range(const Range &r)
+{
+	std::string text = "range " + std::to_string(r.id) + " remains plugged";
+	const std::string state = range_state_name(r);
+	if (state == "online")
+		text += " and online";
+	else
+		text += " (" + state + ")";
+	if (r.blocks && r.blocks_online)
+		text += ", " + std::to_string(*r.blocks_online) + "/" + std::to_string(*r.blocks) +
+			" blocks online";
+	if (r.fail_block) {
+		text += "; the kernel stopped at " + block_name(*r.fail_block);
+		if (r.fail_errno)
+			text += " (" + errno_name(*r.fail_errno) + ")";
+	}
+	return text;
+}
+
+} // namespace
+
+std::optional<std::string> block_problem(const Block &block, OnlineType online, ZonePolicy policy)
+{
+	if (!block.online())
+		return block_state_name(block.state);
+
+	const bool want_movable = online == OnlineType::Movable || policy == ZonePolicy::Movable;
+	const bool want_kernel = online == OnlineType::Kernel || policy == ZonePolicy::Kernel;
+	if (!want_movable && !want_kernel)
+		return std::nullopt;
+	if (!block.zone)
+		return std::string("online in an unreported zone");
+	const bool movable = *block.zone == "Movable";
+	if (want_movable && !movable)
+		return "online in zone " + *block.zone + ", not Movable";
+	if (want_kernel && movable)
+		return std::string("online in zone Movable, not a kernel zone");
+	return std::nullopt;
+}
+
+Result<Range> plug(Backend &backend, const MemorySysfs &sysfs, const PlugRequest &request)
+{
+	const std::string what = "plugging " + hex(request.start) + "+" + human_size(request.size);
+	const ZonePolicy policy = request.zone.value_or(default_zone_policy(request.online));
+
+	auto status = backend.status_get();
+	if (!status)
+		return std::move(std::move(status).error().add_context(what));
+	if (!status->block_size || *status->block_size == 0)
+		return Error::system(what, EPROTO,
+				     "the module did not report its memory block size");
+	const std::uint64_t block_size = *status->block_size;
+
+	RangeAddRequest add;
+	add.start = request.start;
+	add.size = request.size;
+	add.node = request.node;
+	add.name = request.name;
+	add.zone_policy = policy;
+	add.protect = request.protect;
+	add.verify = request.verify;
+	add.memmap_on_memory = request.memmap_on_memory;
+	add.excludes = request.excludes;
+	add.hold = true;
+	auto added = backend.range_add(add);
+	if (!added)
+		return std::move(std::move(added).error().add_context(what));
+	const Range range = std::move(*added);
+
+	// From here on every failure removes the range again.
+	auto rollback = [&](Error error) -> Error {
+		error.set_kind(ErrorKind::Failed);
+		error.add_context(what);
+		auto removed = backend.range_del(range.id);
+		if (removed)
+			error.add_note("rolled back, nothing left plugged");
+		else
+			error.add_note("rollback failed: " + removed.error().message() +
+				       "; the kernel removes the uncommitted range " +
+				       std::to_string(range.id) + " when memplugctl exits");
+		return error;
+	};
+
+	auto blocks = backend.block_dump(range.id);
+	if (!blocks)
+		return rollback(std::move(blocks).error());
+	if (auto ok = check_blocks(*blocks, range, block_size); !ok)
+		return rollback(std::move(ok).error());
+
+	if (request.online != OnlineType::None) {
+		const std::string_view state = online_type_sysfs(request.online);
+		for (const auto &b : *blocks) {
+			auto problem = block_problem(b, request.online, policy);
+			if (!problem)
+				continue; // the kernel's auto-online got there first
+			if (b.online())
+				return rollback(
+					Error::failed(block_name(b.id),
+						      "auto-onlined by the kernel, " + *problem));
+			auto written = sysfs.write_state(b.id, state);
+			if (!written) {
+				Error error = std::move(written).error();
+				if (auto why = veto_reason(backend, status->event_seq, b.id))
+					error.add_note(*why);
+				return rollback(std::move(error));
+			}
+		}
+	}
+
+	auto verify = backend.block_dump(range.id);
+	if (!verify)
+		return rollback(std::move(verify).error());
+	if (auto ok = check_blocks(*verify, range, block_size); !ok)
+		return rollback(std::move(ok).error());
+
+	// With --online none the blocks may still have been onlined by the
+	// kernel's auto-online policy, which swallows its errors: then every
+	// block must have made it, into a zone the policy allows.
+	const bool any_online = std::any_of(verify->begin(), verify->end(),
+					    [](const Block &b) { return b.online(); });
+	if (request.online != OnlineType::None || any_online) {
+		for (const auto &b : *verify) {
+			auto problem = block_problem(b, request.online, policy);
+			if (!problem)
+				continue;
+			std::string detail = *problem;
+			if (request.online == OnlineType::None)
+				detail = "auto-online left it " + detail;
+			else
+				detail = "after onlining it is " + detail;
+			return rollback(Error::failed("verifying " + block_name(b.id), detail));
+		}
+	}
+
+	RangeSetRequest commit;
+	commit.id = range.id;
+	commit.commit = true;
+	auto committed = backend.range_set(commit);
+	if (!committed)
+		return rollback(std::move(committed).error());
+	return committed;
+}
+
+Result<Range> unplug(Backend &backend, const UnplugRequest &request)
+{
+	const std::string what = "unplugging range " + std::to_string(request.id);
+
+	InterruptTimer timer;
+	if (request.timeout) {
+		auto armed = timer.arm(*request.timeout);
+		if (!armed)
+			return std::move(std::move(armed).error().add_context(what));
+	}
+	auto removed = backend.range_del(request.id);
+	const bool fired = timer.fired();
+	timer.disarm();
+	if (removed)
+		return removed;
+
+	Error error = std::move(removed).error();
+	if (fired && error.errnum() == EINTR) {
+		error = Error(ErrorKind::Timeout, what, EINTR,
+			      "timed out after " + seconds(*request.timeout));
+	} else if (error.errnum() == ENOENT) {
+		return error; // no such range: nothing more to say
+	}
+
+	auto now = backend.range_get(request.id);
+	if (now)
+		error.add_note(describe_range(*now));
+	else
+		error.add_note("its state is unknown: " + now.error().message());
+	return error;
+}
+
+} // namespace memplug

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "fake_backend.hpp"
+
+#include <algorithm>
+#include <cerrno>
+
+#include "memplug/sysfs.hpp"
+#include "test_util.hpp"
+
+namespace memplug::test {
+
+FakeBackend::FakeBackend(std::filesystem::path sysfs_root)
+    : root_(std::move(sysfs_root))
+{
+	status.version = "0.1.0";
+	status.block_size = kBlockSize;
+	status.event_seq = 100;
+}
+
+Result<Status> FakeBackend::status_get()
+{
+	calls.push_back("status_get");
+	if (status_error)
+		return *status_error;
+	return status;
+}
+
+Result<Range> FakeBackend::range_add(const RangeAddRequest &request)
+{
+	calls.push_back("range_add");
+	last_add = request;
+	if (add_error)
+		return *add_error;
+
+	Range r;
+	r.id = next_id_++;
+	r.start = request.start;
+	r.size = request.size;
+	r.node = request.node.value_or(0);
+	r.name = request.name.value_or("");
+	r.state = request.hold ? MEMPLUG_RANGE_STATE_PLUGGING : MEMPLUG_RANGE_STATE_PLUGGED;
+	if (request.zone_policy)
+		r.zone_policy = static_cast<std::uint32_t>(*request.zone_policy);
+	r.protect = request.protect;
+	r.excludes = request.excludes;
+
+	const MemorySysfs sysfs(root_);
+	for (std::uint64_t addr = r.start; addr < r.start + r.size; addr += kBlockSize) {
+		const std::uint64_t id = MemorySysfs::block_id(addr, kBlockSize);
+		const auto path = sysfs.state_path(id);
+		if (std::find(broken_blocks.begin(), broken_blocks.end(), id) !=
+		    broken_blocks.end())
+			std::filesystem::create_directories(path);
+		else
+			write_file(path, auto_online + "\n");
+	}
+	fill_counts(r);
+	ranges[r.id] = r;
+	return r;
+}
+
+Range &FakeBackend::preload(std::uint64_t start, std::uint64_t size, const std::string &state)
+{
+	const std::string saved = auto_online;
+	auto_online = state;
+	RangeAddRequest request;
+	request.start = start;
+	request.size = size;
+	request.zone_policy = ZonePolicy::Movable;
+	const std::uint32_t id = range_add(request).value().id;
+	auto_online = saved;
+	calls.clear();
+	last_add.reset();
+	return ranges[id];
+}
+
+Result<Range> FakeBackend::range_del(std::uint32_t id)
+{
+	calls.push_back("range_del " + std::to_string(id));
+	if (del_hook)
+		return del_hook(id);
+	if (del_error)
+		return *del_error;
+	auto it = ranges.find(id);
+	if (it == ranges.end())
+		return Error::kernel("removing range " + std::to_string(id), ENOENT,
+				     "no such range");
+	Range r = it->second;
+	fill_counts(r);
+	ranges.erase(it);
+	return r;
+}
+
+Result<Range> FakeBackend::range_get(std::uint32_t id)
+{
+	calls.push_back("range_get " + std::to_string(id));
+	auto it = ranges.find(id);
+	if (it == ranges.end())
+		return Error::kernel("reading range " + std::to_string(id), ENOENT,
+				     "no such range");
+	Range r = it->second;
+	fill_counts(r);
+	return r;
+}
+
+Result<std::vector<Range>> FakeBackend::range_dump()
+{
+	calls.push_back("range_dump");
+	std::vector<Range> out;
+	for (auto [id, r] : ranges) {
+		fill_counts(r);
+		out.push_back(r);
+	}
+	return out;
+}
+
+Result<Range> FakeBackend::range_set(const RangeSetRequest &request)
+{
+	calls.push_back(std::string("range_set") + (request.commit ? " commit" : ""));
+	last_set = request;
+	if (set_error)
+		return *set_error;
+	auto it = ranges.find(request.id);
+	if (it == ranges.end())
+		return Error::kernel("changing range", ENOENT, "no such range");
+	if (request.commit)
+		it->second.state = MEMPLUG_RANGE_STATE_PLUGGED;
+	if (request.protect)
+		it->second.protect = *request.protect;
+	Range r = it->second;
+	fill_counts(r);
+	return r;
+}
+
+Result<std::vector<Block>> FakeBackend::block_dump(std::optional<std::uint32_t> range_id)
+{
+	calls.push_back("block_dump");
+	std::vector<Block> out;
+	for (const auto &[id, r] : ranges) {
+		if (range_id && *range_id != id)
+			continue;
+		for (auto &b : blocks_of(r))
+			out.push_back(std::move(b));
+	}
+	return out;
+}
+
+Result<std::vector<Event>> FakeBackend::event_dump(std::uint64_t first_seq)
+{
+	calls.push_back("event_dump");
+	std::vector<Event> out;
+	for (const auto &e : events)
+		if (e.seq >= first_seq)
+			out.push_back(e);
+	return out;
+}
+
+std::vector<Block> FakeBackend::blocks_of(const Range &r) const
+{
+	const MemorySysfs sysfs(root_);
+	std::vector<Block> out;
+	for (std::uint64_t addr = r.start; addr < r.start + r.size; addr += kBlockSize) {
+		Block b;
+		b.id = static_cast<std::uint32_t>(MemorySysfs::block_id(addr, kBlockSize));
+		if (std::find(hidden_blocks.begin(), hidden_blocks.end(), b.id) !=
+		    hidden_blocks.end())
+			continue;
+		b.range_id = r.id;
+		b.start = addr;
+		b.size = kBlockSize;
+		b.node = r.node;
+		auto state = sysfs.read_state(b.id);
+		const std::string text = state ? *state : "offline";
+		if (text == "offline") {
+			b.state = MEMPLUG_BLOCK_STATE_OFFLINE;
+		} else {
+			b.state = MEMPLUG_BLOCK_STATE_ONLINE;
+			auto z = zone_override.find(b.id);
+			if (z != zone_override.end())
+				b.zone = z->second;
+			else
+				b.zone = text == "online_movable" ? "Movable" : "Normal";
+		}
+		out.push_back(b);
+	}
+	return out;
+}
+
+void FakeBackend::fill_counts(Range &r) const
+{
+	const auto blocks = blocks_of(r);
+	r.blocks = static_cast<std::uint32_t>(r.size / kBlockSize);
+	r.blocks_online = static_cast<std::uint32_t>(std::count_if(
+		blocks.begin(), blocks.end(), [](const Block &b) { return b.online(); }));
+}
+
+} // namespace memplug::test

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <cerrno>
+#include <ctime>
+
+#include <gtest/gtest.h>
+
+#include "fake_backend.hpp"
+#include "memplug/ops.hpp"
+#include "test_util.hpp"
+
+using namespace memplug;
+using namespace std::chrono_literals;
+using memplug::test::FakeBackend;
+using memplug::test::read_file;
+using memplug::test::TempDir;
+using memplug::test::write_file;
+
+namespace {
+
+constexpr std::uint64_t kStart = 0x40000000; // block 8
+constexpr std::uint64_t kSize = std::uint64_t{512} << 20;
+
+class Plug : public ::testing::Test {
+protected:
+	Plug()
+	    : fake(dir.path())
+	    , sysfs(dir.path())
+	{
+	}
+
+	PlugRequest request(OnlineType online = OnlineType::Movable)
+	{
+		PlugRequest r;
+		r.start = kStart;
+		r.size = kSize;
+		r.online = online;
+		return r;
+	}
+
+	std::string state(std::uint64_t block) { return read_file(sysfs.state_path(block)); }
+
+	bool called(const std::string &call) const
+	{
+		return std::find(fake.calls.begin(), fake.calls.end(), call) != fake.calls.end();
+	}
+
+	TempDir dir;
+	FakeBackend fake;
+	MemorySysfs sysfs;
+};
+
+} // namespace
+
+TEST_F(Plug, OnlinesEveryBlockAndCommits)
+{
+	const Range r = plug(fake, sysfs, request()).value();
+	EXPECT_EQ(r.state, MEMPLUG_RANGE_STATE_PLUGGED);
+	EXPECT_EQ(r.blocks_online, 4u);
+	for (std::uint64_t b = 8; b < 12; b++)
+		EXPECT_EQ(state(b), "online_movable");
+
+	ASSERT_TRUE(fake.last_add);
+	EXPECT_TRUE(fake.last_add->hold);
+	EXPECT_EQ(fake.last_add->zone_policy, ZonePolicy::Movable);
+	const std::vector<std::string> expected = {"status_get", "range_add", "block_dump",
+						   "block_dump", "range_set commit"};
+	EXPECT_EQ(fake.calls, expected);
+}
+
+TEST_F(Plug, ZonePolicyFollowsOnlineType)
+{
+	(void)plug(fake, sysfs, request(OnlineType::Kernel)).value();
+	EXPECT_EQ(fake.last_add->zone_policy, ZonePolicy::Kernel);
+	EXPECT_EQ(state(8), "online_kernel");
+
+	PlugRequest online = request(OnlineType::Online);
+	online.start = 0x80000000;
+	(void)plug(fake, sysfs, online).value();
+	EXPECT_EQ(fake.last_add->zone_policy, ZonePolicy::Any);
+	EXPECT_EQ(state(16), "online");
+
+	PlugRequest none = request(OnlineType::None);
+	none.start = 0xc0000000;
+	const Range r = plug(fake, sysfs, none).value();
+	EXPECT_EQ(fake.last_add->zone_policy, ZonePolicy::Any);
+	EXPECT_EQ(state(24), "offline\n");
+	EXPECT_EQ(r.blocks_online, 0u);
+
+	PlugRequest explicit_zone = request(OnlineType::None);
+	explicit_zone.start = 0x100000000;
+	explicit_zone.zone = ZonePolicy::Movable;
+	(void)plug(fake, sysfs, explicit_zone).value();
+	EXPECT_EQ(fake.last_add->zone_policy, ZonePolicy::Movable);
+}
+
+TEST_F(Plug, PassesOptionsThrough)
+{
+	PlugRequest r = request();
+	r.node = 1;
+	r.name = "cxl0";
+	r.protect = true;
+	r.verify = true;
+	r.excludes = {{0x40200000, 0x200000}};
+	(void)plug(fake, sysfs, r).value();
+	EXPECT_EQ(fake.last_add->node, 1u);
+	EXPECT_EQ(fake.last_add->name, "cxl0");
+	EXPECT_TRUE(fake.last_add->protect);
+	EXPECT_TRUE(fake.last_add->verify);
+	EXPECT_EQ(fake.last_add->excludes, r.excludes);
+}
+
+TEST_F(Plug, SkipsBlocksAutoOnlinedCorrectly)
+{
+	fake.auto_online = "online_movable";
+	// A marker: had memplugctl written the file, it would be gone.
+	const Range r = plug(fake, sysfs, request()).value();
+	EXPECT_EQ(r.blocks_online, 4u);
+	EXPECT_EQ(state(8), "online_movable\n");
+}
+
+TEST_F(Plug, AutoOnlineIntoTheWrongZoneRollsBack)
+{
+	fake.auto_online = "online"; // reported as zone Normal
+	PlugRequest r = request(OnlineType::Movable);
+	r.zone = ZonePolicy::Any;
+	auto result = plug(fake, sysfs, r);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
+	EXPECT_NE(result.error().message().find("memory block 8"), std::string::npos);
+	EXPECT_NE(result.error().message().find("Normal"), std::string::npos);
+	EXPECT_NE(result.error().message().find("rolled back"), std::string::npos);
+	EXPECT_TRUE(called("range_del 1"));
+	EXPECT_FALSE(called("range_set commit"));
+	EXPECT_TRUE(fake.ranges.empty());
+}
+
+TEST_F(Plug, KernelRefusalReachesTheUser)
+{
+	fake.add_error = Error::kernel("adding the range", EINVAL,
+				       "start is not aligned to the memory block size");
+	auto result = plug(fake, sysfs, request());
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
+	EXPECT_EQ(result.error().message(),
+		  "plugging 0x40000000+512M: adding the range: start is not aligned to the "
+		  "memory block size (EINVAL)");
+	EXPECT_FALSE(called("range_del 1"));
+
+	fake.add_error = Error::kernel("adding the range", EPERM, "");
+	EXPECT_EQ(exit_code(plug(fake, sysfs, request()).error()), ExitCode::Permission);
+}
+
+TEST_F(Plug, FailedOnlineRollsBackWithBlockAndErrno)
+{
+	fake.broken_blocks = {10};
+	fake.events.push_back([] {
+		Event e;
+		e.seq = 101;
+		e.action = MEMPLUG_EVENT_CANCEL_ONLINE;
+		e.block = 10;
+		e.veto_errno = -EPERM;
+		e.veto_reason = "zone Normal violates the movable zone policy";
+		return e;
+	}());
+	auto result = plug(fake, sysfs, request());
+	ASSERT_FALSE(result.ok());
+	const std::string msg = result.error().message();
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
+	EXPECT_NE(msg.find("memory block 10"), std::string::npos) << msg;
+	EXPECT_NE(msg.find("(EISDIR)"), std::string::npos) << msg;
+	EXPECT_NE(msg.find("memplug vetoed it: zone Normal violates the movable zone policy "
+			   "(EPERM)"),
+		  std::string::npos)
+		<< msg;
+	EXPECT_NE(msg.find("rolled back, nothing left plugged"), std::string::npos) << msg;
+	EXPECT_TRUE(called("range_del 1"));
+	EXPECT_FALSE(called("range_set commit"));
+	// Blocks before the broken one were onlined, none after it.
+	EXPECT_EQ(state(9), "online_movable");
+	EXPECT_EQ(state(11), "offline\n");
+}
+
+TEST_F(Plug, VerificationCatchesAWrongZone)
+{
+	fake.zone_override[9] = "Normal";
+	auto result = plug(fake, sysfs, request());
+	ASSERT_FALSE(result.ok());
+	const std::string msg = result.error().message();
+	EXPECT_NE(msg.find("verifying memory block 9"), std::string::npos) << msg;
+	EXPECT_NE(msg.find("zone Normal, not Movable"), std::string::npos) << msg;
+	EXPECT_TRUE(called("range_del 1"));
+
+	fake.calls.clear();
+	fake.zone_override[17] = "Movable";
+	PlugRequest kernel = request(OnlineType::Kernel);
+	kernel.start = 0x80000000;
+	auto k = plug(fake, sysfs, kernel);
+	ASSERT_FALSE(k.ok());
+	EXPECT_NE(k.error().message().find("not a kernel zone"), std::string::npos);
+}
+
+TEST_F(Plug, MissingBlocksInTheDumpRollBack)
+{
+	fake.hidden_blocks = {11};
+	auto result = plug(fake, sysfs, request());
+	ASSERT_FALSE(result.ok());
+	EXPECT_NE(result.error().message().find("reported 3 blocks, expected 4"), std::string::npos)
+		<< result.error().message();
+	EXPECT_TRUE(called("range_del 1"));
+}
+
+TEST_F(Plug, PartialAutoOnlineWithOnlineNoneRollsBack)
+{
+	fake.auto_online = "online_movable";
+	fake.broken_blocks = {9}; // reads back as offline
+	auto result = plug(fake, sysfs, request(OnlineType::None));
+	ASSERT_FALSE(result.ok());
+	const std::string msg = result.error().message();
+	EXPECT_NE(msg.find("memory block 9: auto-online left it offline"), std::string::npos)
+		<< msg;
+	EXPECT_TRUE(called("range_del 1"));
+}
+
+TEST_F(Plug, FullAutoOnlineWithOnlineNoneIsChecked)
+{
+	fake.auto_online = "online";
+	PlugRequest none = request(OnlineType::None);
+	EXPECT_TRUE(plug(fake, sysfs, none).ok());
+
+	fake.calls.clear();
+	none.start = 0x80000000;
+	none.zone = ZonePolicy::Movable;
+	auto result = plug(fake, sysfs, none);
+	ASSERT_FALSE(result.ok());
+	EXPECT_NE(result.error().message().find("auto-online left it online in zone Normal"),
+		  std::string::npos)
+		<< result.error().message();
+}
+
+TEST_F(Plug, CommitFailureRollsBack)
+{
+	fake.set_error = Error::kernel("changing range 1", EINVAL, "not held by this socket");
+	auto result = plug(fake, sysfs, request());
+	ASSERT_FALSE(result.ok());
+	EXPECT_NE(result.error().message().find("not held by this socket"), std::string::npos);
+	EXPECT_TRUE(called("range_del 1"));
+	EXPECT_TRUE(fake.ranges.empty());
+}
+
+TEST_F(Plug, FailedRollbackSaysWhatHappensNext)
+{
+	fake.zone_override[8] = "Normal";
+	fake.del_error = Error::kernel("removing range 1", EBUSY, "");
+	auto result = plug(fake, sysfs, request());
+	ASSERT_FALSE(result.ok());
+	EXPECT_NE(result.error().message().find("rollback failed"), std::string::npos);
+	EXPECT_NE(result.error().message().find("when memplugctl exits"), std::string::npos);
+}
+
+TEST_F(Plug, StatusWithoutBlockSizeIsRefusedBeforeAdding)
+{
+	fake.status.block_size.reset();
+	auto result = plug(fake, sysfs, request());
+	ASSERT_FALSE(result.ok());
+	EXPECT_FALSE(called("range_add"));
+}
+
+TEST(BlockProblem, Rules)
+{
+	Block b;
+	b.state = MEMPLUG_BLOCK_STATE_OFFLINE;
+	EXPECT_EQ(block_problem(b, OnlineType::Online, ZonePolicy::Any), "offline");
+	b.state = MEMPLUG_BLOCK_STATE_ONLINE;
+	b.zone = "Normal";
+	EXPECT_FALSE(block_problem(b, OnlineType::Online, ZonePolicy::Any));
+	EXPECT_FALSE(block_problem(b, OnlineType::Kernel, ZonePolicy::Kernel));
+	EXPECT_TRUE(block_problem(b, OnlineType::Movable, ZonePolicy::Movable));
+	EXPECT_TRUE(block_problem(b, OnlineType::Online, ZonePolicy::Movable));
+	b.zone = "Movable";
+	EXPECT_FALSE(block_problem(b, OnlineType::Movable, ZonePolicy::Any));
+	EXPECT_TRUE(block_problem(b, OnlineType::Kernel, ZonePolicy::Any));
+	b.zone.reset();
+	EXPECT_TRUE(block_problem(b, OnlineType::Movable, ZonePolicy::Movable));
+	EXPECT_FALSE(block_problem(b, OnlineType::Online, ZonePolicy::Any));
+}
+
+class Unplug : public ::testing::Test {
+protected:
+	Unplug()
+	    : fake(dir.path())
+	{
+	}
+
+	TempDir dir;
+	FakeBackend fake;
+};
+
+TEST_F(Unplug, Removes)
+{
+	fake.preload(kStart, kSize, "online_movable");
+	UnplugRequest req;
+	req.id = 1;
+	const Range r = unplug(fake, req).value();
+	EXPECT_EQ(r.id, 1u);
+	EXPECT_TRUE(fake.ranges.empty());
+}
+
+TEST_F(Unplug, TimeoutInterruptsTheKernelAndReportsTheRange)
+{
+	Range &range = fake.preload(kStart, kSize, "online_movable");
+	range.fail_block = 10;
+	range.fail_errno = -EINTR;
+	// Plays offline_pages(): loops until a signal is pending.
+	fake.del_hook = [](std::uint32_t id) -> Result<Range> {
+		timespec ts{30, 0};
+		if (nanosleep(&ts, nullptr) < 0 && errno == EINTR)
+			return Error::kernel("removing range " + std::to_string(id), EINTR, "");
+		return Error::kernel("removing range", EIO, "not interrupted");
+	};
+	UnplugRequest req;
+	req.id = 1;
+	req.timeout = 100ms;
+	const auto start = std::chrono::steady_clock::now();
+	auto result = unplug(fake, req);
+	EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(result.error().kind(), ErrorKind::Timeout);
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Busy);
+	EXPECT_EQ(result.error().message(),
+		  "unplugging range 1: timed out after 0.1s (EINTR); range 1 remains plugged and "
+		  "online, 4/4 blocks online; the kernel stopped at memory block 10 (EINTR)");
+}
+
+TEST_F(Unplug, BusyReportsTheRefusingBlock)
+{
+	Range &range = fake.preload(kStart, kSize, "online_movable");
+	range.fail_block = 9;
+	range.fail_errno = -EBUSY;
+	fake.del_error = Error::kernel("removing range 1", EBUSY, "offlining failed");
+	UnplugRequest req;
+	req.id = 1;
+	auto result = unplug(fake, req);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Busy);
+	EXPECT_EQ(result.error().message(),
+		  "removing range 1: offlining failed (EBUSY); range 1 remains plugged and "
+		  "online, 4/4 blocks online; the kernel stopped at memory block 9 (EBUSY)");
+}
+
+TEST_F(Unplug, UnknownRange)
+{
+	UnplugRequest req;
+	req.id = 7;
+	auto result = unplug(fake, req);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
+	EXPECT_EQ(result.error().message(), "removing range 7: no such range (ENOENT)");
+}
