@@ -730,12 +730,25 @@ int mp_unplug_all(struct mp_ctx *c)
 	return n;
 }
 
+#define MP_AUTO_ONLINE MP_SYSFS_MEMORY "/auto_online_blocks"
+
 int mp_prepare(struct mp_ctx *c)
 {
+	char auto_online[32];
 	char *iomem;
 	int rc;
 
 	mp_inject_reset();
+	/*
+	 * The tests online blocks themselves; kernels built to auto-online
+	 * hotplugged memory (Debian's 6.12) would beat them to it.
+	 */
+	if (!mp_read_str(MP_AUTO_ONLINE, auto_online, sizeof(auto_online)) &&
+	    strcmp(auto_online, "offline")) {
+		rc = mp_write_str(MP_AUTO_ONLINE, "offline");
+		if (rc)
+			return rc;
+	}
 	if (mp_module_loaded("memplug_test_claim")) {
 		rc = mp_rmmod("memplug_test_claim");
 		if (rc)

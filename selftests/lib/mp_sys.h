@@ -119,8 +119,9 @@ void mp_snap_free(struct mp_snap *s);
 
 /*
  * The start of every test: no fault injection armed, no test claim module
- * loaded, memplug loaded (insmod'ed from MEMPLUG_KO if needed), every
- * range unplugged; then @c is open on the family.
+ * loaded, the kernel's auto-onlining of hotplugged memory off, memplug
+ * loaded (insmod'ed from MEMPLUG_KO if needed), every range unplugged;
+ * then @c is open on the family.
  */
 int mp_prepare(struct mp_ctx *c);
 /* Unplug every range memplug has; the number removed, or -errno. */

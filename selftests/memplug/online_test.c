@@ -187,4 +187,54 @@ TEST_F_TIMEOUT(mixed, zones_in_one_range, MP_TIMEOUT)
 	MP_NL_OK(mp_range_del(&e->c, r.id, NULL, &ack), ack);
 }
 
+FIXTURE(auto_online) {
+	struct mp_env e;
+};
+
+MP_FIXTURE_SETUP(auto_online)
+
+FIXTURE_TEARDOWN(auto_online)
+{
+	mp_write_str(MP_SYSFS_MEMORY "/auto_online_blocks", "offline");
+	mp_env_teardown(&self->e);
+}
+
+/*
+ * With the kernel's auto-online policy on, the blocks are online (and
+ * counted) by the time RANGE_ADD answers, and unplug takes them back.
+ */
+TEST_F_TIMEOUT(auto_online, online_movable_policy, MP_TIMEOUT)
+{
+	struct mp_env *e = &self->e;
+	unsigned int i;
+	struct mp_block b[4];
+	struct mp_range r;
+	struct mp_ack ack;
+	long long mt0;
+	int n;
+
+	MP_NEED_DEVICE();
+	mt0 = mp_memtotal_kb();
+	MP_OK(mp_write_str(MP_SYSFS_MEMORY "/auto_online_blocks",
+			   "online_movable"));
+	MP_NL_OK(mp_range_add(&e->c, e->dev_start, MP_MIB(256), NULL, &r, &ack),
+		 ack);
+	ASSERT_EQ(2, r.blocks_online);
+	ASSERT_EQ(mt0 + MP_KB(MP_MIB(256)), mp_memtotal_kb());
+	MP_NL_OK(mp_block_dump(&e->c, r.id, b, 4, &n, &ack), ack);
+	ASSERT_EQ(2, n);
+	for (i = 0; i < 2; i++) {
+		char zones[64];
+
+		MP_BLOCK_STATE(e->dev_block + i, "online");
+		MP_OK(mp_block_zones(e->dev_block + i, zones, sizeof(zones)));
+		ASSERT_STREQ("Movable", zones);
+		ASSERT_STREQ("Movable", b[i].zone);
+	}
+	MP_NL_OK(mp_range_del(&e->c, r.id, NULL, &ack), ack);
+	ASSERT_EQ(mt0, mp_memtotal_kb());
+	MP_BLOCK_GONE(e->dev_block);
+	MP_BLOCK_GONE(e->dev_block + 1);
+}
+
 TEST_HARNESS_MAIN
