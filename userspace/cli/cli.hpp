@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The memplugctl command line: one options struct, one setup_<cmd>() that
+// binds them and one run_<cmd>() that does the work, per subcommand.
+// Option values are taken as strings and checked by memplug's own parsers
+// (CLI11's integer conversion accepts octal and wraps negatives).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+
+#include "memplug/backend.hpp"
+#include "memplug/ops.hpp"
+#include "memplug/sysfs.hpp"
+
+namespace memplug::cli {
+
+// What the commands talk to, so tests can substitute all of it.
+struct Context {
+	std::ostream &out;
+	std::ostream &err;
+	std::function<Result<std::unique_ptr<Backend>>()> connect;
+	MemorySysfs sysfs;
+};
+
+struct StatusOptions {
+	bool json = false;
+};
+
+struct PlugOptions {
+	PlugRequest request;
+	bool json = false;
+};
+
+struct UnplugOptions {
+	UnplugRequest request;
+	bool json = false;
+};
+
+struct ListOptions {
+	bool json = false;
+};
+
+struct BlocksOptions {
+	std::optional<std::uint32_t> range_id;
+	bool json = false;
+};
+
+struct EventsOptions {
+	std::uint64_t since = 0;
+	bool json = false;
+};
+
+std::shared_ptr<StatusOptions> setup_status(CLI::App &app);
+std::shared_ptr<PlugOptions> setup_plug(CLI::App &app);
+std::shared_ptr<UnplugOptions> setup_unplug(CLI::App &app);
+std::shared_ptr<ListOptions> setup_list(CLI::App &app);
+std::shared_ptr<BlocksOptions> setup_blocks(CLI::App &app);
+std::shared_ptr<EventsOptions> setup_events(CLI::App &app);
+
+// Each returns the exit code; failures are thrown as memplug::Error.
+int run_status(const StatusOptions &opts, Context &ctx);
+int run_plug(const PlugOptions &opts, Context &ctx);
+int run_unplug(const UnplugOptions &opts, Context &ctx);
+int run_list(const ListOptions &opts, Context &ctx);
+int run_blocks(const BlocksOptions &opts, Context &ctx);
+int run_events(const EventsOptions &opts, Context &ctx);
+
+// The whole command line, parsed but not run.
+struct Cli {
+	CLI::App app;
+	std::shared_ptr<StatusOptions> status;
+	std::shared_ptr<PlugOptions> plug;
+	std::shared_ptr<UnplugOptions> unplug;
+	std::shared_ptr<ListOptions> list;
+	std::shared_ptr<BlocksOptions> blocks;
+	std::shared_ptr<EventsOptions> events;
+
+	Cli();
+};
+
+// Binds an option whose text is checked by @parse (a memplug parser);
+// a refusal becomes a CLI11 validation error, that is, exit code 2.
+template <typename T, typename Parse>
+CLI::Option *add_parsed(CLI::App &app, const std::string &name, const std::string &help,
+			Parse parse, std::function<void(T)> store)
+{
+	return app.add_option_function<std::string>(
+		name,
+		[parse, store, name](const std::string &text) {
+			auto value = parse(text);
+			if (!value)
+				throw CLI::ValidationError(name, value.error().message());
+			store(std::move(*value));
+		},
+		help);
+}
+
+// Parses and runs; prints errors to ctx.err. Returns the exit code.
+int run(int argc, const char *const *argv, Context &ctx);
+
+// Connects to the kernel and returns the client as a Backend.
+Result<std::unique_ptr<Backend>> connect_netlink();
+
+} // namespace memplug::cli

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <iostream>
+
+#include "cli.hpp"
+
+int main(int argc, char **argv)
+{
+	memplug::cli::Context ctx{std::cout, std::cerr, memplug::cli::connect_netlink,
+				  memplug::MemorySysfs()};
+	return memplug::cli::run(argc, argv, ctx);
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "common.hpp"
+#include "memplug/parse.hpp"
+
+namespace memplug::cli {
+
+std::shared_ptr<PlugOptions> setup_plug(CLI::App &app)
+{
+	auto opts = std::make_shared<PlugOptions>();
+	auto *sub = app.add_subcommand(
+		"plug", "Add a physical range as memory and online it; all or nothing");
+	PlugRequest *req = &opts->request;
+
+	add_parsed<std::uint64_t>(*sub, "--start", "Physical start address, hex with 0x",
+				  parse_address, [req](std::uint64_t v) { req->start = v; })
+		->required()
+		->type_name("ADDR");
+	add_parsed<std::uint64_t>(*sub, "--size",
+				  "Bytes, decimal or 0x hex, with an optional K/M/G/T suffix",
+				  parse_size, [req](std::uint64_t v) { req->size = v; })
+		->required()
+		->type_name("SIZE");
+	add_parsed<std::uint32_t>(
+		*sub, "--node", "NUMA node (default: the node of the address)",
+		[](std::string_view t) { return parse_u32(t, "node"); },
+		[req](std::uint32_t v) { req->node = v; })
+		->type_name("N");
+	add_parsed<OnlineType>(*sub, "--online",
+			       "How to online the blocks: none, online, kernel, movable "
+			       "(default: movable)",
+			       parse_online_type, [req](OnlineType v) { req->online = v; })
+		->type_name("TYPE");
+	add_parsed<ZonePolicy>(*sub, "--zone",
+			       "Zones the kernel may online the blocks into: movable, kernel, "
+			       "any (default: follows --online)",
+			       parse_zone_policy, [req](ZonePolicy v) { req->zone = v; })
+		->type_name("POLICY");
+	sub->add_option_function<std::vector<std::string>>(
+		   "--exclude",
+		   [req](const std::vector<std::string> &texts) {
+			   for (const auto &text : texts) {
+				   auto ex = parse_exclude(text);
+				   if (!ex)
+					   throw CLI::ValidationError("--exclude",
+								      ex.error().message());
+				   req->excludes.push_back(*ex);
+			   }
+		   },
+		   "Keep ADDR:SIZE out of the page allocator (repeatable)")
+		->type_name("ADDR:SIZE");
+	sub->add_flag("--protect", req->protect, "Set the range's PROTECT flag");
+	sub->add_flag("--verify", req->verify,
+		      "Verify the pages as they are onlined and keep bad ones out");
+	sub->add_flag("--memmap-on-memory", req->memmap_on_memory,
+		      "Put the memmap on the range itself (one block per range)");
+	sub->add_option_function<std::string>(
+		   "--name", [req](const std::string &v) { req->name = v; },
+		   "A label for the range")
+		->type_name("LABEL");
+	add_json_flag(*sub, opts->json);
+
+	// Contradictions are usage errors, found before anything is sent.
+	sub->callback([req] {
+		if (!req->zone)
+			return;
+		if ((req->online == OnlineType::Movable && *req->zone == ZonePolicy::Kernel) ||
+		    (req->online == OnlineType::Kernel && *req->zone == ZonePolicy::Movable))
+			throw CLI::ValidationError(
+				"--zone",
+				"--online " + std::string(online_type_name(req->online)) +
+					" contradicts --zone " +
+					zone_policy_name(static_cast<std::uint32_t>(*req->zone)));
+	});
+	return opts;
+}
+
+int run_plug(const PlugOptions &opts, Context &ctx)
+{
+	auto backend = connect(ctx);
+	const Range range = plug(*backend, ctx.sysfs, opts.request).value();
+	formatter(opts.json, ctx)->range(range, RangeAction::Plugged);
+	return 0;
+}
+
+} // namespace memplug::cli

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <cerrno>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "fake_backend.hpp"
+#include "test_util.hpp"
+
+using namespace memplug;
+using namespace std::chrono_literals;
+using memplug::test::BackendRef;
+using memplug::test::FakeBackend;
+using memplug::test::TempDir;
+using Json = nlohmann::json;
+
+namespace {
+
+// Runs memplugctl with @args against a FakeBackend on a temporary sysfs.
+class CliTest : public ::testing::Test {
+protected:
+	CliTest()
+	    : fake(dir.path())
+	{
+	}
+
+	int run(std::vector<std::string> args)
+	{
+		out.str("");
+		err.str("");
+		args.insert(args.begin(), "memplugctl");
+		std::vector<const char *> argv;
+		for (const auto &a : args)
+			argv.push_back(a.c_str());
+		cli::Context ctx{out, err,
+				 [this]() -> Result<std::unique_ptr<Backend>> {
+					 connects++;
+					 if (connect_error)
+						 return *connect_error;
+					 return std::unique_ptr<Backend>(
+						 std::make_unique<BackendRef>(fake));
+				 },
+				 MemorySysfs(dir.path())};
+		return cli::run(static_cast<int>(argv.size()), argv.data(), ctx);
+	}
+
+	// Parses only, for the values the options end up with.
+	std::unique_ptr<cli::Cli> parse(std::vector<std::string> args)
+	{
+		args.insert(args.begin(), "memplugctl");
+		std::vector<const char *> argv;
+		for (const auto &a : args)
+			argv.push_back(a.c_str());
+		auto c = std::make_unique<cli::Cli>();
+		c->app.parse(static_cast<int>(argv.size()), argv.data());
+		return c;
+	}
+
+	void expect_usage(std::vector<std::string> args, const std::string &needle = {})
+	{
+		std::string joined;
+		for (const auto &a : args)
+			joined += a + " ";
+		EXPECT_EQ(run(args), 2) << joined << "\n" << err.str();
+		EXPECT_EQ(connects, 0) << joined << ": usage errors never reach the kernel";
+		EXPECT_EQ(err.str().rfind("memplugctl: ", 0), 0u) << err.str();
+		if (!needle.empty()) {
+			EXPECT_NE(err.str().find(needle), std::string::npos) << joined << "\n"
+									     << err.str();
+		}
+		EXPECT_EQ(out.str(), "");
+	}
+
+	TempDir dir;
+	FakeBackend fake;
+	std::ostringstream out;
+	std::ostringstream err;
+	int connects = 0;
+	std::optional<Error> connect_error;
+};
+
+} // namespace
+
+TEST_F(CliTest, PlugOptionsParse)
+{
+	auto c = parse({"plug", "--start", "0x40000000", "--size", "512M"});
+	const PlugRequest &r = c->plug->request;
+	EXPECT_EQ(r.start, 0x40000000u);
+	EXPECT_EQ(r.size, std::uint64_t{512} << 20);
+	EXPECT_EQ(r.online, OnlineType::Movable);
+	EXPECT_FALSE(r.zone);
+	EXPECT_FALSE(r.node);
+	EXPECT_FALSE(r.name);
+	EXPECT_FALSE(r.protect);
+	EXPECT_FALSE(c->plug->json);
+
+	c = parse({"plug", "--start=0x100000000", "--size", "0x8000000", "--node", "1", "--online",
+		   "kernel", "--zone", "kernel", "--protect", "--verify", "--name", "cxl0",
+		   "--exclude", "0x100200000:2M", "--exclude", "0x100400000:4K", "--json"});
+	const PlugRequest &s = c->plug->request;
+	EXPECT_EQ(s.start, 0x100000000u);
+	EXPECT_EQ(s.size, 0x8000000u);
+	EXPECT_EQ(s.node, 1u);
+	EXPECT_EQ(s.online, OnlineType::Kernel);
+	EXPECT_EQ(s.zone, ZonePolicy::Kernel);
+	EXPECT_TRUE(s.protect);
+	EXPECT_TRUE(s.verify);
+	EXPECT_EQ(s.name, "cxl0");
+	ASSERT_EQ(s.excludes.size(), 2u);
+	EXPECT_EQ(s.excludes[1].size, 4096u);
+	EXPECT_TRUE(c->plug->json);
+}
+
+TEST_F(CliTest, UnplugAndBlocksParse)
+{
+	auto c = parse({"unplug", "3", "--timeout", "2.5"});
+	EXPECT_EQ(c->unplug->request.id, 3u);
+	EXPECT_EQ(c->unplug->request.timeout, 2500ms);
+	c = parse({"unplug", "3"});
+	EXPECT_FALSE(c->unplug->request.timeout);
+	c = parse({"blocks"});
+	EXPECT_FALSE(c->blocks->range_id);
+	c = parse({"blocks", "12", "--json"});
+	EXPECT_EQ(c->blocks->range_id, 12u);
+	EXPECT_TRUE(c->blocks->json);
+	c = parse({"events", "--since", "40"});
+	EXPECT_EQ(c->events->since, 40u);
+}
+
+TEST_F(CliTest, MalformedArgumentsAreUsageErrors)
+{
+	expect_usage({});
+	expect_usage({"frobnicate"});
+	expect_usage({"plug"}, "--start");
+	expect_usage({"plug", "--size", "512M"}, "--start is required");
+	expect_usage({"plug", "--start", "0x40000000"}, "--size is required");
+	expect_usage({"plug", "--start", "010", "--size", "512M"}, "hexadecimal with 0x");
+	expect_usage({"plug", "--start", "-1", "--size", "512M"});
+	expect_usage({"plug", "--start", "0x", "--size", "512M"}, "no hex digits");
+	expect_usage({"plug", "--start", "0x1B", "--size", "1Q"}, "suffix");
+	expect_usage({"plug", "--start", "0x40000000", "--size", "-1"});
+	expect_usage({"plug", "--start", "0x40000000", "--size", "010"}, "leading zeros");
+	expect_usage({"plug", "--start", "0x40000000", "--size", "99999999999999999999"},
+		     "too large");
+	expect_usage({"plug", "--start", "0x10000000000000000", "--size", "1G"}, "64 bits");
+	expect_usage({"plug", "--start", "0x40000000", "--size", "1G", "--node", "-1"});
+	expect_usage({"plug", "--start", "0x40000000", "--size", "1G", "--node", "010"},
+		     "leading zeros");
+	expect_usage({"plug", "--start", "0x40000000", "--size", "1G", "--online", "yes"},
+		     "none, online, kernel or movable");
+	expect_usage({"plug", "--start", "0x40000000", "--size", "1G", "--zone", "normal"});
+	expect_usage({"plug", "--start", "0x40000000", "--size", "1G", "--online", "kernel",
+		      "--zone", "movable"},
+		     "contradicts");
+	expect_usage({"plug", "--start", "0x40000000", "--size", "1G", "--exclude", "0x1"},
+		     "ADDR:SIZE");
+	expect_usage({"plug", "--start", "0x40000000", "--start", "0x50000000", "--size", "1G"});
+	expect_usage({"plug", "--start", "0x40000000", "--size", "1G", "--bogus"});
+	expect_usage({"unplug"}, "ID");
+	expect_usage({"unplug", "abc"}, "invalid range id");
+	expect_usage({"unplug", "-1"});
+	expect_usage({"unplug", "1", "--timeout", "0"}, "positive");
+	expect_usage({"unplug", "1", "--timeout", "-5"});
+	expect_usage({"unplug", "1", "2"});
+	expect_usage({"blocks", "x1"});
+	expect_usage({"list", "extra"});
+	expect_usage({"events", "--since", "-1"});
+}
+
+TEST_F(CliTest, HelpAndVersion)
+{
+	EXPECT_EQ(run({"--help"}), 0);
+	EXPECT_NE(out.str().find("Exit status:"), std::string::npos);
+	EXPECT_NE(out.str().find("3  the memplug module is not loaded"), std::string::npos);
+	EXPECT_NE(out.str().find("plug"), std::string::npos);
+	EXPECT_EQ(run({"plug", "--help"}), 0);
+	EXPECT_NE(out.str().find("--start"), std::string::npos);
+	EXPECT_EQ(run({"--version"}), 0);
+	EXPECT_EQ(out.str().rfind("memplugctl ", 0), 0u) << out.str();
+	EXPECT_EQ(connects, 0);
+}
+
+TEST_F(CliTest, MissingModuleExitsThree)
+{
+	connect_error =
+		Error(ErrorKind::NoFamily, "family memplug not found (is memplug.ko loaded?)");
+	EXPECT_EQ(run({"status"}), 3);
+	EXPECT_EQ(err.str(), "memplugctl: family memplug not found (is memplug.ko loaded?)\n");
+	EXPECT_EQ(out.str(), "");
+	EXPECT_EQ(run({"list", "--json"}), 3);
+}
+
+TEST_F(CliTest, KernelErrorsMapToExitCodes)
+{
+	fake.del_error = Error::kernel("removing range 1", EPERM, "");
+	fake.preload(0x40000000, 0x8000000, "online_movable");
+	EXPECT_EQ(run({"unplug", "1"}), 4);
+	EXPECT_EQ(
+		err.str().rfind("memplugctl: removing range 1: Operation not permitted (EPERM)", 0),
+		0u)
+		<< err.str();
+
+	fake.del_error = Error::kernel("removing range 1", EBUSY, "range is protected");
+	EXPECT_EQ(run({"unplug", "1"}), 5);
+	EXPECT_NE(err.str().find("range is protected (EBUSY)"), std::string::npos);
+
+	fake.del_error.reset();
+	EXPECT_EQ(run({"unplug", "9"}), 1);
+	EXPECT_EQ(err.str(), "memplugctl: removing range 9: no such range (ENOENT)\n");
+}
+
+TEST_F(CliTest, StatusJson)
+{
+	EXPECT_EQ(run({"status", "--json"}), 0) << err.str();
+	const Json doc = Json::parse(out.str());
+	EXPECT_EQ(doc["version"], "0.1.0");
+	EXPECT_EQ(doc["block_size"], FakeBackend::kBlockSize);
+	EXPECT_TRUE(doc.contains("pluggable_start"));
+	EXPECT_TRUE(doc["pluggable_start"].is_null());
+
+	EXPECT_EQ(run({"status"}), 0);
+	EXPECT_NE(out.str().find("block size:"), std::string::npos);
+}
+
+TEST_F(CliTest, PlugPrintsTheRangeAsAListEntry)
+{
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M", "--name", "cxl0",
+		       "--json"}),
+		  0)
+		<< err.str();
+	const Json plugged = Json::parse(out.str());
+	EXPECT_EQ(plugged["id"], 1);
+	EXPECT_EQ(plugged["start"], "0x40000000");
+	EXPECT_EQ(plugged["size"], 536870912);
+	EXPECT_EQ(plugged["state"], "online");
+	EXPECT_EQ(plugged["online_blocks"], 4);
+	EXPECT_EQ(plugged["total_blocks"], 4);
+	EXPECT_EQ(plugged["name"], "cxl0");
+
+	EXPECT_EQ(run({"list", "--json"}), 0);
+	const Json list = Json::parse(out.str());
+	ASSERT_EQ(list["ranges"].size(), 1u);
+	EXPECT_EQ(list["ranges"][0], plugged);
+
+	EXPECT_EQ(run({"blocks", "1", "--json"}), 0);
+	const Json blocks = Json::parse(out.str());
+	ASSERT_EQ(blocks["blocks"].size(), 4u);
+	EXPECT_EQ(blocks["blocks"][0]["block"], 8);
+	EXPECT_EQ(blocks["blocks"][0]["zone"], "Movable");
+
+	EXPECT_EQ(run({"list"}), 0);
+	EXPECT_NE(out.str().find("cxl0"), std::string::npos);
+
+	EXPECT_EQ(run({"unplug", "1", "--json"}), 0) << err.str();
+	EXPECT_EQ(Json::parse(out.str())["id"], 1);
+	EXPECT_EQ(run({"list", "--json"}), 0);
+	EXPECT_EQ(out.str(), "{\"ranges\":[]}\n");
+}
+
+TEST_F(CliTest, FailedPlugExitsOneAndSaysWhy)
+{
+	fake.zone_override[9] = "Normal";
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M"}), 1);
+	EXPECT_EQ(out.str(), "");
+	EXPECT_EQ(err.str(),
+		  "memplugctl: plugging 0x40000000+512M: verifying memory block 9: after onlining "
+		  "it is online in zone Normal, not Movable; rolled back, nothing left plugged\n");
+	EXPECT_TRUE(fake.ranges.empty());
+}
