@@ -395,7 +395,7 @@ static void mp_family_parse_ops(struct mp_family *f, const struct nlattr *ops)
 	mp_attr_for_each(op, mp_attr_data(ops), mp_attr_len(ops)) {
 		const struct nlattr *tb[CTRL_ATTR_OP_MAX + 1];
 
-		if (f->n_ops == (int)(sizeof(f->ops) / sizeof(f->ops[0])))
+		if (f->n_ops == (int)MP_ARRAY_SIZE(f->ops))
 			break;
 		mp_attr_parse(mp_attr_data(op), mp_attr_len(op), tb,
 			      CTRL_ATTR_OP_MAX);
@@ -415,7 +415,7 @@ static void mp_family_parse_grps(struct mp_family *f, const struct nlattr *grps)
 	mp_attr_for_each(g, mp_attr_data(grps), mp_attr_len(grps)) {
 		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
 
-		if (f->n_grps == (int)(sizeof(f->grps) / sizeof(f->grps[0])))
+		if (f->n_grps == (int)MP_ARRAY_SIZE(f->grps))
 			break;
 		mp_attr_parse(mp_attr_data(g), mp_attr_len(g), tb,
 			      CTRL_ATTR_MCAST_GRP_MAX);

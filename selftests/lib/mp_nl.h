@@ -19,6 +19,8 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#define MP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Largest request we build; replies are read with a larger buffer. */
 #define MP_MSG_MAX 4096
 

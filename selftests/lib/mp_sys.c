@@ -267,7 +267,7 @@ char *mp_blocks_list(void)
 		mp_seterr("opendir %s: %s", MP_SYSFS_MEMORY, strerror(errno));
 		return NULL;
 	}
-	while ((de = readdir(d)) && n < sizeof(ids) / sizeof(ids[0])) {
+	while ((de = readdir(d)) && n < MP_ARRAY_SIZE(ids)) {
 		unsigned int id;
 		char end;
 
@@ -451,8 +451,9 @@ int mp_run(struct mp_run *r, int timeout_s, const char *const argv[])
 
 const char *mp_which(const char *prog, char *buf, size_t len)
 {
-	const char *path = mp_env("PATH", "/usr/local/sbin:/usr/local/bin:"
-					  "/usr/sbin:/usr/bin:/sbin:/bin");
+	static const char def[] =
+		"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	const char *path = mp_env("PATH", def);
 	const char *p = path;
 
 	while (*p) {
@@ -719,8 +720,7 @@ int mp_unplug_all(struct mp_ctx *c)
 		rc = mp_range_del(c, ranges[i].id, NULL, &ack);
 		if (rc) {
 			if (!ack.local)
-				mp_seterr("unplugging leftover range %u "
-					  "(0x%" PRIx64 "+0x%" PRIx64 "): %s%s%s",
+				mp_seterr("unplugging leftover range %u (0x%" PRIx64 "+0x%" PRIx64 "): %s%s%s",
 					  ranges[i].id, ranges[i].start,
 					  ranges[i].size, strerror(-rc),
 					  ack.has_msg ? ": " : "", ack.msg);

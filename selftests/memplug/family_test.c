@@ -54,7 +54,7 @@ TEST_F(family, commands_and_permissions)
 	struct mp_family *f = &self->e.c.fam;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		int64_t flags = mp_family_op_flags(f, want[i].cmd);
 
 		ASSERT_NE(-1, flags) TH_LOG("command %u missing", want[i].cmd);
@@ -63,7 +63,7 @@ TEST_F(family, commands_and_permissions)
 	}
 	/* EVENT_NTF is a notification only. */
 	ASSERT_EQ(-1, mp_family_op_flags(f, MEMPLUG_CMD_EVENT_NTF));
-	ASSERT_EQ((int)(sizeof(want) / sizeof(want[0])), f->n_ops);
+	ASSERT_EQ((int)ARRAY_SIZE(want), f->n_ops);
 }
 
 /* A privileged socket may join the monitor group. */

@@ -307,7 +307,7 @@ TEST_F(refuse, node_not_possible)
 	MP_OK(mp_read_str("/sys/devices/system/node/possible", possible,
 			  sizeof(possible)));
 	TH_LOG("possible nodes: %s", possible);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		uint32_t node = i ? bad[i] : (uint32_t)last_node(possible) + 1;
 		const struct nlattr *an;
 		struct mp_msg m;
@@ -339,7 +339,7 @@ TEST_F_TIMEOUT(refuse, unknown_id, MP_TIMEOUT)
 	MP_NL_OK(mp_range_add(&e->c, e->dev_start, e->bs, NULL, &r, &ack), ack);
 	ids[0] = r.id + 1;
 	for (i = 0; i < sizeof(cmds); i++) {
-		for (j = 0; j < sizeof(ids) / sizeof(ids[0]); j++) {
+		for (j = 0; j < ARRAY_SIZE(ids); j++) {
 			const struct nlattr *a;
 			struct mp_msg m;
 
@@ -381,7 +381,7 @@ TEST_F(refuse, missing_attribute)
 	unsigned int i;
 
 	MP_NEED_DEVICE();
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct mp_snap before;
 		struct mp_msg m;
 		struct mp_ack ack;
