@@ -102,6 +102,8 @@ struct memplug_block_acct {
  * @protect: veto offlining by anyone but memplug; WRITE_ONCE/READ_ONCE
  * @verify: verify pages in the online callback; immutable
  * @memmap_on_memory: added block by block with MHP_MEMMAP_ON_MEMORY
+ * @defer_online: veto onlining while the range is being added, so that the
+ *	kernel's auto-online policy leaves the blocks to user space; immutable
  * @owner_portid: netlink port that holds the range in MEMPLUG_RS_HELD
  * @rollback_work: removes a held range whose owner closed its socket
  * @excl: exclusion list, sorted and merged; immutable
@@ -133,6 +135,7 @@ struct memplug_range {
 	bool protect;
 	bool verify;
 	bool memmap_on_memory;
+	bool defer_online;
 	u32 owner_portid;
 	struct work_struct rollback_work;
 	struct memplug_excl *excl;
@@ -161,6 +164,7 @@ struct memplug_range_args {
 	bool protect;
 	bool verify;
 	bool memmap_on_memory;
+	bool defer_online;
 	bool hold;
 	u32 portid;
 	struct memplug_excl *excl;

@@ -20,6 +20,19 @@
 #include "compat.h"
 #include "nl.h"
 
+/*
+ * Like GENL_REQ_ATTR_CHECK(), which names the missing attribute, but also
+ * says in words what is missing.
+ */
+#define memplug_nl_require(info, attr, msg) ({				\
+	struct genl_info *__info = (info);				\
+	bool __missing = GENL_REQ_ATTR_CHECK(__info, attr);		\
+									\
+	if (__missing)							\
+		NL_SET_ERR_MSG_MOD(__info->extack, msg);		\
+	__missing;							\
+})
+
 static int memplug_nl_put_u64(struct sk_buff *skb, int attr, u64 value,
 			      int pad)
 {
@@ -142,6 +155,8 @@ static int memplug_nl_range_fill_attrs(struct sk_buff *skb,
 	    (range->verify && nla_put_flag(skb, MEMPLUG_A_RANGE_VERIFY)) ||
 	    (range->memmap_on_memory &&
 	     nla_put_flag(skb, MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY)) ||
+	    (range->defer_online &&
+	     nla_put_flag(skb, MEMPLUG_A_RANGE_DEFER_ONLINE)) ||
 	    (range->mgid >= 0 &&
 	     nla_put_u32(skb, MEMPLUG_A_RANGE_GROUP_ID, range->mgid)) ||
 	    nla_put_u32(skb, MEMPLUG_A_RANGE_BLOCKS, range->nr_blocks) ||
@@ -340,8 +355,10 @@ static int memplug_nl_parse_range_add(struct genl_info *info,
 	struct nlattr **tb = info->attrs;
 	struct range pluggable;
 
-	if (GENL_REQ_ATTR_CHECK(info, MEMPLUG_A_RANGE_START) ||
-	    GENL_REQ_ATTR_CHECK(info, MEMPLUG_A_RANGE_SIZE))
+	if (memplug_nl_require(info, MEMPLUG_A_RANGE_START,
+			       "request needs a start address") ||
+	    memplug_nl_require(info, MEMPLUG_A_RANGE_SIZE,
+			       "request needs a size"))
 		return -EINVAL;
 
 	args->start = nla_get_u64(tb[MEMPLUG_A_RANGE_START]);
@@ -407,6 +424,7 @@ static int memplug_nl_parse_range_add(struct genl_info *info,
 	args->memmap_on_memory =
 		nla_get_flag(tb[MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY]);
 	args->hold = nla_get_flag(tb[MEMPLUG_A_RANGE_HOLD]);
+	args->defer_online = nla_get_flag(tb[MEMPLUG_A_RANGE_DEFER_ONLINE]);
 	args->portid = info->snd_portid;
 
 	if ((args->verify || tb[MEMPLUG_A_RANGE_EXCLUDE]) &&
@@ -426,11 +444,14 @@ int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
 	int rc;
 
 	rc = memplug_nl_parse_range_add(info, &args);
-	if (rc)
+	if (!rc)
+		rc = memplug_plug(&args, info->extack, &range);
+	if (rc) {
+		mutex_lock(&memplug_lock);
+		memplug_counters.plug_failures++;
+		mutex_unlock(&memplug_lock);
 		goto out_free;
-	rc = memplug_plug(&args, info->extack, &range);
-	if (rc)
-		goto out_free;
+	}
 
 	mutex_lock(&memplug_lock);
 	rc = memplug_nl_range_reply(info, range, &msg);
@@ -453,7 +474,8 @@ static struct memplug_range *memplug_nl_range_lookup(struct genl_info *info)
 {
 	struct memplug_range *range;
 
-	if (GENL_REQ_ATTR_CHECK(info, MEMPLUG_A_RANGE_ID))
+	if (memplug_nl_require(info, MEMPLUG_A_RANGE_ID,
+			       "request needs a range id"))
 		return NULL;
 	range = memplug_range_find(nla_get_u32(info->attrs[MEMPLUG_A_RANGE_ID]));
 	if (!range)

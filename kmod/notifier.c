@@ -30,6 +30,8 @@
 
 atomic64_t memplug_vetoes = ATOMIC64_INIT(0);
 
+static const char memplug_defer_reason[] =
+	"onlining deferred to user space: the kernel's auto-online of this range is vetoed";
 static const char memplug_protect_reason[] =
 	"range is protected against offlining; unprotect it or unplug it with memplug";
 
@@ -101,11 +103,17 @@ static int memplug_memory_notify(struct notifier_block *nb,
 	now = ktime_get_ns();
 	switch (action) {
 	case MEM_GOING_ONLINE:
-		if (range &&
-		    !memplug_zone_allowed(range,
-					  page_zone(pfn_to_page(mn->start_pfn)),
-					  &reason))
+		if (range && range->defer_online &&
+		    READ_ONCE(range->state) == MEMPLUG_RS_ADDING) {
+			/* Only the auto-online inside the add runs now. */
+			reason = memplug_defer_reason;
 			veto = -EPERM;
+		} else if (range &&
+			   !memplug_zone_allowed(range,
+						 page_zone(pfn_to_page(mn->start_pfn)),
+						 &reason)) {
+			veto = -EPERM;
+		}
 		if (acct)
 			acct->t_start = now;
 		break;

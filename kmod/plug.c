@@ -194,7 +194,6 @@ out_free_name:
 	kfree(range->res_name);
 out_release:
 	mutex_lock(&memplug_lock);
-	memplug_counters.plug_failures++;
 	memplug_range_release(range);
 	mutex_unlock(&memplug_lock);
 	return rc;

@@ -247,6 +247,7 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 	range->protect = args->protect;
 	range->verify = args->verify;
 	range->memmap_on_memory = args->memmap_on_memory;
+	range->defer_online = args->defer_online;
 	range->owner_portid = args->hold ? args->portid : 0;
 	range->fail_block = U32_MAX;
 	atomic64_set(&range->online_ns, 0);

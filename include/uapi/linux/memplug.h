@@ -11,17 +11,22 @@
  * Every attribute set starts at 1 and has a PAD attribute for 64-bit values.
  * Values are scalars or strings; there are no C structs on the wire. Strict
  * validation applies to every command: unknown attributes, wrong types and
- * unknown header flags are refused. Every refusal carries an extended ACK
- * message (NLMSGERR_ATTR_MSG) and, where one attribute is to blame, its
- * offset (NLMSGERR_ATTR_OFFS).
+ * unknown header flags are refused. Every refusal by memplug carries an
+ * extended ACK message (NLMSGERR_ATTR_MSG) and, where one attribute is to
+ * blame, its offset (NLMSGERR_ATTR_OFFS) or, when it is missing, its type
+ * (NLMSGERR_ATTR_MISS_TYPE). Refusals by the netlink core (policy
+ * violations, missing privilege) carry what the core gives.
  *
  * Privilege
  * ---------
  * Physical addresses are privileged, as in /proc/iomem. Every command except
- * MEMPLUG_CMD_STATUS_GET needs CAP_NET_ADMIN both in the process that opened
- * the socket and in the process that sends on it (GENL_ADMIN_PERM). For an
- * unprivileged caller STATUS_GET omits the pluggable range. Joining the
- * "monitor" multicast group needs CAP_NET_ADMIN.
+ * MEMPLUG_CMD_STATUS_GET needs CAP_NET_ADMIN (GENL_ADMIN_PERM) in the
+ * sending process and, unless the message is sent to an explicit address
+ * with sendto(), in the process that opened the socket. For an unprivileged
+ * caller STATUS_GET omits the pluggable range. Joining the "monitor"
+ * multicast group needs CAP_NET_ADMIN in the joining process; a privileged
+ * process that hands its socket to an unprivileged one hands over the
+ * events too.
  *
  * Commands
  * --------
@@ -33,11 +38,15 @@
  *	Request: START and SIZE (required, aligned to the memory block size),
  *	NODE (optional; by default resolved from the address), NAME (optional
  *	label), ZONE_POLICY (default ANY), PROTECT, VERIFY, EXCLUDE (repeated
- *	nest, MEMPLUG_A_EXCLUDE_*), MEMMAP_ON_MEMORY and HOLD (optional).
+ *	nest, MEMPLUG_A_EXCLUDE_*), MEMMAP_ON_MEMORY, HOLD and DEFER_ONLINE
+ *	(optional).
  *	The module registers a memory group and calls
  *	add_memory_driver_managed(). It never onlines blocks itself: user space
- *	onlines them through sysfs (the kernel's auto-online policy may do so
- *	too; ZONE_POLICY vetoes onlining into the wrong zone).
+ *	onlines them through sysfs. The kernel's auto-online policy
+ *	(auto_online_blocks) may online them during the add; ZONE_POLICY vetoes
+ *	onlining into the wrong zone, and DEFER_ONLINE vetoes the auto-online
+ *	altogether, so that the blocks end up exactly as user space onlines
+ *	them whatever the policy.
  *	With HOLD the range stays in state PLUGGING and belongs to the sending
  *	socket until a MEMPLUG_CMD_RANGE_SET with COMMIT from the same socket;
  *	if that socket is closed first, the module offlines and removes the
@@ -194,8 +203,8 @@ enum {
 	MEMPLUG_A_STATUS_PLUGGED_BYTES,		/* u64, bytes held by ranges */
 	MEMPLUG_A_STATUS_PLUGS,			/* u64, successful plugs */
 	MEMPLUG_A_STATUS_UNPLUGS,		/* u64, successful unplugs */
-	MEMPLUG_A_STATUS_PLUG_FAILURES,		/* u64 */
-	MEMPLUG_A_STATUS_UNPLUG_FAILURES,	/* u64 */
+	MEMPLUG_A_STATUS_PLUG_FAILURES,		/* u64, refused or failed plugs */
+	MEMPLUG_A_STATUS_UNPLUG_FAILURES,	/* u64, failed offline+remove */
 	MEMPLUG_A_STATUS_VETOES,		/* u64, notifier vetoes */
 	MEMPLUG_A_STATUS_EVENT_SEQ,		/* u64, seq of the next event */
 	MEMPLUG_A_STATUS_EVENT_OLDEST,		/* u64, oldest seq in the ring */
@@ -237,6 +246,7 @@ enum {
 	MEMPLUG_A_RANGE_OFFLINE_NS,		/* u64, in-kernel offline time */
 	MEMPLUG_A_RANGE_FAIL_BLOCK,		/* u32, block that last refused */
 	MEMPLUG_A_RANGE_FAIL_ERRNO,		/* s32, and why (negative errno) */
+	MEMPLUG_A_RANGE_DEFER_ONLINE,		/* flag, veto auto-online at add */
 
 	/* private: */
 	__MEMPLUG_A_RANGE_MAX,
