@@ -22,15 +22,16 @@
 
 /*
  * Like GENL_REQ_ATTR_CHECK(), which names the missing attribute, but also
- * says in words what is missing.
+ * says in words what is missing. (GENL_REQ_ATTR_CHECK() has a local called
+ * __info, hence the longer name here.)
  */
 #define memplug_nl_require(info, attr, msg) ({				\
-	struct genl_info *__info = (info);				\
-	bool __missing = GENL_REQ_ATTR_CHECK(__info, attr);		\
+	struct genl_info *__mp_info = (info);				\
+	bool __mp_missing = GENL_REQ_ATTR_CHECK(__mp_info, attr);	\
 									\
-	if (__missing)							\
-		NL_SET_ERR_MSG_MOD(__info->extack, msg);		\
-	__missing;							\
+	if (__mp_missing)						\
+		NL_SET_ERR_MSG_MOD(__mp_info->extack, msg);		\
+	__mp_missing;							\
 })
 
 static int memplug_nl_put_u64(struct sk_buff *skb, int attr, u64 value,
