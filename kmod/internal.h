@@ -104,6 +104,8 @@ struct memplug_block_acct {
  * @memmap_on_memory: added block by block with MHP_MEMMAP_ON_MEMORY
  * @defer_online: veto onlining while the range is being added, so that the
  *	kernel's auto-online policy leaves the blocks to user space; immutable
+ * @benching: a test-only benchmark writes to the (offline) memory; onlining
+ *	is vetoed meanwhile
  * @owner_portid: netlink port that holds the range in MEMPLUG_RS_HELD
  * @rollback_work: removes a held range whose owner closed its socket
  * @excl: exclusion list, sorted and merged; immutable
@@ -136,6 +138,7 @@ struct memplug_range {
 	bool verify;
 	bool memmap_on_memory;
 	bool defer_online;
+	bool benching;
 	u32 owner_portid;
 	struct work_struct rollback_work;
 	struct memplug_excl *excl;
@@ -283,6 +286,7 @@ void memplug_online_going_offline(struct memplug_range *range,
 void memplug_online_cancel_offline(struct memplug_range *range,
 				   unsigned int block);
 void memplug_online_offline(struct memplug_range *range, unsigned int block);
+unsigned long memplug_verify_pages(unsigned long pfn, unsigned long nr_pages);
 
 /* knob.c: test-only knobs, inert unless the test_knobs parameter is set */
 int memplug_knob_init(bool enable);

@@ -11,8 +11,13 @@
  *                     write clears it)
  *   fail              "SITE COUNT": the next COUNT allocations at SITE fail
  *                     with -ENOMEM; SITE "any" matches every site
+ *   bench_verify      write a range id whose blocks are all offline: times a
+ *                     memset and a verify-on-online pass over the same memory;
+ *                     read "bytes= memset_ns= verify_ns= bad=" of the last run
  */
 #include <linux/debugfs.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -191,6 +196,97 @@ static const struct file_operations memplug_knob_fail_fops = {
 	.llseek = default_llseek,
 };
 
+/* Results of the last bench_verify run; under memplug_knob_lock. */
+static u64 memplug_bench_bytes, memplug_bench_memset_ns, memplug_bench_verify_ns;
+static unsigned long memplug_bench_bad;
+
+/*
+ * Run with memplug_lock held, so the range cannot be unplugged, and with
+ * range->benching set, so the notifier vetoes onlining it meanwhile.
+ */
+static void memplug_bench_run(struct memplug_range *range)
+{
+	unsigned long bs = memplug_block_bytes();
+	u64 t0, t1, t2;
+	unsigned long bad;
+	unsigned int i;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < range->nr_blocks; i++) {
+		memset(page_address(pfn_to_page(PHYS_PFN(range->start + (u64)i * bs))),
+		       0, bs);
+		cond_resched();
+	}
+	t1 = ktime_get_ns();
+	bad = memplug_verify_pages(PHYS_PFN(range->start), PHYS_PFN(range->size));
+	t2 = ktime_get_ns();
+
+	spin_lock(&memplug_knob_lock);
+	memplug_bench_bytes = range->size;
+	memplug_bench_memset_ns = t1 - t0;
+	memplug_bench_verify_ns = t2 - t1;
+	memplug_bench_bad = bad;
+	spin_unlock(&memplug_knob_lock);
+}
+
+static ssize_t memplug_knob_bench_write(struct file *file,
+					const char __user *ubuf, size_t len,
+					loff_t *ppos)
+{
+	struct memplug_range *range;
+	unsigned int id;
+	int rc;
+
+	rc = kstrtouint_from_user(ubuf, len, 0, &id);
+	if (rc)
+		return rc;
+
+	mutex_lock(&memplug_lock);
+	range = memplug_range_find(id);
+	if (!range) {
+		rc = -ENOENT;
+		goto out_unlock;
+	}
+	if (range->state != MEMPLUG_RS_PLUGGED || range->memmap_on_memory) {
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+	WRITE_ONCE(range->benching, true);
+	/* A block that went online before the flag was seen is a refusal. */
+	if (memplug_range_blocks_online(range)) {
+		rc = -EBUSY;
+	} else {
+		memplug_bench_run(range);
+		rc = len;
+	}
+	WRITE_ONCE(range->benching, false);
+out_unlock:
+	mutex_unlock(&memplug_lock);
+	return rc;
+}
+
+static ssize_t memplug_knob_bench_read(struct file *file, char __user *ubuf,
+				       size_t len, loff_t *ppos)
+{
+	char buf[128];
+	int n;
+
+	spin_lock(&memplug_knob_lock);
+	n = scnprintf(buf, sizeof(buf),
+		      "bytes=%llu memset_ns=%llu verify_ns=%llu bad=%lu\n",
+		      memplug_bench_bytes, memplug_bench_memset_ns,
+		      memplug_bench_verify_ns, memplug_bench_bad);
+	spin_unlock(&memplug_knob_lock);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static const struct file_operations memplug_knob_bench_fops = {
+	.owner = THIS_MODULE,
+	.read = memplug_knob_bench_read,
+	.write = memplug_knob_bench_write,
+	.llseek = default_llseek,
+};
+
 int memplug_knob_init(bool enable)
 {
 	if (!enable)
@@ -200,6 +296,8 @@ int memplug_knob_init(bool enable)
 			    &memplug_knob_pfns_fops);
 	debugfs_create_file("fail", 0600, memplug_knob_dir, NULL,
 			    &memplug_knob_fail_fops);
+	debugfs_create_file("bench_verify", 0600, memplug_knob_dir, NULL,
+			    &memplug_knob_bench_fops);
 	memplug_knobs_enabled = true;
 	pr_notice("test knobs enabled; not for production use\n");
 	return 0;

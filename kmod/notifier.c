@@ -32,6 +32,8 @@ atomic64_t memplug_vetoes = ATOMIC64_INIT(0);
 
 static const char memplug_defer_reason[] =
 	"onlining deferred to user space: the kernel's auto-online of this range is vetoed";
+static const char memplug_bench_reason[] =
+	"range is busy with a test benchmark";
 static const char memplug_protect_reason[] =
 	"range is protected against offlining; unprotect it or unplug it with memplug";
 
@@ -103,8 +105,11 @@ static int memplug_memory_notify(struct notifier_block *nb,
 	now = ktime_get_ns();
 	switch (action) {
 	case MEM_GOING_ONLINE:
-		if (range && range->defer_online &&
-		    READ_ONCE(range->state) == MEMPLUG_RS_ADDING) {
+		if (range && READ_ONCE(range->benching)) {
+			reason = memplug_bench_reason;
+			veto = -EBUSY;
+		} else if (range && range->defer_online &&
+			   READ_ONCE(range->state) == MEMPLUG_RS_ADDING) {
 			/* Only the auto-online inside the add runs now. */
 			reason = memplug_defer_reason;
 			veto = -EPERM;

@@ -102,6 +102,27 @@ static bool memplug_verify_page(unsigned long pfn)
 	return !diff && !memplug_knob_verify_fails(pfn);
 }
 
+/**
+ * memplug_verify_pages() - verify pages that nobody else uses
+ * @pfn: first page frame
+ * @nr_pages: pages
+ *
+ * For the test-only benchmark knob: the pages must be added and offline.
+ *
+ * Return: the number of pages that failed.
+ */
+unsigned long memplug_verify_pages(unsigned long pfn, unsigned long nr_pages)
+{
+	unsigned long bad = 0;
+
+	for (; nr_pages--; pfn++) {
+		if (!memplug_verify_page(pfn))
+			bad++;
+		cond_resched();
+	}
+	return bad;
+}
+
 /* Length of the excluded run starting at @pfn, or 0 if @pfn is not. */
 static unsigned long memplug_excl_run(const struct memplug_range *range,
 				      unsigned long pfn, unsigned long end,
