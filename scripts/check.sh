@@ -8,8 +8,9 @@
 # 1. the protocol check (the YAML spec and the header agree);
 # 2. memplugctl's unit tests with ctest, in the normal build and in the
 #    AddressSanitizer + UndefinedBehaviorSanitizer build;
-# 3. for each kernel (default: every installed series, scripts/kernels.sh),
-#    each VM profile: the kselftests inside QEMU, booting that kernel.
+# 3. for each kernel (default: every installed series, scripts/kernels.sh)
+#    and each VM boot profile of selftests/profiles that applies to it: the
+#    kselftests inside QEMU, booting that kernel.
 #
 # Each part prints its own results; the last line is the sum over all of
 # them, "N passed, N failed, N skipped". The exit status is non-zero when
@@ -74,20 +75,32 @@ if ((${#kernels[@]} == 0)); then
 	status=1
 fi
 
+# applies PROFILE KVER: whether the profile runs on this kernel.
+applies() {
+	local k
+	for k in $("$top/selftests/profile.sh" kernels "$1"); do
+		[[ $k == all || $2 == "$k".* || $2 == "$k"-* || $2 == "$k" ]] && return 0
+	done
+	return 1
+}
+
 for kver in "${kernels[@]}"; do
-	note "VM kselftests on $kver"
-	log=$(mktemp)
-	make -s -C "$top/selftests" run KVER="$kver" \
-		MEMPLUGCTL_BIN="$ub/memplugctl" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" | tail -n 1)
-	rm -f "$log"
-	((rc == 0)) || status=1
-	if [[ -z $line ]]; then
-		echo "check: the VM run on $kver reported no counts" >&2
-		line="0 passed, 1 failed, 0 skipped"
-	fi
-	record "$line"
+	for profile in $("$top/selftests/profile.sh" names); do
+		applies "$profile" "$kver" || continue
+		note "VM kselftests on $kver, profile $profile"
+		log=$(mktemp)
+		make -s -C "$top/selftests" run KVER="$kver" PROFILE="$profile" \
+			MEMPLUGCTL_BIN="$ub/memplugctl" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" | tail -n 1)
+		rm -f "$log"
+		((rc == 0)) || status=1
+		if [[ -z $line ]]; then
+			echo "check: the VM run on $kver ($profile) reported no counts" >&2
+			line="0 passed, 1 failed, 0 skipped"
+		fi
+		record "$line"
+	done
 done
 
 note "summary"
