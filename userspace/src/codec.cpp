@@ -194,6 +194,7 @@ struct Policies {
 		set(range, MEMPLUG_A_RANGE_OFFLINE_NS, NLA_U64);
 		set(range, MEMPLUG_A_RANGE_FAIL_BLOCK, NLA_U32);
 		set(range, MEMPLUG_A_RANGE_FAIL_ERRNO, NLA_U32);
+		set(range, MEMPLUG_A_RANGE_DEFER_ONLINE, NLA_FLAG);
 
 		set(exclude, MEMPLUG_A_EXCLUDE_START, NLA_U64);
 		set(exclude, MEMPLUG_A_EXCLUDE_SIZE, NLA_U64);
@@ -307,6 +308,8 @@ Result<NlMsgPtr> encode_range_add(int family, const RangeAddRequest &request)
 	}
 	if (request.hold)
 		w.flag(MEMPLUG_A_RANGE_HOLD);
+	if (request.defer_online)
+		w.flag(MEMPLUG_A_RANGE_DEFER_ONLINE);
 	return finish(std::move(msg), w);
 }
 
@@ -424,6 +427,7 @@ Result<Range> decode_range(const nlmsghdr *hdr)
 		    nla_get_u8(tb[MEMPLUG_A_RANGE_PROTECT]) != 0;
 	r.verify = tb[MEMPLUG_A_RANGE_VERIFY] != nullptr;
 	r.memmap_on_memory = tb[MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY] != nullptr;
+	r.defer_online = tb[MEMPLUG_A_RANGE_DEFER_ONLINE] != nullptr;
 	r.group_id = opt_u32(tb[MEMPLUG_A_RANGE_GROUP_ID]);
 	r.blocks = opt_u32(tb[MEMPLUG_A_RANGE_BLOCKS]);
 	r.blocks_online = opt_u32(tb[MEMPLUG_A_RANGE_BLOCKS_ONLINE]);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <ctime>
 
 #include "memplug/format.hpp"
 #include "memplug/timer.hpp"
@@ -51,18 +52,22 @@ Result<void> check_blocks(const std::vector<Block> &blocks, const Range &range,
 	return {};
 }
 
-// Looks in the event ring for memplug's own explanation of a vetoed online.
-std::optional<std::string> veto_reason(Backend &backend, std::optional<std::uint64_t> since,
-				       std::uint64_t block)
+// Looks in the event ring for memplug's own explanation of a vetoed online
+// or offline of @block: the newest veto for that block that happened at or
+// after @since_ns (CLOCK_MONOTONIC, as the events carry it). The time
+// matters: a plug's RANGE_ADD leaves deferral vetoes for the same blocks in
+// the ring, which must not be mistaken for the reason of a later failure.
+std::optional<std::string> veto_reason(Backend &backend, std::uint64_t first_seq,
+				       std::uint64_t since_ns, std::uint64_t block)
 {
-	if (!since)
-		return std::nullopt;
-	auto events = backend.event_dump(*since);
+	auto events = backend.event_dump(first_seq);
 	if (!events)
 		return std::nullopt;
 	for (auto it = events->rbegin(); it != events->rend(); ++it) {
 		if (it->block != block || !it->veto_reason)
 			continue;
+		if (it->time_ns && *it->time_ns < since_ns)
+			break;
 		std::string text = "memplug vetoed it: " + *it->veto_reason;
 		if (it->veto_errno)
 			text += " (" + errno_name(*it->veto_errno) + ")";
@@ -92,6 +97,14 @@ std::string describe_range(const Range &r)
 }
 
 } // namespace
+
+std::uint64_t monotonic_ns()
+{
+	timespec ts{};
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u +
+	       static_cast<std::uint64_t>(ts.tv_nsec);
+}
 
 std::optional<std::string> block_problem(const Block &block, OnlineType online, ZonePolicy policy)
 {
@@ -136,6 +149,9 @@ Result<Range> plug(Backend &backend, const MemorySysfs &sysfs, const PlugRequest
 	add.memmap_on_memory = request.memmap_on_memory;
 	add.excludes = request.excludes;
 	add.hold = true;
+	// Whatever the kernel's auto-online policy, the blocks come back
+	// offline and are onlined here exactly as asked.
+	add.defer_online = true;
 	auto added = backend.range_add(add);
 	if (!added)
 		return std::move(std::move(added).error().add_context(what));
@@ -166,15 +182,17 @@ Result<Range> plug(Backend &backend, const MemorySysfs &sysfs, const PlugRequest
 		for (const auto &b : *blocks) {
 			auto problem = block_problem(b, request.online, policy);
 			if (!problem)
-				continue; // the kernel's auto-online got there first
+				continue; // already online where it should be
 			if (b.online())
-				return rollback(
-					Error::failed(block_name(b.id),
-						      "auto-onlined by the kernel, " + *problem));
+				return rollback(Error::failed(block_name(b.id),
+							      "onlined behind memplug's back, " +
+								      *problem));
+			const std::uint64_t before = monotonic_ns();
 			auto written = sysfs.write_state(b.id, state);
 			if (!written) {
 				Error error = std::move(written).error();
-				if (auto why = veto_reason(backend, status->event_seq, b.id))
+				if (auto why = veto_reason(backend, status->event_seq.value_or(0),
+							   before, b.id))
 					error.add_note(*why);
 				return rollback(std::move(error));
 			}
@@ -187,23 +205,21 @@ Result<Range> plug(Backend &backend, const MemorySysfs &sysfs, const PlugRequest
 	if (auto ok = check_blocks(*verify, range, block_size); !ok)
 		return rollback(std::move(ok).error());
 
-	// With --online none the blocks may still have been onlined by the
-	// kernel's auto-online policy, which swallows its errors: then every
-	// block must have made it, into a zone the policy allows.
-	const bool any_online = std::any_of(verify->begin(), verify->end(),
-					    [](const Block &b) { return b.online(); });
-	if (request.online != OnlineType::None || any_online) {
-		for (const auto &b : *verify) {
-			auto problem = block_problem(b, request.online, policy);
-			if (!problem)
-				continue;
-			std::string detail = *problem;
-			if (request.online == OnlineType::None)
-				detail = "auto-online left it " + detail;
-			else
-				detail = "after onlining it is " + detail;
-			return rollback(Error::failed("verifying " + block_name(b.id), detail));
+	// DEFER_ONLINE keeps the kernel's auto-online away during the add, so
+	// with --online none every block must still be offline; otherwise
+	// every block must be online in a zone the request allows.
+	for (const auto &b : *verify) {
+		if (request.online == OnlineType::None) {
+			if (b.online())
+				return rollback(Error::failed(
+					"verifying " + block_name(b.id),
+					"online in zone " + b.zone.value_or("?") +
+						", although --online none was asked for"));
+			continue;
 		}
+		if (auto problem = block_problem(b, request.online, policy))
+			return rollback(Error::failed("verifying " + block_name(b.id),
+						      "after onlining it is " + *problem));
 	}
 
 	RangeSetRequest commit;

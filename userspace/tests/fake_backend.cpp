@@ -42,8 +42,11 @@ Result<Range> FakeBackend::range_add(const RangeAddRequest &request)
 	if (request.zone_policy)
 		r.zone_policy = static_cast<std::uint32_t>(*request.zone_policy);
 	r.protect = request.protect;
+	r.defer_online = request.defer_online;
 	r.excludes = request.excludes;
 
+	const std::string initial =
+		request.defer_online && honor_defer ? std::string("offline") : auto_online;
 	const MemorySysfs sysfs(root_);
 	for (std::uint64_t addr = r.start; addr < r.start + r.size; addr += kBlockSize) {
 		const std::uint64_t id = MemorySysfs::block_id(addr, kBlockSize);
@@ -52,7 +55,7 @@ Result<Range> FakeBackend::range_add(const RangeAddRequest &request)
 		    broken_blocks.end())
 			std::filesystem::create_directories(path);
 		else
-			write_file(path, auto_online + "\n");
+			write_file(path, initial + "\n");
 	}
 	fill_counts(r);
 	ranges[r.id] = r;

@@ -36,6 +36,9 @@ public:
 
 	// What the fake's auto-online writes into new blocks' state files.
 	std::string auto_online = "offline";
+	// Whether DEFER_ONLINE keeps the auto-online away, as the module
+	// does; false plays a kernel where something onlined them anyway.
+	bool honor_defer = true;
 	// Zone reported for an online block, by block id; otherwise derived
 	// from the state file ("online_movable" -> Movable, else Normal).
 	std::map<std::uint64_t, std::string> zone_override;

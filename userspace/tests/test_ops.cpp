@@ -61,6 +61,7 @@ TEST_F(Plug, OnlinesEveryBlockAndCommits)
 
 	ASSERT_TRUE(fake.last_add);
 	EXPECT_TRUE(fake.last_add->hold);
+	EXPECT_TRUE(fake.last_add->defer_online);
 	EXPECT_EQ(fake.last_add->zone_policy, ZonePolicy::Movable);
 	const std::vector<std::string> expected = {"status_get", "range_add", "block_dump",
 						   "block_dump", "range_set commit"};
@@ -109,17 +110,29 @@ TEST_F(Plug, PassesOptionsThrough)
 	EXPECT_EQ(fake.last_add->excludes, r.excludes);
 }
 
-TEST_F(Plug, SkipsBlocksAutoOnlinedCorrectly)
+TEST_F(Plug, KernelAutoOnlineIsDeferred)
 {
+	// The kernel would online into Normal; DEFER_ONLINE stops it and
+	// memplugctl onlines as asked.
+	fake.auto_online = "online";
+	const Range r = plug(fake, sysfs, request()).value();
+	EXPECT_EQ(r.blocks_online, 4u);
+	EXPECT_EQ(state(8), "online_movable");
+}
+
+TEST_F(Plug, SkipsBlocksAlreadyOnlineCorrectly)
+{
+	fake.honor_defer = false;
 	fake.auto_online = "online_movable";
-	// A marker: had memplugctl written the file, it would be gone.
+	// A marker: had memplugctl written the file, the newline would be gone.
 	const Range r = plug(fake, sysfs, request()).value();
 	EXPECT_EQ(r.blocks_online, 4u);
 	EXPECT_EQ(state(8), "online_movable\n");
 }
 
-TEST_F(Plug, AutoOnlineIntoTheWrongZoneRollsBack)
+TEST_F(Plug, BlocksOnlineInTheWrongZoneRollBack)
 {
+	fake.honor_defer = false;
 	fake.auto_online = "online"; // reported as zone Normal
 	PlugRequest r = request(OnlineType::Movable);
 	r.zone = ZonePolicy::Any;
@@ -209,30 +222,56 @@ TEST_F(Plug, MissingBlocksInTheDumpRollBack)
 	EXPECT_TRUE(called("range_del 1"));
 }
 
-TEST_F(Plug, PartialAutoOnlineWithOnlineNoneRollsBack)
+TEST_F(Plug, OnlineNoneLeavesEveryBlockOffline)
 {
+	fake.auto_online = "online_movable";
+	const Range r = plug(fake, sysfs, request(OnlineType::None)).value();
+	EXPECT_EQ(r.blocks_online, 0u);
+	EXPECT_TRUE(fake.last_add->defer_online);
+	for (std::uint64_t b = 8; b < 12; b++)
+		EXPECT_EQ(state(b), "offline\n");
+}
+
+TEST_F(Plug, OnlineNoneWithAnOnlineBlockRollsBack)
+{
+	fake.honor_defer = false;
 	fake.auto_online = "online_movable";
 	fake.broken_blocks = {9}; // reads back as offline
 	auto result = plug(fake, sysfs, request(OnlineType::None));
 	ASSERT_FALSE(result.ok());
 	const std::string msg = result.error().message();
-	EXPECT_NE(msg.find("memory block 9: auto-online left it offline"), std::string::npos)
+	EXPECT_NE(msg.find("verifying memory block 8: online in zone Movable, although "
+			   "--online none was asked for"),
+		  std::string::npos)
 		<< msg;
 	EXPECT_TRUE(called("range_del 1"));
+	EXPECT_FALSE(called("range_set commit"));
 }
 
-TEST_F(Plug, FullAutoOnlineWithOnlineNoneIsChecked)
+TEST_F(Plug, VetoReasonIsTheOneOfThisAttempt)
 {
-	fake.auto_online = "online";
-	PlugRequest none = request(OnlineType::None);
-	EXPECT_TRUE(plug(fake, sysfs, none).ok());
-
-	fake.calls.clear();
-	none.start = 0x80000000;
-	none.zone = ZonePolicy::Movable;
-	auto result = plug(fake, sysfs, none);
+	fake.broken_blocks = {8};
+	Event defer;
+	defer.seq = 101;
+	defer.time_ns = 1; // long before the write
+	defer.action = MEMPLUG_EVENT_GOING_ONLINE;
+	defer.block = 8;
+	defer.veto_errno = -EPERM;
+	defer.veto_reason = "onlining deferred to user space";
+	fake.events.push_back(defer);
+	auto result = plug(fake, sysfs, request());
 	ASSERT_FALSE(result.ok());
-	EXPECT_NE(result.error().message().find("auto-online left it online in zone Normal"),
+	EXPECT_EQ(result.error().message().find("deferred"), std::string::npos)
+		<< result.error().message();
+
+	Event zone = defer;
+	zone.seq = 102;
+	zone.time_ns = monotonic_ns() + 1000000000000;
+	zone.veto_reason = "zone policy movable: refusing to online into a kernel zone";
+	fake.events.push_back(zone);
+	result = plug(fake, sysfs, request());
+	ASSERT_FALSE(result.ok());
+	EXPECT_NE(result.error().message().find("memplug vetoed it: zone policy movable"),
 		  std::string::npos)
 		<< result.error().message();
 }

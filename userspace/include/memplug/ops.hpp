@@ -35,12 +35,15 @@ struct PlugRequest {
 	std::vector<Exclude> excludes;
 };
 
-// STATUS_GET, RANGE_ADD with HOLD, one BLOCK_GET dump, a sysfs write per
+// STATUS_GET, RANGE_ADD with HOLD and DEFER_ONLINE, one BLOCK_GET dump, a sysfs write per
 // block that is not already acceptable, one BLOCK_GET dump to verify, and
 // RANGE_SET with COMMIT. On any failure after the add: RANGE_DEL, and an
 // Error of kind Failed that names the step, the block and the kernel's
 // errno and words.
 Result<Range> plug(Backend &backend, const MemorySysfs &sysfs, const PlugRequest &request);
+
+// CLOCK_MONOTONIC in nanoseconds, the clock of the events' time_ns.
+std::uint64_t monotonic_ns();
 
 // Why @block is not where @online and @policy want it, or nothing. An
 // offline block is never acceptable here.

@@ -87,6 +87,7 @@ struct Range {
 	bool protect = false;
 	bool verify = false;
 	bool memmap_on_memory = false;
+	bool defer_online = false;
 	std::vector<Exclude> excludes;
 	std::optional<std::uint32_t> group_id;
 	std::optional<std::uint32_t> blocks;
@@ -158,6 +159,9 @@ struct RangeAddRequest {
 	bool verify = false;
 	bool memmap_on_memory = false;
 	bool hold = false;
+	// Veto the kernel's auto-online while the range is being added, so
+	// that its blocks stay offline until user space onlines them.
+	bool defer_online = false;
 	std::vector<Exclude> excludes;
 };
 
