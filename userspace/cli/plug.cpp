@@ -46,8 +46,9 @@ std::shared_ptr<PlugOptions> setup_plug(CLI::App &app)
 				   req->excludes.push_back(*ex);
 			   }
 		   },
-		   "Keep ADDR:SIZE out of the page allocator (repeatable)")
-		->type_name("ADDR:SIZE");
+		   "Keep the physical addresses START to END (inclusive, page aligned, hex "
+		   "with 0x) out of the page allocator; repeatable")
+		->type_name("START-END");
 	sub->add_flag("--protect", req->protect, "Set the range's PROTECT flag");
 	sub->add_flag("--verify", req->verify,
 		      "Verify the pages as they are onlined and keep bad ones out");

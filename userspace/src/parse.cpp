@@ -247,16 +247,27 @@ Result<std::chrono::milliseconds> parse_timeout(std::string_view text)
 
 Result<Exclude> parse_exclude(std::string_view text)
 {
-	const std::size_t colon = text.find(':');
-	if (colon == std::string_view::npos)
-		return invalid("exclusion", text, "expected ADDR:SIZE, e.g. 0x40200000:2M");
-	auto start = parse_address(text.substr(0, colon));
+	constexpr std::string_view what = "exclusion";
+	constexpr std::uint64_t page = 4096;
+	const std::size_t dash = text.find('-');
+	if (dash == std::string_view::npos)
+		return invalid(what, text,
+			       "expected START-END, inclusive, e.g. 0x40200000-0x403fffff");
+	auto start = parse_address(text.substr(0, dash));
 	if (!start)
 		return std::move(start).error();
-	auto size = parse_size(text.substr(colon + 1));
-	if (!size)
-		return std::move(size).error();
-	return Exclude{*start, *size};
+	auto end = parse_address(text.substr(dash + 1));
+	if (!end)
+		return std::move(end).error();
+	if (*end < *start)
+		return invalid(what, text, "END is below START");
+	if (*start % page != 0)
+		return invalid(what, text, "START must be page aligned (a multiple of 0x1000)");
+	if (*end == kU64Max || (*end + 1) % page != 0)
+		return invalid(what, text,
+			       "END is the last byte and must end a page (END+1 a multiple of "
+			       "0x1000, e.g. 0x403fffff)");
+	return Exclude{*start, *end - *start + 1};
 }
 
 } // namespace memplug

@@ -98,7 +98,8 @@ TEST_F(CliTest, PlugOptionsParse)
 
 	c = parse({"plug", "--start=0x100000000", "--size", "0x8000000", "--node", "1", "--online",
 		   "kernel", "--zone", "kernel", "--protect", "--verify", "--name", "cxl0",
-		   "--exclude", "0x100200000:2M", "--exclude", "0x100400000:4K", "--json"});
+		   "--exclude", "0x100200000-0x1003fffff", "--exclude", "0x100400000-0x100400fff",
+		   "--json"});
 	const PlugRequest &s = c->plug->request;
 	EXPECT_EQ(s.start, 0x100000000u);
 	EXPECT_EQ(s.size, 0x8000000u);
@@ -155,7 +156,13 @@ TEST_F(CliTest, MalformedArgumentsAreUsageErrors)
 		      "--zone", "movable"},
 		     "contradicts");
 	expect_usage({"plug", "--start", "0x40000000", "--size", "1G", "--exclude", "0x1"},
-		     "ADDR:SIZE");
+		     "START-END");
+	expect_usage(
+		{"plug", "--start", "0x40000000", "--size", "1G", "--exclude", "0x40200000:2M"},
+		"START-END");
+	expect_usage({"plug", "--start", "0x40000000", "--size", "1G", "--exclude",
+		      "0x40200000-0x40200000"},
+		     "last byte");
 	expect_usage({"plug", "--start", "0x40000000", "--start", "0x50000000", "--size", "1G"});
 	expect_usage({"plug", "--start", "0x40000000", "--size", "1G", "--bogus"});
 	expect_usage({"unplug"}, "ID");
@@ -268,4 +275,15 @@ TEST_F(CliTest, FailedPlugExitsOneAndSaysWhy)
 		  "memplugctl: plugging 0x40000000+512M: verifying memory block 9: after onlining "
 		  "it is online in zone Normal, not Movable; rolled back, nothing left plugged\n");
 	EXPECT_TRUE(fake.ranges.empty());
+}
+
+TEST_F(CliTest, ExcludesReachTheKernelAsStartAndSize)
+{
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M", "--exclude",
+		       "0x40200000-0x403fffff", "--exclude", "0x50000000-0x50000fff"}),
+		  0)
+		<< err.str();
+	ASSERT_TRUE(fake.last_add);
+	const std::vector<Exclude> expected = {{0x40200000, 0x200000}, {0x50000000, 0x1000}};
+	EXPECT_EQ(fake.last_add->excludes, expected);
 }

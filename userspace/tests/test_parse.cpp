@@ -152,14 +152,33 @@ TEST(ParseTimeout, Seconds)
 	expect_usage_error(parse_timeout(""));
 }
 
-TEST(ParseExclude, AddrColonSize)
+TEST(ParseExclude, InclusiveStartEnd)
 {
-	const Exclude ex = parse_exclude("0x40200000:2M").value();
+	Exclude ex = parse_exclude("0x40200000-0x403fffff").value();
 	EXPECT_EQ(ex.start, 0x40200000u);
 	EXPECT_EQ(ex.size, 2 * kMiB);
-	expect_usage_error(parse_exclude("0x40200000"), "ADDR:SIZE");
-	expect_usage_error(parse_exclude("1:2M"), "0x");
-	expect_usage_error(parse_exclude("0x1:"), "empty");
-	expect_usage_error(parse_exclude(":2M"), "empty");
-	expect_usage_error(parse_exclude("0x1:010"), "leading zeros");
+	ex = parse_exclude("0x40200000-0x40200fff").value();
+	EXPECT_EQ(ex.size, 4096u);
+	ex = parse_exclude("0X1000-0X1FFF").value();
+	EXPECT_EQ(ex.start, 0x1000u);
+	EXPECT_EQ(ex.size, 4096u);
+	ex = parse_exclude("0x100000000000-0x1000ffffffff").value();
+	EXPECT_EQ(ex.size, std::uint64_t{1} << 32);
+}
+
+TEST(ParseExclude, RefusesOtherSpellings)
+{
+	expect_usage_error(parse_exclude("0x40200000"), "START-END");
+	expect_usage_error(parse_exclude("0x40200000:2M"), "START-END");
+	expect_usage_error(parse_exclude("0x40200000-"), "empty");
+	expect_usage_error(parse_exclude("-0x403fffff"), "empty");
+	expect_usage_error(parse_exclude("1000-1fff"), "0x");
+	expect_usage_error(parse_exclude("0x1000-2M"), "0x");
+	expect_usage_error(parse_exclude("0x1000-0x1fff-0x2fff"), "trailing");
+	expect_usage_error(parse_exclude("0x2000-0x1fff"), "below");
+	expect_usage_error(parse_exclude("0x1001-0x1fff"), "page aligned");
+	expect_usage_error(parse_exclude("0x1000-0x2000"), "last byte");
+	expect_usage_error(parse_exclude("0x1000-0x1ffe"), "last byte");
+	expect_usage_error(parse_exclude("0x0-0xffffffffffffffff"), "last byte");
+	expect_usage_error(parse_exclude(" 0x1000-0x1fff"));
 }

@@ -35,7 +35,10 @@ Result<OnlineType> parse_online_type(std::string_view text);
 Result<ZonePolicy> parse_zone_policy(std::string_view text);
 // Positive seconds, decimal, at most three fractional digits: 10, 0.5.
 Result<std::chrono::milliseconds> parse_timeout(std::string_view text);
-// ADDR:SIZE, e.g. 0x40200000:2M.
+// START-END, both physical addresses with 0x, END inclusive and page
+// aligned: START % 4096 == 0 and (END + 1) % 4096 == 0, e.g.
+// 0x40200000-0x403fffff. Whether it lies inside the range, how many there
+// are and overlaps are the kernel's to judge.
 Result<Exclude> parse_exclude(std::string_view text);
 
 } // namespace memplug
