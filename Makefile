@@ -52,6 +52,7 @@ help:
 	@echo "  unit         unit tests only, normal and sanitizer builds"
 	@echo "  check        everything, in the VM on every test kernel"
 	@echo "  demo         plug and unplug 1 GiB in a VM, showing each step"
+	@echo "  bench        memplug against daxctl, same kernel, same memory, one boot"
 	@echo "  install      memplug.ko into /lib/modules, memplugctl into PREFIX"
 	@echo "  style        checkpatch --strict, sparse, clang-format"
 	@echo "  check-config compare the running kernel's config with Kconfig.snippet"
@@ -85,6 +86,12 @@ check:
 	$(Q)$(DEPS) build vm kernels
 	$(Q)$(MAKE) --no-print-directory userspace userspace-san
 	$(Q)scripts/check.sh $(KVERS)
+
+# Benchmarks memplug against daxctl in one VM boot; reports, never gates.
+bench:
+	$(Q)$(DEPS) build vm kernels bench
+	$(Q)$(MAKE) --no-print-directory userspace
+	$(Q)selftests/bench/run.sh $(BENCH_ARGS)
 
 demo:
 	$(Q)$(DEPS) build vm kernels
