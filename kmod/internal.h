@@ -168,6 +168,7 @@ struct memplug_range_args {
 	bool verify;
 	bool memmap_on_memory;
 	bool defer_online;
+	bool force;
 	bool hold;
 	u32 portid;
 	struct memplug_excl *excl;

@@ -426,6 +426,7 @@ static int memplug_nl_parse_range_add(struct genl_info *info,
 		nla_get_flag(tb[MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY]);
 	args->hold = nla_get_flag(tb[MEMPLUG_A_RANGE_HOLD]);
 	args->defer_online = nla_get_flag(tb[MEMPLUG_A_RANGE_DEFER_ONLINE]);
+	args->force = nla_get_flag(tb[MEMPLUG_A_RANGE_FORCE]);
 	args->portid = info->snd_portid;
 
 	if ((args->verify || tb[MEMPLUG_A_RANGE_EXCLUDE]) &&

@@ -31,6 +31,7 @@ memplug_range_add_nl_policy[MEMPLUG_A_RANGE_MAX + 1] = {
 	[MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY] = { .type = NLA_FLAG },
 	[MEMPLUG_A_RANGE_HOLD] = { .type = NLA_FLAG },
 	[MEMPLUG_A_RANGE_DEFER_ONLINE] = { .type = NLA_FLAG },
+	[MEMPLUG_A_RANGE_FORCE] = { .type = NLA_FLAG },
 	[MEMPLUG_A_RANGE_EXCLUDE] =
 		NLA_POLICY_NESTED(memplug_exclude_nl_policy),
 };

@@ -36,12 +36,53 @@ static int memplug_busy_res_cb(struct resource *res, void *arg)
 	return 1;
 }
 
+/* Regions that describe memory a device or the firmware set aside. */
+static bool memplug_device_desc(unsigned long desc)
+{
+	switch (desc) {
+	case IORES_DESC_PERSISTENT_MEMORY:
+	case IORES_DESC_PERSISTENT_MEMORY_LEGACY:
+	case IORES_DESC_RESERVED:
+	case IORES_DESC_SOFT_RESERVED:
+	case IORES_DESC_CXL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The walk hands us the outermost memory resources over the range, in
+ * ascending order and clipped to it; *next is the first byte not yet
+ * covered by a device region.
+ */
+static int memplug_device_res_cb(struct resource *res, void *arg)
+{
+	u64 *next = arg;
+
+	if (!memplug_device_desc(res->desc) || res->start > *next)
+		return 1;
+	*next = res->end + 1;
+	return 0;
+}
+
+static bool memplug_in_device_regions(u64 start, u64 size)
+{
+	u64 next = start;
+
+	if (walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_MEM, start,
+				start + size - 1, &next, memplug_device_res_cb))
+		return false;
+	return next == start + size;
+}
+
 /*
  * Refuse what the core would refuse less clearly: System RAM and resources
  * that another driver claimed (busy). Nesting inside a non-busy parent such
- * as "Persistent Memory (legacy)" or "Soft Reserved" is what we want.
+ * as "Persistent Memory (legacy)" or "Soft Reserved" is what we want; unless
+ * forced, nothing outside such regions, where nothing may back the range.
  */
-static int memplug_check_resources(u64 start, u64 size,
+static int memplug_check_resources(u64 start, u64 size, bool force,
 				   struct netlink_ext_ack *extack)
 {
 	if (region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
@@ -55,6 +96,11 @@ static int memplug_check_resources(u64 start, u64 size,
 		NL_SET_ERR_MSG_MOD(extack,
 				   "range overlaps a busy resource claimed by another driver");
 		return -EBUSY;
+	}
+	if (!force && !memplug_in_device_regions(start, size)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "range is not inside device or reserved memory regions of /proc/iomem; force plugs it anyway");
+		return -ENXIO;
 	}
 	return 0;
 }
@@ -151,7 +197,8 @@ int memplug_plug(struct memplug_range_args *args,
 	if (IS_ERR(range))
 		return PTR_ERR(range);
 
-	rc = memplug_check_resources(range->start, range->size, extack);
+	rc = memplug_check_resources(range->start, range->size, args->force,
+				     extack);
 	if (rc)
 		goto out_release;
 

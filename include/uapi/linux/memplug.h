@@ -38,8 +38,12 @@
  *	Request: START and SIZE (required, aligned to the memory block size),
  *	NODE (optional; by default resolved from the address), NAME (optional
  *	label), ZONE_POLICY (default ANY), PROTECT, VERIFY, EXCLUDE (repeated
- *	nest, MEMPLUG_A_EXCLUDE_*), MEMMAP_ON_MEMORY, HOLD and DEFER_ONLINE
- *	(optional).
+ *	nest, MEMPLUG_A_EXCLUDE_*), MEMMAP_ON_MEMORY, HOLD, DEFER_ONLINE and
+ *	FORCE (optional).
+ *	The range must lie inside device or reserved memory regions of
+ *	/proc/iomem (persistent memory, soft reserved, reserved, CXL windows):
+ *	elsewhere there may be nothing behind the addresses. FORCE skips this
+ *	check, for memory the firmware does not describe.
  *	The module registers a memory group and calls
  *	add_memory_driver_managed(). It never onlines blocks itself: user space
  *	onlines them through sysfs. The kernel's auto-online policy
@@ -247,6 +251,7 @@ enum {
 	MEMPLUG_A_RANGE_FAIL_BLOCK,		/* u32, block that last refused */
 	MEMPLUG_A_RANGE_FAIL_ERRNO,		/* s32, and why (negative errno) */
 	MEMPLUG_A_RANGE_DEFER_ONLINE,		/* flag, veto auto-online at add */
+	MEMPLUG_A_RANGE_FORCE,			/* flag, plug outside regions */
 
 	/* private: */
 	__MEMPLUG_A_RANGE_MAX,
