@@ -107,6 +107,32 @@ void mp_status_decode(const struct nlmsghdr *nlh, struct mp_status *st)
 	st->kdump = tb[MEMPLUG_A_STATUS_KDUMP];
 }
 
+/* EXCLUDE repeats, so tb[] of mp_genl_parse() holds only the last one. */
+static void mp_range_decode_excl(const struct nlmsghdr *nlh, struct mp_range *r)
+{
+	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_len < hdr)
+		return;
+	mp_attr_for_each(a, (const char *)nlh + hdr, nlh->nlmsg_len - hdr) {
+		const struct nlattr *tb[MEMPLUG_A_EXCLUDE_MAX + 1];
+
+		if ((a->nla_type & NLA_TYPE_MASK) != MEMPLUG_A_RANGE_EXCLUDE ||
+		    r->nr_excl == (int)MP_ARRAY_SIZE(r->excl))
+			continue;
+		mp_attr_parse(mp_attr_data(a), mp_attr_len(a), tb,
+			      MEMPLUG_A_EXCLUDE_MAX);
+		if (tb[MEMPLUG_A_EXCLUDE_START])
+			r->excl[r->nr_excl].start =
+				mp_attr_u64(tb[MEMPLUG_A_EXCLUDE_START]);
+		if (tb[MEMPLUG_A_EXCLUDE_SIZE])
+			r->excl[r->nr_excl].size =
+				mp_attr_u64(tb[MEMPLUG_A_EXCLUDE_SIZE]);
+		r->nr_excl++;
+	}
+}
+
 void mp_range_decode(const struct nlmsghdr *nlh, struct mp_range *r)
 {
 	const struct nlattr *tb[MEMPLUG_A_RANGE_MAX + 1];
@@ -163,6 +189,17 @@ void mp_range_decode(const struct nlmsghdr *nlh, struct mp_range *r)
 		r->has_fail_errno = true;
 		r->fail_errno = (int32_t)mp_attr_u32(tb[MEMPLUG_A_RANGE_FAIL_ERRNO]);
 	}
+	if (tb[MEMPLUG_A_RANGE_PAGES_VERIFIED])
+		r->pages_verified =
+			mp_attr_u64(tb[MEMPLUG_A_RANGE_PAGES_VERIFIED]);
+	if (tb[MEMPLUG_A_RANGE_PAGES_BAD])
+		r->pages_bad = mp_attr_u64(tb[MEMPLUG_A_RANGE_PAGES_BAD]);
+	r->defer_online = tb[MEMPLUG_A_RANGE_DEFER_ONLINE];
+	if (tb[MEMPLUG_A_RANGE_ONLINE_NS])
+		r->online_ns = mp_attr_u64(tb[MEMPLUG_A_RANGE_ONLINE_NS]);
+	if (tb[MEMPLUG_A_RANGE_OFFLINE_NS])
+		r->offline_ns = mp_attr_u64(tb[MEMPLUG_A_RANGE_OFFLINE_NS]);
+	mp_range_decode_excl(nlh, r);
 }
 
 static void mp_block_decode(const struct nlmsghdr *nlh, struct mp_block *b)
@@ -261,13 +298,45 @@ int mp_range_add(struct mp_ctx *c, uint64_t start, uint64_t size,
 	mp_req_init(c, &m, MEMPLUG_CMD_RANGE_ADD, false);
 	mp_put_u64(&m, MEMPLUG_A_RANGE_START, start);
 	mp_put_u64(&m, MEMPLUG_A_RANGE_SIZE, size);
-	if (opts && opts->has_node)
-		mp_put_u32(&m, MEMPLUG_A_RANGE_NODE, opts->node);
-	if (opts && opts->name)
-		mp_put_str(&m, MEMPLUG_A_RANGE_NAME, opts->name);
-	if (opts && opts->zone_policy)
-		mp_put_u32(&m, MEMPLUG_A_RANGE_ZONE_POLICY, opts->zone_policy);
+	if (opts && mp_add_opts_put(&m, opts)) {
+		if (ack) {
+			memset(ack, 0, sizeof(*ack));
+			ack->local = true;
+			ack->error = -EMSGSIZE;
+		}
+		return -EMSGSIZE;
+	}
 	return mp_transact_range(c, &m, out, ack);
+}
+
+int mp_add_opts_put(struct mp_msg *m, const struct mp_add_opts *opts)
+{
+	bool ok = true;
+	int i;
+
+	if (opts->has_node)
+		ok &= !!mp_put_u32(m, MEMPLUG_A_RANGE_NODE, opts->node);
+	if (opts->name)
+		ok &= !!mp_put_str(m, MEMPLUG_A_RANGE_NAME, opts->name);
+	if (opts->zone_policy)
+		ok &= !!mp_put_u32(m, MEMPLUG_A_RANGE_ZONE_POLICY,
+				   opts->zone_policy);
+	if (opts->protect)
+		ok &= !!mp_put_u8(m, MEMPLUG_A_RANGE_PROTECT, 1);
+	if (opts->verify)
+		ok &= !!mp_put_flag(m, MEMPLUG_A_RANGE_VERIFY);
+	if (opts->defer_online)
+		ok &= !!mp_put_flag(m, MEMPLUG_A_RANGE_DEFER_ONLINE);
+	for (i = 0; ok && i < opts->nr_excl; i++) {
+		struct nlattr *nest = mp_nest_start(m, MEMPLUG_A_RANGE_EXCLUDE);
+
+		ok = nest &&
+		     mp_put_u64(m, MEMPLUG_A_EXCLUDE_START, opts->excl[i].start) &&
+		     mp_put_u64(m, MEMPLUG_A_EXCLUDE_SIZE, opts->excl[i].size);
+		if (ok)
+			mp_nest_end(m, nest);
+	}
+	return ok ? 0 : -EMSGSIZE;
 }
 
 static int mp_range_id_req(struct mp_ctx *c, uint8_t cmd, uint32_t id,
@@ -290,6 +359,20 @@ int mp_range_get(struct mp_ctx *c, uint32_t id, struct mp_range *out,
 		 struct mp_ack *ack)
 {
 	return mp_range_id_req(c, MEMPLUG_CMD_RANGE_GET, id, out, ack);
+}
+
+int mp_range_set(struct mp_ctx *c, uint32_t id, int protect,
+		 uint32_t zone_policy, struct mp_range *out, struct mp_ack *ack)
+{
+	struct mp_msg m;
+
+	mp_req_init(c, &m, MEMPLUG_CMD_RANGE_SET, false);
+	mp_put_u32(&m, MEMPLUG_A_RANGE_ID, id);
+	if (protect >= 0)
+		mp_put_u8(&m, MEMPLUG_A_RANGE_PROTECT, protect);
+	if (zone_policy)
+		mp_put_u32(&m, MEMPLUG_A_RANGE_ZONE_POLICY, zone_policy);
+	return mp_transact_range(c, &m, out, ack);
 }
 
 struct mp_many_ctx {

@@ -73,6 +73,17 @@ struct mp_range {
 	uint32_t fail_block;
 	bool has_fail_errno;
 	int32_t fail_errno;
+	/* Zero unless the kernel sent them. */
+	uint64_t pages_verified;
+	uint64_t pages_bad;
+	bool defer_online;
+	uint64_t online_ns;
+	uint64_t offline_ns;
+	int nr_excl; /* EXCLUDE nests as the kernel reports them (merged) */
+	struct mp_excl {
+		uint64_t start;
+		uint64_t size;
+	} excl[MEMPLUG_MAX_EXCLUDES];
 };
 
 struct mp_block {
@@ -93,6 +104,12 @@ struct mp_add_opts {
 	uint32_t node;
 	const char *name;
 	uint32_t zone_policy; /* 0: leave out */
+	/* Each false / 0 / NULL below leaves its attribute out. */
+	bool protect;         /* PROTECT 1 */
+	bool verify;          /* VERIFY */
+	bool defer_online;    /* DEFER_ONLINE */
+	int nr_excl;          /* EXCLUDE nests, in this order, unmerged */
+	const struct mp_excl *excl;
 };
 
 /* Open a socket and resolve the family; -ENOENT if memplug is not loaded. */
@@ -110,6 +127,11 @@ int mp_range_del(struct mp_ctx *c, uint32_t id, struct mp_range *out,
 		 struct mp_ack *ack);
 int mp_range_get(struct mp_ctx *c, uint32_t id, struct mp_range *out,
 		 struct mp_ack *ack);
+/* RANGE_SET: @protect 0 or 1 (-1: leave out), @zone_policy 0: leave out. */
+int mp_range_set(struct mp_ctx *c, uint32_t id, int protect,
+		 uint32_t zone_policy, struct mp_range *out, struct mp_ack *ack);
+/* Append the RANGE_ADD attributes of @opts (not START/SIZE) to @m. */
+int mp_add_opts_put(struct mp_msg *m, const struct mp_add_opts *opts);
 /* Dump up to @max ranges into @out; *@n is set to the number received. */
 int mp_range_dump(struct mp_ctx *c, struct mp_range *out, int max, int *n,
 		  struct mp_ack *ack);
