@@ -331,6 +331,156 @@ int mp_rmmod(const char *name)
 	return 0;
 }
 
+int mp_rmmod_if_loaded(const char *name)
+{
+	if (!mp_module_loaded(name))
+		return 0;
+	return mp_rmmod(name);
+}
+
+int mp_modprobe(const char *name, const char *params)
+{
+	const char *argv[16] = { NULL };
+	char path[256], buf[256], *tok, *save;
+	struct mp_run *run;
+	int n = 0, rc;
+
+	argv[n++] = mp_which("modprobe", path, sizeof(path));
+	if (!argv[0]) {
+		mp_seterr("no modprobe in PATH");
+		return -ENOENT;
+	}
+	argv[n++] = name;
+	snprintf(buf, sizeof(buf), "%s", params ? params : "");
+	for (tok = strtok_r(buf, " ", &save); tok && n < 15;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[n++] = tok;
+	argv[n] = NULL;
+	run = malloc(sizeof(*run));
+	if (!run)
+		return -ENOMEM;
+	rc = mp_run(run, 60, argv);
+	if (!rc && run->status) {
+		mp_seterr("modprobe %s %s: exit %d: %s", name,
+			  params ? params : "", run->status, run->err);
+		rc = -EIO;
+	}
+	free(run);
+	return rc;
+}
+
+/* The value @params gives parameter @name, or @def. */
+static void mp_param_of(const char *params, const char *name, const char *def,
+			char *buf, size_t len)
+{
+	size_t nlen = strlen(name);
+	const char *p = params;
+
+	snprintf(buf, len, "%s", def);
+	while (p && *p) {
+		size_t tlen;
+
+		p += strspn(p, " ");
+		tlen = strcspn(p, " ");
+		if (tlen > nlen && !strncmp(p, name, nlen) && p[nlen] == '=')
+			snprintf(buf, len, "%.*s", (int)(tlen - nlen - 1),
+				 p + nlen + 1);
+		p += tlen;
+	}
+}
+
+bool mp_memplug_loaded_with(const char *params)
+{
+	char want[32], have[32];
+
+	if (!mp_module_loaded("memplug"))
+		return false;
+	mp_param_of(params, "event_ring_size", "1024", want, sizeof(want));
+	if (mp_read_str("/sys/module/memplug/parameters/event_ring_size",
+			have, sizeof(have)) || strtoul(want, NULL, 0) !=
+						       strtoul(have, NULL, 0))
+		return false;
+	mp_param_of(params, "test_knobs", "N", want, sizeof(want));
+	if (mp_read_str("/sys/module/memplug/parameters/test_knobs", have,
+			sizeof(have)))
+		return false;
+	/* A bool parameter reads back as Y or N; it is written in many ways. */
+	return (strchr("1yY", want[0]) != NULL) == (have[0] == 'Y');
+}
+
+int mp_memplug_reload(struct mp_ctx *c, const char *params)
+{
+	int rc;
+
+	if (c->sock.fd >= 0) {
+		rc = mp_unplug_all(c);
+		if (rc < 0)
+			return rc;
+	}
+	mp_close(c);
+	rc = mp_rmmod_if_loaded("memplug");
+	if (rc)
+		return rc;
+	rc = mp_insmod(mp_ko_path(), params);
+	if (rc)
+		return rc;
+	return mp_open(c);
+}
+
+int mp_memplug_restore(struct mp_ctx *c)
+{
+	if (mp_memplug_loaded_with(mp_ko_params()))
+		return 0;
+	return mp_memplug_reload(c, mp_ko_params());
+}
+
+int mp_kpageflags(uint64_t pfn, uint64_t *flags)
+{
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		mp_seterr("open /proc/kpageflags: %s", strerror(errno));
+		return rc;
+	}
+	n = pread(fd, flags, sizeof(*flags), (off_t)(pfn * sizeof(*flags)));
+	if (n != (ssize_t)sizeof(*flags)) {
+		rc = n < 0 ? -errno : -EIO;
+		mp_seterr("/proc/kpageflags at pfn %#" PRIx64 ": %s", pfn,
+			  n < 0 ? strerror(errno) : "short read");
+	}
+	close(fd);
+	return rc;
+}
+
+long long mp_zone_free_pages(const char *zone)
+{
+	char *buf = mp_read_file("/proc/zoneinfo"), *p;
+	long long total = -1;
+
+	if (!buf)
+		return -1;
+	for (p = buf; (p = strstr(p, ", zone")); p++) {
+		char name[32];
+		char *free_at;
+
+		if (sscanf(p, ", zone %31s", name) != 1 || strcmp(name, zone))
+			continue;
+		free_at = strstr(p, "pages free");
+		if (!free_at)
+			break;
+		if (total < 0)
+			total = 0;
+		total += strtoll(free_at + strlen("pages free"), NULL, 10);
+	}
+	free(buf);
+	if (total < 0)
+		mp_seterr("no zone %s in /proc/zoneinfo", zone);
+	return total;
+}
+
 /* Append what @fd has to @buf (bounded); false once it reached EOF. */
 static bool mp_drain(int fd, char *buf, size_t *len, size_t cap)
 {

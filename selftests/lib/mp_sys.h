@@ -57,6 +57,29 @@ int mp_insmod(const char *path, const char *params);
 /* delete_module(2) with O_NONBLOCK; -errno as the kernel returned it. */
 int mp_rmmod(const char *name);
 
+/* Unload @name if it is loaded; 0 if it is not loaded afterwards. */
+int mp_rmmod_if_loaded(const char *name);
+/* modprobe(8) @name with @params (may be NULL); 0 if it loaded. */
+int mp_modprobe(const char *name, const char *params);
+
+/*
+ * memplug's load parameters. mp_memplug_reload() unplugs every range,
+ * closes @c, removes memplug and loads MEMPLUG_KO with @params, then opens
+ * @c again. mp_memplug_loaded_with() tells whether the loaded module's
+ * event_ring_size and test_knobs are what @params asks for (the defaults
+ * where it does not say). mp_memplug_restore() reloads with
+ * MEMPLUG_KO_PARAMS unless that is what is loaded already (then @c is left
+ * as it is, open or closed).
+ */
+int mp_memplug_reload(struct mp_ctx *c, const char *params);
+bool mp_memplug_loaded_with(const char *params);
+int mp_memplug_restore(struct mp_ctx *c);
+
+/* The /proc/kpageflags word of @pfn (KPF_* bits). */
+int mp_kpageflags(uint64_t pfn, uint64_t *flags);
+/* "pages free" of every zone called @zone in /proc/zoneinfo, or -1. */
+long long mp_zone_free_pages(const char *zone);
+
 /* The path of @prog in PATH (or the usual system directories), or NULL. */
 const char *mp_which(const char *prog, char *buf, size_t len);
 
