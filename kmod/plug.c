@@ -105,6 +105,26 @@ static int memplug_check_resources(u64 start, u64 size, bool force,
 	return 0;
 }
 
+/*
+ * The memory map of a range (64 bytes per 4 KiB page) comes out of memory
+ * the machine already has, unless it is put on the range itself. Refuse a
+ * range whose map would take more than half of what is available, before
+ * the core fails late with an allocation-failure splat or starves the
+ * machine.
+ */
+static int memplug_check_memmap(const struct memplug_range *range,
+				struct netlink_ext_ack *extack)
+{
+	unsigned long need = PHYS_PFN(PHYS_PFN(range->size) *
+				      sizeof(struct page));
+
+	if (range->memmap_on_memory || need <= si_mem_available() / 2)
+		return 0;
+	NL_SET_ERR_MSG_MOD(extack,
+			   "not enough available memory for the range's memory map (64 bytes per 4 KiB page); plug less or use memmap-on-memory");
+	return -ENOMEM;
+}
+
 static void memplug_add_error_msg(const struct memplug_range *range, int rc,
 				  struct netlink_ext_ack *extack)
 {
@@ -199,6 +219,8 @@ int memplug_plug(struct memplug_range_args *args,
 
 	rc = memplug_check_resources(range->start, range->size, args->force,
 				     extack);
+	if (!rc)
+		rc = memplug_check_memmap(range, extack);
 	if (rc)
 		goto out_release;
 
