@@ -15,8 +15,8 @@
 #include <CLI/CLI.hpp>
 
 #include "memplug/backend.hpp"
+#include "memplug/host.hpp"
 #include "memplug/ops.hpp"
-#include "memplug/sysfs.hpp"
 
 namespace memplug::cli {
 
@@ -25,7 +25,7 @@ struct Context {
 	std::ostream &out;
 	std::ostream &err;
 	std::function<Result<std::unique_ptr<Backend>>()> connect;
-	MemorySysfs sysfs;
+	System system;
 };
 
 struct StatusOptions {

@@ -6,6 +6,6 @@
 int main(int argc, char **argv)
 {
 	memplug::cli::Context ctx{std::cout, std::cerr, memplug::cli::connect_netlink,
-				  memplug::MemorySysfs()};
+				  memplug::System{memplug::MemorySysfs(), memplug::HostFiles()}};
 	return memplug::cli::run(argc, argv, ctx);
 }

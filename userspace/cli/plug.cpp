@@ -78,7 +78,10 @@ std::shared_ptr<PlugOptions> setup_plug(CLI::App &app)
 int run_plug(const PlugOptions &opts, Context &ctx)
 {
 	auto backend = connect(ctx);
-	const Range range = plug(*backend, ctx.sysfs, opts.request).value();
+	const Range range =
+		plug(*backend, ctx.system, opts.request, [&ctx](const std::string &text) {
+			ctx.err << "memplugctl: WARNING: " << text << std::endl;
+		}).value();
 	formatter(opts.json, ctx)->range(range, RangeAction::Plugged);
 	return 0;
 }

@@ -125,10 +125,20 @@ std::optional<std::string> block_problem(const Block &block, OnlineType online, 
 	return std::nullopt;
 }
 
-Result<Range> plug(Backend &backend, const MemorySysfs &sysfs, const PlugRequest &request)
+Result<Range> plug(Backend &backend, const System &system, const PlugRequest &request,
+		   const Warn &warn)
 {
 	const std::string what = "plugging " + hex(request.start) + "+" + human_size(request.size);
 	const ZonePolicy policy = request.zone.value_or(default_zone_policy(request.online));
+	const MemorySysfs &sysfs = system.memory;
+	(void)warn;
+
+	// Refusals that need no kernel round trip come first: nothing sent,
+	// nothing changed.
+	if (request.memmap_on_memory) {
+		if (auto ok = check_memmap_on_memory(system.files); !ok)
+			return std::move(std::move(ok).error().add_context(what));
+	}
 
 	auto status = backend.status_get();
 	if (!status)

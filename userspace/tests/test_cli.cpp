@@ -34,15 +34,15 @@ protected:
 		std::vector<const char *> argv;
 		for (const auto &a : args)
 			argv.push_back(a.c_str());
-		cli::Context ctx{out, err,
-				 [this]() -> Result<std::unique_ptr<Backend>> {
-					 connects++;
-					 if (connect_error)
-						 return *connect_error;
-					 return std::unique_ptr<Backend>(
-						 std::make_unique<BackendRef>(fake));
-				 },
-				 MemorySysfs(dir.path())};
+		cli::Context ctx{
+			out, err,
+			[this]() -> Result<std::unique_ptr<Backend>> {
+				connects++;
+				if (connect_error)
+					return *connect_error;
+				return std::unique_ptr<Backend>(std::make_unique<BackendRef>(fake));
+			},
+			System{MemorySysfs(dir.path()), HostFiles::under(dir.path() / "host")}};
 		return cli::run(static_cast<int>(argv.size()), argv.data(), ctx);
 	}
 
@@ -286,4 +286,17 @@ TEST_F(CliTest, ExcludesReachTheKernelAsStartAndSize)
 	ASSERT_TRUE(fake.last_add);
 	const std::vector<Exclude> expected = {{0x40200000, 0x200000}, {0x50000000, 0x1000}};
 	EXPECT_EQ(fake.last_add->excludes, expected);
+}
+
+TEST_F(CliTest, MemmapOnMemoryOffIsRefusedBeforeSending)
+{
+	memplug::test::write_file(dir.path() / "host/sys/module/memory_hotplug/parameters/"
+					       "memmap_on_memory",
+				  "N\n");
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "128M", "--memmap-on-memory"}),
+		  1);
+	EXPECT_NE(err.str().find("memory_hotplug.memmap_on_memory=1"), std::string::npos)
+		<< err.str();
+	EXPECT_TRUE(fake.calls.empty());
+	EXPECT_TRUE(fake.ranges.empty());
 }

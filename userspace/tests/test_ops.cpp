@@ -25,7 +25,14 @@ protected:
 	Plug()
 	    : fake(dir.path())
 	    , sysfs(dir.path())
+	    , system{sysfs, HostFiles::under(dir.path() / "host")}
 	{
+	}
+
+	Result<Range> run_plug(const PlugRequest &r)
+	{
+		return plug(fake, system, r,
+			    [this](const std::string &text) { warnings.push_back(text); });
 	}
 
 	PlugRequest request(OnlineType online = OnlineType::Movable)
@@ -47,13 +54,15 @@ protected:
 	TempDir dir;
 	FakeBackend fake;
 	MemorySysfs sysfs;
+	System system;
+	std::vector<std::string> warnings;
 };
 
 } // namespace
 
 TEST_F(Plug, OnlinesEveryBlockAndCommits)
 {
-	const Range r = plug(fake, sysfs, request()).value();
+	const Range r = run_plug(request()).value();
 	EXPECT_EQ(r.state, MEMPLUG_RANGE_STATE_PLUGGED);
 	EXPECT_EQ(r.blocks_online, 4u);
 	for (std::uint64_t b = 8; b < 12; b++)
@@ -70,19 +79,19 @@ TEST_F(Plug, OnlinesEveryBlockAndCommits)
 
 TEST_F(Plug, ZonePolicyFollowsOnlineType)
 {
-	(void)plug(fake, sysfs, request(OnlineType::Kernel)).value();
+	(void)run_plug(request(OnlineType::Kernel)).value();
 	EXPECT_EQ(fake.last_add->zone_policy, ZonePolicy::Kernel);
 	EXPECT_EQ(state(8), "online_kernel");
 
 	PlugRequest online = request(OnlineType::Online);
 	online.start = 0x80000000;
-	(void)plug(fake, sysfs, online).value();
+	(void)run_plug(online).value();
 	EXPECT_EQ(fake.last_add->zone_policy, ZonePolicy::Any);
 	EXPECT_EQ(state(16), "online");
 
 	PlugRequest none = request(OnlineType::None);
 	none.start = 0xc0000000;
-	const Range r = plug(fake, sysfs, none).value();
+	const Range r = run_plug(none).value();
 	EXPECT_EQ(fake.last_add->zone_policy, ZonePolicy::Any);
 	EXPECT_EQ(state(24), "offline\n");
 	EXPECT_EQ(r.blocks_online, 0u);
@@ -90,7 +99,7 @@ TEST_F(Plug, ZonePolicyFollowsOnlineType)
 	PlugRequest explicit_zone = request(OnlineType::None);
 	explicit_zone.start = 0x100000000;
 	explicit_zone.zone = ZonePolicy::Movable;
-	(void)plug(fake, sysfs, explicit_zone).value();
+	(void)run_plug(explicit_zone).value();
 	EXPECT_EQ(fake.last_add->zone_policy, ZonePolicy::Movable);
 }
 
@@ -102,7 +111,7 @@ TEST_F(Plug, PassesOptionsThrough)
 	r.protect = true;
 	r.verify = true;
 	r.excludes = {{0x40200000, 0x200000}};
-	(void)plug(fake, sysfs, r).value();
+	(void)run_plug(r).value();
 	EXPECT_EQ(fake.last_add->node, 1u);
 	EXPECT_EQ(fake.last_add->name, "cxl0");
 	EXPECT_TRUE(fake.last_add->protect);
@@ -115,7 +124,7 @@ TEST_F(Plug, KernelAutoOnlineIsDeferred)
 	// The kernel would online into Normal; DEFER_ONLINE stops it and
 	// memplugctl onlines as asked.
 	fake.auto_online = "online";
-	const Range r = plug(fake, sysfs, request()).value();
+	const Range r = run_plug(request()).value();
 	EXPECT_EQ(r.blocks_online, 4u);
 	EXPECT_EQ(state(8), "online_movable");
 }
@@ -125,7 +134,7 @@ TEST_F(Plug, SkipsBlocksAlreadyOnlineCorrectly)
 	fake.honor_defer = false;
 	fake.auto_online = "online_movable";
 	// A marker: had memplugctl written the file, the newline would be gone.
-	const Range r = plug(fake, sysfs, request()).value();
+	const Range r = run_plug(request()).value();
 	EXPECT_EQ(r.blocks_online, 4u);
 	EXPECT_EQ(state(8), "online_movable\n");
 }
@@ -136,7 +145,7 @@ TEST_F(Plug, BlocksOnlineInTheWrongZoneRollBack)
 	fake.auto_online = "online"; // reported as zone Normal
 	PlugRequest r = request(OnlineType::Movable);
 	r.zone = ZonePolicy::Any;
-	auto result = plug(fake, sysfs, r);
+	auto result = run_plug(r);
 	ASSERT_FALSE(result.ok());
 	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
 	EXPECT_NE(result.error().message().find("memory block 8"), std::string::npos);
@@ -151,7 +160,7 @@ TEST_F(Plug, KernelRefusalReachesTheUser)
 {
 	fake.add_error = Error::kernel("adding the range", EINVAL,
 				       "start is not aligned to the memory block size");
-	auto result = plug(fake, sysfs, request());
+	auto result = run_plug(request());
 	ASSERT_FALSE(result.ok());
 	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
 	EXPECT_EQ(result.error().message(),
@@ -160,7 +169,7 @@ TEST_F(Plug, KernelRefusalReachesTheUser)
 	EXPECT_FALSE(called("range_del 1"));
 
 	fake.add_error = Error::kernel("adding the range", EPERM, "");
-	EXPECT_EQ(exit_code(plug(fake, sysfs, request()).error()), ExitCode::Permission);
+	EXPECT_EQ(exit_code(run_plug(request()).error()), ExitCode::Permission);
 }
 
 TEST_F(Plug, FailedOnlineRollsBackWithBlockAndErrno)
@@ -175,7 +184,7 @@ TEST_F(Plug, FailedOnlineRollsBackWithBlockAndErrno)
 		e.veto_reason = "zone Normal violates the movable zone policy";
 		return e;
 	}());
-	auto result = plug(fake, sysfs, request());
+	auto result = run_plug(request());
 	ASSERT_FALSE(result.ok());
 	const std::string msg = result.error().message();
 	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
@@ -196,7 +205,7 @@ TEST_F(Plug, FailedOnlineRollsBackWithBlockAndErrno)
 TEST_F(Plug, VerificationCatchesAWrongZone)
 {
 	fake.zone_override[9] = "Normal";
-	auto result = plug(fake, sysfs, request());
+	auto result = run_plug(request());
 	ASSERT_FALSE(result.ok());
 	const std::string msg = result.error().message();
 	EXPECT_NE(msg.find("verifying memory block 9"), std::string::npos) << msg;
@@ -207,7 +216,7 @@ TEST_F(Plug, VerificationCatchesAWrongZone)
 	fake.zone_override[17] = "Movable";
 	PlugRequest kernel = request(OnlineType::Kernel);
 	kernel.start = 0x80000000;
-	auto k = plug(fake, sysfs, kernel);
+	auto k = run_plug(kernel);
 	ASSERT_FALSE(k.ok());
 	EXPECT_NE(k.error().message().find("not a kernel zone"), std::string::npos);
 }
@@ -215,7 +224,7 @@ TEST_F(Plug, VerificationCatchesAWrongZone)
 TEST_F(Plug, MissingBlocksInTheDumpRollBack)
 {
 	fake.hidden_blocks = {11};
-	auto result = plug(fake, sysfs, request());
+	auto result = run_plug(request());
 	ASSERT_FALSE(result.ok());
 	EXPECT_NE(result.error().message().find("reported 3 blocks, expected 4"), std::string::npos)
 		<< result.error().message();
@@ -225,7 +234,7 @@ TEST_F(Plug, MissingBlocksInTheDumpRollBack)
 TEST_F(Plug, OnlineNoneLeavesEveryBlockOffline)
 {
 	fake.auto_online = "online_movable";
-	const Range r = plug(fake, sysfs, request(OnlineType::None)).value();
+	const Range r = run_plug(request(OnlineType::None)).value();
 	EXPECT_EQ(r.blocks_online, 0u);
 	EXPECT_TRUE(fake.last_add->defer_online);
 	for (std::uint64_t b = 8; b < 12; b++)
@@ -237,7 +246,7 @@ TEST_F(Plug, OnlineNoneWithAnOnlineBlockRollsBack)
 	fake.honor_defer = false;
 	fake.auto_online = "online_movable";
 	fake.broken_blocks = {9}; // reads back as offline
-	auto result = plug(fake, sysfs, request(OnlineType::None));
+	auto result = run_plug(request(OnlineType::None));
 	ASSERT_FALSE(result.ok());
 	const std::string msg = result.error().message();
 	EXPECT_NE(msg.find("verifying memory block 8: online in zone Movable, although "
@@ -259,7 +268,7 @@ TEST_F(Plug, VetoReasonIsTheOneOfThisAttempt)
 	defer.veto_errno = -EPERM;
 	defer.veto_reason = "onlining deferred to user space";
 	fake.events.push_back(defer);
-	auto result = plug(fake, sysfs, request());
+	auto result = run_plug(request());
 	ASSERT_FALSE(result.ok());
 	EXPECT_EQ(result.error().message().find("deferred"), std::string::npos)
 		<< result.error().message();
@@ -269,7 +278,7 @@ TEST_F(Plug, VetoReasonIsTheOneOfThisAttempt)
 	zone.time_ns = monotonic_ns() + 1000000000000;
 	zone.veto_reason = "zone policy movable: refusing to online into a kernel zone";
 	fake.events.push_back(zone);
-	result = plug(fake, sysfs, request());
+	result = run_plug(request());
 	ASSERT_FALSE(result.ok());
 	EXPECT_NE(result.error().message().find("memplug vetoed it: zone policy movable"),
 		  std::string::npos)
@@ -279,7 +288,7 @@ TEST_F(Plug, VetoReasonIsTheOneOfThisAttempt)
 TEST_F(Plug, CommitFailureRollsBack)
 {
 	fake.set_error = Error::kernel("changing range 1", EINVAL, "not held by this socket");
-	auto result = plug(fake, sysfs, request());
+	auto result = run_plug(request());
 	ASSERT_FALSE(result.ok());
 	EXPECT_NE(result.error().message().find("not held by this socket"), std::string::npos);
 	EXPECT_TRUE(called("range_del 1"));
@@ -290,7 +299,7 @@ TEST_F(Plug, FailedRollbackSaysWhatHappensNext)
 {
 	fake.zone_override[8] = "Normal";
 	fake.del_error = Error::kernel("removing range 1", EBUSY, "");
-	auto result = plug(fake, sysfs, request());
+	auto result = run_plug(request());
 	ASSERT_FALSE(result.ok());
 	EXPECT_NE(result.error().message().find("rollback failed"), std::string::npos);
 	EXPECT_NE(result.error().message().find("when memplugctl exits"), std::string::npos);
@@ -299,7 +308,7 @@ TEST_F(Plug, FailedRollbackSaysWhatHappensNext)
 TEST_F(Plug, StatusWithoutBlockSizeIsRefusedBeforeAdding)
 {
 	fake.status.block_size.reset();
-	auto result = plug(fake, sysfs, request());
+	auto result = run_plug(request());
 	ASSERT_FALSE(result.ok());
 	EXPECT_FALSE(called("range_add"));
 }
@@ -394,4 +403,52 @@ TEST_F(Unplug, UnknownRange)
 	ASSERT_FALSE(result.ok());
 	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
 	EXPECT_EQ(result.error().message(), "removing range 7: no such range (ENOENT)");
+}
+
+TEST_F(Plug, MemmapOnMemoryNeedsTheBootParameter)
+{
+	const HostFiles files = HostFiles::under(dir.path() / "host");
+	PlugRequest r = request();
+	r.memmap_on_memory = true;
+
+	// Missing parameter: the kernel cannot do it at all.
+	auto result = run_plug(r);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
+	EXPECT_NE(result.error().message().find("has no memory_hotplug.memmap_on_memory"),
+		  std::string::npos)
+		<< result.error().message();
+	EXPECT_TRUE(fake.calls.empty()) << "nothing may be sent";
+
+	write_file(files.memmap_on_memory, "N\n");
+	result = run_plug(r);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(result.error().message(),
+		  "plugging 0x40000000+512M: --memmap-on-memory: the kernel was booted without "
+		  "memory_hotplug.memmap_on_memory (it is off); boot the kernel with "
+		  "memory_hotplug.memmap_on_memory=1 to use it");
+	EXPECT_TRUE(fake.calls.empty());
+
+	write_file(files.memmap_on_memory, "maybe\n");
+	result = run_plug(r);
+	ASSERT_FALSE(result.ok());
+	EXPECT_NE(result.error().message().find("says \"maybe\""), std::string::npos);
+
+	write_file(files.memmap_on_memory, "Y\n");
+	EXPECT_TRUE(run_plug(r).ok());
+	EXPECT_TRUE(fake.last_add->memmap_on_memory);
+
+	write_file(files.memmap_on_memory, "force\n");
+	r.start = 0x80000000;
+	EXPECT_TRUE(run_plug(r).ok());
+}
+
+TEST(MemmapOnMemory, ParameterValues)
+{
+	EXPECT_EQ(parse_memmap_on_memory("Y\n"), true);
+	EXPECT_EQ(parse_memmap_on_memory("force\n"), true);
+	EXPECT_EQ(parse_memmap_on_memory("N\n"), false);
+	EXPECT_EQ(parse_memmap_on_memory("N"), false);
+	EXPECT_FALSE(parse_memmap_on_memory(""));
+	EXPECT_FALSE(parse_memmap_on_memory("yes"));
 }

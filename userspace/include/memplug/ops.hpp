@@ -10,16 +10,21 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "memplug/backend.hpp"
 #include "memplug/error.hpp"
+#include "memplug/host.hpp"
 #include "memplug/sysfs.hpp"
 #include "memplug/types.hpp"
 
 namespace memplug {
+
+// Receives an operation's loud warnings; memplugctl prints them to stderr.
+using Warn = std::function<void(const std::string &)>;
 
 struct PlugRequest {
 	std::uint64_t start = 0;
@@ -35,12 +40,14 @@ struct PlugRequest {
 	std::vector<Exclude> excludes;
 };
 
-// STATUS_GET, RANGE_ADD with HOLD and DEFER_ONLINE, one BLOCK_GET dump, a sysfs write per
-// block that is not already acceptable, one BLOCK_GET dump to verify, and
-// RANGE_SET with COMMIT. On any failure after the add: RANGE_DEL, and an
-// Error of kind Failed that names the step, the block and the kernel's
+// Checks of the machine first (memmap-on-memory), then STATUS_GET,
+// RANGE_ADD with HOLD and DEFER_ONLINE, one BLOCK_GET dump, a sysfs write
+// per block that is not already acceptable, one BLOCK_GET dump to verify,
+// and RANGE_SET with COMMIT. On any failure after the add: RANGE_DEL, and
+// an Error of kind Failed that names the step, the block and the kernel's
 // errno and words.
-Result<Range> plug(Backend &backend, const MemorySysfs &sysfs, const PlugRequest &request);
+Result<Range> plug(Backend &backend, const System &system, const PlugRequest &request,
+		   const Warn &warn);
 
 // CLOCK_MONOTONIC in nanoseconds, the clock of the events' time_ns.
 std::uint64_t monotonic_ns();
