@@ -230,6 +230,14 @@ Result<Range> plug(Backend &backend, const System &system, const PlugRequest &re
 		if (auto problem = block_problem(b, request.online, policy))
 			return rollback(Error::failed("verifying " + block_name(b.id),
 						      "after onlining it is " + *problem));
+		// Memory the kernel put on another node than the range's would
+		// serve the wrong CPUs and confuse every NUMA policy.
+		if (range.node && b.node && *b.node != *range.node)
+			return rollback(Error::failed(
+				"verifying " + block_name(b.id),
+				"it is on NUMA node " + std::to_string(*b.node) +
+					", but the range " + std::to_string(range.id) +
+					" belongs to node " + std::to_string(*range.node)));
 	}
 
 	RangeSetRequest commit;

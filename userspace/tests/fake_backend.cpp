@@ -183,6 +183,9 @@ std::vector<Block> FakeBackend::blocks_of(const Range &r) const
 				b.zone = z->second;
 			else
 				b.zone = text == "online_movable" ? "Movable" : "Normal";
+			auto n = node_override.find(b.id);
+			if (n != node_override.end())
+				b.node = n->second;
 		}
 		out.push_back(b);
 	}

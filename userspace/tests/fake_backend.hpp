@@ -42,6 +42,9 @@ public:
 	// Zone reported for an online block, by block id; otherwise derived
 	// from the state file ("online_movable" -> Movable, else Normal).
 	std::map<std::uint64_t, std::string> zone_override;
+	// Node reported for an online block, by block id; otherwise the
+	// range's.
+	std::map<std::uint64_t, std::uint32_t> node_override;
 	// Blocks whose state file is created as a directory, so writing fails.
 	std::vector<std::uint64_t> broken_blocks;
 	// Blocks the kernel "forgets" to report in dumps.

@@ -452,3 +452,22 @@ TEST(MemmapOnMemory, ParameterValues)
 	EXPECT_FALSE(parse_memmap_on_memory(""));
 	EXPECT_FALSE(parse_memmap_on_memory("yes"));
 }
+
+TEST_F(Plug, BlocksOnAnotherNodeRollBack)
+{
+	fake.node_override[10] = 1;
+	PlugRequest r = request();
+	r.node = 0;
+	auto result = run_plug(r);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
+	EXPECT_EQ(result.error().message(),
+		  "plugging 0x40000000+512M: verifying memory block 10: it is on NUMA node 1, but "
+		  "the range 1 belongs to node 0; rolled back, nothing left plugged");
+	EXPECT_TRUE(called("range_del 1"));
+	EXPECT_FALSE(called("range_set commit"));
+
+	// Offline blocks carry the range's node: nothing to compare.
+	fake.calls.clear();
+	EXPECT_TRUE(run_plug(request(OnlineType::None)).ok());
+}
