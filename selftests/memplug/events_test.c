@@ -27,8 +27,12 @@
 #include "mp_event.h"
 
 #define EV_MAX 4096
-/* How long a listener waits for more events before it calls it quiet. */
-#define EV_QUIET_MS 1000
+/*
+ * How long a listener waits for more events before it calls it quiet.
+ * memplug multicasts from within the step, so by the time the write or
+ * request that caused an event returns, the event is queued.
+ */
+#define EV_QUIET_MS 250
 
 FIXTURE(events) {
 	struct mp_env e;

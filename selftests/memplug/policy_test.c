@@ -19,7 +19,8 @@
 #include "mp_event.h"
 
 #define EV_MAX 256
-#define EV_QUIET_MS 1000
+/* Events are queued before the step that caused them returns. */
+#define EV_QUIET_MS 250
 
 #define REASON_PROTECT \
 	"range is protected against offlining; unprotect it or unplug it with memplug"

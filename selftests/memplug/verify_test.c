@@ -18,6 +18,8 @@
 #define PAGE 4096ULL
 #define KPF_OFFLINE 23
 #define EV_MAX 256
+/* Events are queued before the step that caused them returns. */
+#define EV_QUIET_MS 250
 #define KNOB_PFNS "/sys/kernel/debug/memplug/verify_fail_pfns"
 
 FIXTURE(verify) {
@@ -55,7 +57,7 @@ static int drain(struct __test_metadata *_metadata, FIXTURE_DATA(verify) *self)
 	int n, enobufs, i;
 
 	MP_OK(mp_monitor_drain(&self->mon, self->ev, EV_MAX, &n, &enobufs,
-			       1000));
+			       EV_QUIET_MS));
 	EXPECT_EQ(0, enobufs);
 	EXPECT_LE(n, EV_MAX);
 	for (i = 0; i < n && i < EV_MAX; i++) {
