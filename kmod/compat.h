@@ -6,7 +6,9 @@
 #ifndef _MEMPLUG_COMPAT_H
 #define _MEMPLUG_COMPAT_H
 
+#include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/version.h>
 #include <net/genetlink.h>
 
 /*
@@ -24,6 +26,21 @@
 #else
 #define MEMPLUG_MAX_CHUNK_ORDER (MAX_ORDER - 1)
 #endif
+
+/*
+ * Offlining a block subtracts its managed pages. Up to 6.10 it subtracted
+ * the whole block, so a driver with fake-offline pages adds them to the
+ * managed count in MEM_GOING_OFFLINE (and takes them off again in
+ * MEM_CANCEL_OFFLINE). Since 6.11 offlining subtracts only what it took
+ * from the buddy allocator and skips PageOffline pages; adding them there
+ * would leave them in MemTotal for good.
+ */
+static inline void memplug_offline_managed_adjust(struct page *page, long nr)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+	adjust_managed_page_count(page, nr);
+#endif
+}
 
 /*
  * Push a range out of the CPU caches, so that verify-on-online reads the

@@ -228,8 +228,9 @@ static void memplug_online_page(struct page *page, unsigned int order)
  * @range: the range
  * @idx: block index in the range
  *
- * Drops our reference to each fake-offline page and adds them to the managed
- * page count, which offlining subtracts for the whole block. Called from
+ * Drops our reference to each fake-offline page, so offlining can skip it,
+ * and on kernels whose offlining subtracts the whole block from the managed
+ * page count, adds the pages to it first (see compat.h). Called from
  * MEM_GOING_OFFLINE.
  */
 void memplug_online_going_offline(struct memplug_range *range,
@@ -242,7 +243,7 @@ void memplug_online_going_offline(struct memplug_range *range,
 
 	if (!acct->excluded)
 		return;
-	adjust_managed_page_count(pfn_to_page(pfn), acct->excluded);
+	memplug_offline_managed_adjust(pfn_to_page(pfn), acct->excluded);
 	for (; pfn < end; pfn++) {
 		struct page *page = pfn_to_page(pfn);
 
@@ -272,7 +273,8 @@ void memplug_online_cancel_offline(struct memplug_range *range,
 	if (!acct->going_offline)
 		return;
 	acct->going_offline = false;
-	adjust_managed_page_count(pfn_to_page(pfn), -(long)acct->excluded);
+	memplug_offline_managed_adjust(pfn_to_page(pfn),
+				       -(long)acct->excluded);
 	for (; pfn < end; pfn++) {
 		struct page *page = pfn_to_page(pfn);
 
