@@ -112,13 +112,13 @@ static int memplug_check_resources(u64 start, u64 size, bool force,
  * the core fails late with an allocation-failure splat or starves the
  * machine.
  */
-static int memplug_check_memmap(const struct memplug_range *range,
+static int memplug_check_memmap(const struct memplug_range_args *args,
 				struct netlink_ext_ack *extack)
 {
-	unsigned long need = PHYS_PFN(PHYS_PFN(range->size) *
+	unsigned long need = PHYS_PFN(PHYS_PFN(args->size) *
 				      sizeof(struct page));
 
-	if (range->memmap_on_memory || need <= si_mem_available() / 2)
+	if (args->memmap_on_memory || need <= si_mem_available() / 2)
 		return 0;
 	NL_SET_ERR_MSG_MOD(extack,
 			   "not enough available memory for the range's memory map (64 bytes per 4 KiB page); plug less or use memmap-on-memory");
@@ -213,14 +213,17 @@ int memplug_plug(struct memplug_range_args *args,
 		return -EPERM;
 	}
 
+	/* Before anything is allocated for the range, which scales with it. */
+	rc = memplug_check_memmap(args, extack);
+	if (rc)
+		return rc;
+
 	range = memplug_range_reserve(args, extack);
 	if (IS_ERR(range))
 		return PTR_ERR(range);
 
 	rc = memplug_check_resources(range->start, range->size, args->force,
 				     extack);
-	if (!rc)
-		rc = memplug_check_memmap(range, extack);
 	if (rc)
 		goto out_release;
 

@@ -197,7 +197,7 @@ static void memplug_range_free_rcu(struct rcu_head *rcu)
 						   rcu);
 
 	kfree(range->excl);
-	kfree(range->acct);
+	kvfree(range->acct);
 	kfree(range);
 }
 
@@ -231,8 +231,8 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 	if (!range)
 		return ERR_PTR(-ENOMEM);
 	range->nr_blocks = args->size / memplug_block_bytes();
-	range->acct = kcalloc(range->nr_blocks, sizeof(*range->acct),
-			      GFP_KERNEL);
+	range->acct = kvcalloc(range->nr_blocks, sizeof(*range->acct),
+			       GFP_KERNEL);
 	if (!range->acct) {
 		kfree(range);
 		return ERR_PTR(-ENOMEM);
@@ -290,7 +290,7 @@ out_unlock:
 	mutex_unlock(&memplug_lock);
 	module_put(THIS_MODULE);
 out_free:
-	kfree(range->acct);
+	kvfree(range->acct);
 	kfree(range);
 	return ERR_PTR(rc);
 }
