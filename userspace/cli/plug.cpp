@@ -49,16 +49,27 @@ std::shared_ptr<PlugOptions> setup_plug(CLI::App &app)
 		   "Keep the physical addresses START to END (inclusive, page aligned, hex "
 		   "with 0x) out of the page allocator; repeatable")
 		->type_name("START-END");
-	sub->add_flag("--protect", req->protect, "Set the range's PROTECT flag");
+	sub->add_flag("--protect", req->protect,
+		      "Refuse offlining the range's blocks through sysfs; only unplug may");
 	sub->add_flag("--verify", req->verify,
 		      "Verify the pages as they are onlined and keep bad ones out");
 	sub->add_flag("--memmap-on-memory", req->memmap_on_memory,
-		      "Put the memmap on the range itself (one block per range)");
+		      "Put the memmap on the range itself (needs the boot parameter "
+		      "memory_hotplug.memmap_on_memory=1)");
+	sub->add_flag("--strict-ratio", req->strict_ratio,
+		      "Refuse, instead of warning, when onlining movable takes the node's "
+		      "movable/kernel memory ratio above 3.0 (see below)");
 	sub->add_option_function<std::string>(
 		   "--name", [req](const std::string &v) { req->name = v; },
 		   "A label for the range")
 		->type_name("LABEL");
 	add_json_flag(*sub, opts->json);
+	sub->footer("Movable memory: the kernel cannot use ZONE_MOVABLE for its own allocations\n"
+		    "(page tables, slab, the struct pages of further hotplugs), so too much\n"
+		    "movable memory per kernel memory can run the kernel out of memory. The\n"
+		    "kernel's own auto-movable policy allows 301%. plug warns when onlining\n"
+		    "movable takes the node's movable memory above 3.0 times its kernel-zone\n"
+		    "memory (DMA, DMA32, Normal, from /proc/zoneinfo); --strict-ratio refuses.");
 
 	// Contradictions are usage errors, found before anything is sent.
 	sub->callback([req] {

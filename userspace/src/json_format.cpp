@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "json_format.hpp"
 
+#include <cmath>
+
 #include "memplug/error.hpp"
 
 namespace memplug {
@@ -29,9 +31,21 @@ Json opt_errno(const std::optional<std::int32_t> &value)
 	return errno_name(*value);
 }
 
+Json node_memory_json(const NodeMemory &n)
+{
+	Json j;
+	j["node"] = n.node;
+	j["kernel_bytes"] = n.kernel_bytes;
+	j["movable_bytes"] = n.movable_bytes;
+	const auto ratio = n.movable_ratio();
+	// Three decimals are all a ratio limit of 3.0 needs.
+	j["movable_ratio"] = ratio ? Json(std::round(*ratio * 1000.0) / 1000.0) : Json(nullptr);
+	return j;
+}
+
 } // namespace
 
-Json status_json(const Status &s)
+Json status_json(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes)
 {
 	Json j;
 	j["version"] = opt(s.version);
@@ -56,6 +70,15 @@ Json status_json(const Status &s)
 	};
 	j["objects"] = opt(s.objects);
 	j["kdump"] = s.kdump;
+	j["movable_ratio_limit"] = kMaxMovableRatio;
+	if (nodes) {
+		Json list = Json::array();
+		for (const auto &n : *nodes)
+			list.push_back(node_memory_json(n));
+		j["nodes"] = std::move(list);
+	} else {
+		j["nodes"] = nullptr;
+	}
 	return j;
 }
 
@@ -135,9 +158,10 @@ void JsonFormatter::emit(const Json &doc)
 	out_ << doc.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 
-void JsonFormatter::status(const Status &status)
+void JsonFormatter::status(const Status &status,
+			   const std::optional<std::vector<NodeMemory>> &nodes)
 {
-	emit(status_json(status));
+	emit(status_json(status, nodes));
 }
 
 void JsonFormatter::ranges(const std::vector<Range> &ranges)

@@ -11,7 +11,7 @@ namespace memplug {
 
 using Json = nlohmann::ordered_json;
 
-Json status_json(const Status &status);
+Json status_json(const Status &status, const std::optional<std::vector<NodeMemory>> &nodes);
 Json range_json(const Range &range);
 Json block_json(const Block &block);
 Json event_json(const Event &event);
@@ -24,7 +24,8 @@ public:
 	{
 	}
 
-	void status(const Status &status) override;
+	void status(const Status &status,
+		    const std::optional<std::vector<NodeMemory>> &nodes) override;
 	void ranges(const std::vector<Range> &ranges) override;
 	void range(const Range &range, RangeAction action) override;
 	void blocks(const std::vector<Block> &blocks) override;

@@ -8,6 +8,7 @@
 
 #include "memplug/format.hpp"
 #include "memplug/timer.hpp"
+#include "memplug/zoneinfo.hpp"
 
 namespace memplug {
 
@@ -96,6 +97,40 @@ std::string describe_range(const Range &r)
 	return text;
 }
 
+// Whether a plug onlines its blocks into ZONE_MOVABLE.
+bool onlines_movable(const PlugRequest &request, ZonePolicy policy)
+{
+	if (request.online == OnlineType::None)
+		return false;
+	return request.online == OnlineType::Movable || policy == ZonePolicy::Movable;
+}
+
+// The movable ratio guard of a plug onto @node: a warning, or with
+// --strict-ratio a refusal. What cannot be checked is warned about too,
+// and refused under --strict-ratio.
+Result<void> check_movable_ratio(const System &system, const PlugRequest &request,
+				 std::uint32_t node, const Warn &warn)
+{
+	auto nodes = read_node_memory(system.files.zoneinfo);
+	if (!nodes) {
+		const std::string why = "cannot check the movable/kernel memory ratio of node " +
+					std::to_string(node) + ": " + nodes.error().message();
+		if (request.strict_ratio)
+			return Error::failed("--strict-ratio", why);
+		warn(why);
+		return {};
+	}
+	const MovableRatio ratio = movable_ratio_after(*nodes, node, request.size);
+	if (!ratio.exceeds())
+		return {};
+	const std::string text = ratio.describe(request.size);
+	if (request.strict_ratio)
+		return Error::failed("--strict-ratio",
+				     "refusing: " + text + "; " + kMovableRatioWhy);
+	warn(text + "; " + kMovableRatioWhy + ". Plugging anyway; --strict-ratio refuses this.");
+	return {};
+}
+
 } // namespace
 
 std::uint64_t monotonic_ns()
@@ -131,12 +166,16 @@ Result<Range> plug(Backend &backend, const System &system, const PlugRequest &re
 	const std::string what = "plugging " + hex(request.start) + "+" + human_size(request.size);
 	const ZonePolicy policy = request.zone.value_or(default_zone_policy(request.online));
 	const MemorySysfs &sysfs = system.memory;
-	(void)warn;
+	const bool movable = onlines_movable(request, policy);
 
 	// Refusals that need no kernel round trip come first: nothing sent,
 	// nothing changed.
 	if (request.memmap_on_memory) {
 		if (auto ok = check_memmap_on_memory(system.files); !ok)
+			return std::move(std::move(ok).error().add_context(what));
+	}
+	if (movable && request.node) {
+		if (auto ok = check_movable_ratio(system, request, *request.node, warn); !ok)
 			return std::move(std::move(ok).error().add_context(what));
 	}
 
@@ -180,6 +219,12 @@ Result<Range> plug(Backend &backend, const System &system, const PlugRequest &re
 				       std::to_string(range.id) + " when memplugctl exits");
 		return error;
 	};
+
+	// Without --node, the kernel's reply is the first word on the node.
+	if (movable && !request.node && range.node) {
+		if (auto ok = check_movable_ratio(system, request, *range.node, warn); !ok)
+			return rollback(std::move(ok).error());
+	}
 
 	auto blocks = backend.block_dump(range.id);
 	if (!blocks)

@@ -76,7 +76,7 @@ std::string blocks_online(const Range &r)
 
 } // namespace
 
-void TextFormatter::status(const Status &s)
+void TextFormatter::status(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes)
 {
 	line(out_, "version", opt_str(s.version));
 	line(out_, "block size",
@@ -104,6 +104,25 @@ void TextFormatter::status(const Status &s)
 		     opt_str(s.event_ring_size));
 	line(out_, "objects", opt_str(s.objects));
 	line(out_, "kdump", s.kdump ? "yes" : "no");
+	if (!nodes) {
+		line(out_, "memory per node", "unknown (/proc/zoneinfo could not be read)");
+		return;
+	}
+	for (const auto &n : *nodes) {
+		std::string text = "kernel zones " + human_size(n.kernel_bytes) + ", movable " +
+				   human_size(n.movable_bytes) + ", movable/kernel ";
+		const auto ratio = n.movable_ratio();
+		char buf[64];
+		if (ratio)
+			std::snprintf(buf, sizeof(buf), "%.2f", *ratio);
+		else
+			std::snprintf(buf, sizeof(buf), "unbounded");
+		text += buf;
+		std::snprintf(buf, sizeof(buf), " (limit %.1f%s)", kMaxMovableRatio,
+			      (!ratio || *ratio > kMaxMovableRatio) ? ", EXCEEDED" : "");
+		text += buf;
+		line(out_, ("node " + std::to_string(n.node)).c_str(), text);
+	}
 }
 
 void TextFormatter::ranges(const std::vector<Range> &ranges)

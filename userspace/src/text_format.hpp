@@ -16,7 +16,8 @@ public:
 	{
 	}
 
-	void status(const Status &status) override;
+	void status(const Status &status,
+		    const std::optional<std::vector<NodeMemory>> &nodes) override;
 	void ranges(const std::vector<Range> &ranges) override;
 	void range(const Range &range, RangeAction action) override;
 	void blocks(const std::vector<Block> &blocks) override;

@@ -24,6 +24,8 @@ protected:
 	CliTest()
 	    : fake(dir.path())
 	{
+		memplug::test::write_file(dir.path() / "host/proc/zoneinfo",
+					  memplug::test::zoneinfo_fixture());
 	}
 
 	int run(std::vector<std::string> args)
@@ -299,4 +301,31 @@ TEST_F(CliTest, MemmapOnMemoryOffIsRefusedBeforeSending)
 		<< err.str();
 	EXPECT_TRUE(fake.calls.empty());
 	EXPECT_TRUE(fake.ranges.empty());
+}
+
+TEST_F(CliTest, MovableRatioWarningAndStrictRefusal)
+{
+	memplug::test::write_file(dir.path() / "host/proc/zoneinfo",
+				  memplug::test::zoneinfo_fixture(12 * 262144));
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M"}), 0) << err.str();
+	EXPECT_EQ(err.str().rfind("memplugctl: WARNING: onlining 512M into ZONE_MOVABLE on node 0",
+				  0),
+		  0u)
+		<< err.str();
+	EXPECT_NE(out.str().find("plugged range 1"), std::string::npos);
+
+	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "512M", "--node", "0",
+		       "--strict-ratio"}),
+		  1);
+	EXPECT_EQ(err.str().rfind(
+			  "memplugctl: plugging 0x80000000+512M: --strict-ratio: refusing: ", 0),
+		  0u)
+		<< err.str();
+	EXPECT_EQ(fake.ranges.size(), 1u);
+
+	EXPECT_EQ(run({"status", "--json"}), 0);
+	const Json doc = Json::parse(out.str());
+	ASSERT_EQ(doc["nodes"].size(), 1u);
+	EXPECT_EQ(doc["nodes"][0]["movable_bytes"], std::uint64_t{12} << 30);
+	EXPECT_EQ(doc["nodes"][0]["movable_ratio"], 3.0);
 }

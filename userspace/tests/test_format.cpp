@@ -18,7 +18,8 @@ enum class Type {
 	String,
 	Bool,
 	Array,
-	Object
+	Object,
+	Number
 };
 
 bool has_type(const Json &v, Type t)
@@ -36,6 +37,8 @@ bool has_type(const Json &v, Type t)
 		return v.is_array();
 	case Type::Object:
 		return v.is_object();
+	case Type::Number:
+		return v.is_number();
 	}
 	return false;
 }
@@ -281,6 +284,8 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 		{"events", Type::Object, false},
 		{"objects", Type::Unsigned, true},
 		{"kdump", Type::Bool, false},
+		{"movable_ratio_limit", Type::Number, false},
+		{"nodes", Type::Array, true},
 	};
 	const std::vector<std::tuple<std::string, Type, bool>> counters = {
 		{"plugs", Type::Unsigned, true},         {"unplugs", Type::Unsigned, true},
@@ -293,7 +298,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 		{"ring_size", Type::Unsigned, true},
 	};
 
-	const Json a = render_json([&](Formatter &f) { f.status(full); });
+	const Json a = render_json([&](Formatter &f) { f.status(full, std::nullopt); });
 	expect_keys(a, keys);
 	expect_keys(a["counters"], counters);
 	expect_keys(a["events"], events);
@@ -301,7 +306,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 	EXPECT_EQ(a["online_callback"], "memplug");
 	EXPECT_EQ(a["online_callback_reason"], nullptr);
 
-	const Json b = render_json([&](Formatter &f) { f.status(redacted); });
+	const Json b = render_json([&](Formatter &f) { f.status(redacted, std::nullopt); });
 	expect_keys(b, keys);
 	expect_keys(b["counters"], counters);
 	EXPECT_EQ(b["pluggable_start"], nullptr);
@@ -309,6 +314,36 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 	EXPECT_EQ(b["online_callback"], "unavailable");
 	EXPECT_EQ(b["online_callback_reason"], "held by virtio_mem");
 	EXPECT_EQ(b["counters"]["plugs"], nullptr);
+	EXPECT_EQ(b["nodes"], nullptr);
+	EXPECT_EQ(b["movable_ratio_limit"], 3.0);
+
+	std::vector<NodeMemory> nodes = {{0, std::uint64_t{3} << 30, std::uint64_t{1} << 30},
+					 {1, 0, std::uint64_t{4} << 30}};
+	const Json c = render_json([&](Formatter &f) { f.status(redacted, nodes); });
+	expect_keys(c, keys);
+	ASSERT_EQ(c["nodes"].size(), 2u);
+	const std::vector<std::tuple<std::string, Type, bool>> node_keys = {
+		{"node", Type::Unsigned, false},
+		{"kernel_bytes", Type::Unsigned, false},
+		{"movable_bytes", Type::Unsigned, false},
+		{"movable_ratio", Type::Number, true},
+	};
+	for (const auto &n : c["nodes"])
+		expect_keys(n, node_keys);
+	EXPECT_EQ(c["nodes"][0]["movable_ratio"], 0.333);
+	EXPECT_EQ(c["nodes"][1]["kernel_bytes"], 0);
+	EXPECT_EQ(c["nodes"][1]["movable_ratio"], nullptr);
+
+	const std::string text =
+		render(OutputFormat::Text, [&](Formatter &f) { f.status(redacted, nodes); });
+	EXPECT_NE(text.find("node 0:           kernel zones 3G, movable 1G, movable/kernel 0.33 "
+			    "(limit 3.0)\n"),
+		  std::string::npos)
+		<< text;
+	EXPECT_NE(text.find("node 1:           kernel zones 0, movable 4G, movable/kernel "
+			    "unbounded (limit 3.0, EXCEEDED)\n"),
+		  std::string::npos)
+		<< text;
 }
 
 TEST(JsonFormat, EventsAndLoss)
@@ -353,6 +388,7 @@ TEST(TextFormat, Tables)
 
 	Status s;
 	s.version = "0.1.0";
-	const std::string status = render(OutputFormat::Text, [&](Formatter &f) { f.status(s); });
+	const std::string status =
+		render(OutputFormat::Text, [&](Formatter &f) { f.status(s, std::nullopt); });
 	EXPECT_NE(status.find("hidden (needs CAP_NET_ADMIN)"), std::string::npos) << status;
 }

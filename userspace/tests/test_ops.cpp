@@ -27,6 +27,7 @@ protected:
 	    , sysfs(dir.path())
 	    , system{sysfs, HostFiles::under(dir.path() / "host")}
 	{
+		write_file(system.files.zoneinfo, memplug::test::zoneinfo_fixture());
 	}
 
 	Result<Range> run_plug(const PlugRequest &r)
@@ -63,6 +64,7 @@ protected:
 TEST_F(Plug, OnlinesEveryBlockAndCommits)
 {
 	const Range r = run_plug(request()).value();
+	EXPECT_TRUE(warnings.empty());
 	EXPECT_EQ(r.state, MEMPLUG_RANGE_STATE_PLUGGED);
 	EXPECT_EQ(r.blocks_online, 4u);
 	for (std::uint64_t b = 8; b < 12; b++)
@@ -470,4 +472,93 @@ TEST_F(Plug, BlocksOnAnotherNodeRollBack)
 	// Offline blocks carry the range's node: nothing to compare.
 	fake.calls.clear();
 	EXPECT_TRUE(run_plug(request(OnlineType::None)).ok());
+}
+
+TEST_F(Plug, MovableRatioWarnsAndPlugs)
+{
+	// 4 GiB kernel, 11.5 GiB movable: 512 MiB more is 3.0, allowed.
+	write_file(system.files.zoneinfo, memplug::test::zoneinfo_fixture(11 * 262144 + 131072));
+	EXPECT_TRUE(run_plug(request()).ok());
+	EXPECT_TRUE(warnings.empty());
+
+	// 128 MiB more is over the limit: a warning, and the plug goes on.
+	PlugRequest r = request();
+	r.start = 0x80000000;
+	r.size = std::uint64_t{640} << 20;
+	const Range plugged = run_plug(r).value();
+	EXPECT_EQ(plugged.blocks_online, 5u);
+	ASSERT_EQ(warnings.size(), 1u);
+	EXPECT_NE(warnings[0].find("onlining 640M into ZONE_MOVABLE on node 0 makes its movable "
+				   "memory 3.03 times its kernel-zone memory"),
+		  std::string::npos)
+		<< warnings[0];
+	EXPECT_NE(warnings[0].find("page tables, slab"), std::string::npos);
+	EXPECT_NE(warnings[0].find("--strict-ratio"), std::string::npos);
+}
+
+TEST_F(Plug, StrictRatioRefusesBeforeAddingWithANode)
+{
+	write_file(system.files.zoneinfo, memplug::test::zoneinfo_fixture(12 * 262144));
+	PlugRequest r = request();
+	r.node = 0;
+	r.strict_ratio = true;
+	auto result = run_plug(r);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
+	EXPECT_EQ(result.error().message().rfind(
+			  "plugging 0x40000000+512M: --strict-ratio: refusing: onlining 512M into "
+			  "ZONE_MOVABLE on node 0 makes its movable memory 3.12 times",
+			  0),
+		  0u)
+		<< result.error().message();
+	EXPECT_TRUE(fake.calls.empty()) << "nothing may be sent";
+	EXPECT_TRUE(warnings.empty());
+}
+
+TEST_F(Plug, StrictRatioWithoutANodeRefusesBeforeOnlining)
+{
+	write_file(system.files.zoneinfo, memplug::test::zoneinfo_fixture(12 * 262144));
+	PlugRequest r = request();
+	r.strict_ratio = true;
+	auto result = run_plug(r);
+	ASSERT_FALSE(result.ok());
+	EXPECT_NE(result.error().message().find("rolled back, nothing left plugged"),
+		  std::string::npos);
+	const std::vector<std::string> expected = {"status_get", "range_add", "range_del 1"};
+	EXPECT_EQ(fake.calls, expected);
+	EXPECT_EQ(state(8), "offline\n") << "nothing was onlined";
+}
+
+TEST_F(Plug, RatioIsOnlyAboutMovableOnlining)
+{
+	write_file(system.files.zoneinfo, memplug::test::zoneinfo_fixture(100 * 262144));
+	PlugRequest kernel = request(OnlineType::Kernel);
+	kernel.strict_ratio = true;
+	EXPECT_TRUE(run_plug(kernel).ok());
+	PlugRequest none = request(OnlineType::None);
+	none.start = 0x80000000;
+	none.zone = ZonePolicy::Movable;
+	none.strict_ratio = true;
+	EXPECT_TRUE(run_plug(none).ok());
+	// "online" with a movable zone policy onlines movable.
+	PlugRequest online = request(OnlineType::Online);
+	online.start = 0xc0000000;
+	online.zone = ZonePolicy::Movable;
+	online.strict_ratio = true;
+	EXPECT_FALSE(run_plug(online).ok());
+	EXPECT_TRUE(warnings.empty());
+}
+
+TEST_F(Plug, UnreadableZoneinfoWarnsOrRefuses)
+{
+	std::filesystem::remove(system.files.zoneinfo);
+	EXPECT_TRUE(run_plug(request()).ok());
+	ASSERT_EQ(warnings.size(), 1u);
+	EXPECT_NE(warnings[0].find("cannot check the movable/kernel memory ratio of node 0"),
+		  std::string::npos)
+		<< warnings[0];
+	PlugRequest strict = request();
+	strict.start = 0x80000000;
+	strict.strict_ratio = true;
+	EXPECT_FALSE(run_plug(strict).ok());
 }

@@ -3,6 +3,7 @@
 // Helpers shared by the unit tests.
 #pragma once
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -45,6 +46,15 @@ inline std::string read_file(const std::filesystem::path &path)
 {
 	std::ifstream in(path);
 	return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// A /proc/zoneinfo with 4 GiB of kernel-zone memory on node 0 (4 KiB
+// pages) and @movable_pages in ZONE_MOVABLE.
+inline std::string zoneinfo_fixture(std::uint64_t movable_pages = 0)
+{
+	return "Node 0, zone    DMA32\n  pages free     1000\n        managed  1048576\n"
+	       "Node 0, zone  Movable\n  pages free     0\n        managed  " +
+	       std::to_string(movable_pages) + "\n";
 }
 
 } // namespace memplug::test

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "memplug/types.hpp"
+#include "memplug/zoneinfo.hpp"
 
 namespace memplug {
 
@@ -31,7 +32,10 @@ class Formatter {
 public:
 	virtual ~Formatter() = default;
 
-	virtual void status(const Status &status) = 0;
+	// @nodes: memory per NUMA node from /proc/zoneinfo, nothing when it
+	// could not be read.
+	virtual void status(const Status &status,
+			    const std::optional<std::vector<NodeMemory>> &nodes) = 0;
 	virtual void ranges(const std::vector<Range> &ranges) = 0;
 	virtual void range(const Range &range, RangeAction action) = 0;
 	virtual void blocks(const std::vector<Block> &blocks) = 0;

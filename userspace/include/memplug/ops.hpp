@@ -38,14 +38,19 @@ struct PlugRequest {
 	bool memmap_on_memory = false;
 	std::optional<std::string> name;
 	std::vector<Exclude> excludes;
+	// Refuse, rather than warn about, a movable plug that takes the
+	// node's movable/kernel ratio above kMaxMovableRatio.
+	bool strict_ratio = false;
 };
 
-// Checks of the machine first (memmap-on-memory), then STATUS_GET,
+// Checks of the machine first (memmap-on-memory; with --node, the
+// movable ratio of that node), then STATUS_GET,
 // RANGE_ADD with HOLD and DEFER_ONLINE, one BLOCK_GET dump, a sysfs write
 // per block that is not already acceptable, one BLOCK_GET dump to verify,
-// and RANGE_SET with COMMIT. On any failure after the add: RANGE_DEL, and
-// an Error of kind Failed that names the step, the block and the kernel's
-// errno and words.
+// and RANGE_SET with COMMIT. Without --node the movable ratio is checked
+// as soon as the kernel has named the node, before anything is onlined.
+// On any failure after the add: RANGE_DEL, and an Error of kind Failed
+// that names the step, the block and the kernel's errno and words.
 Result<Range> plug(Backend &backend, const System &system, const PlugRequest &request,
 		   const Warn &warn);
 
