@@ -295,6 +295,12 @@ void memplug_knob_exit(void);
 bool memplug_knob_verify_fails(unsigned long pfn);
 bool memplug_knob_fail(const char *site);
 
+/*
+ * An allocation that the test-only "fail" knob can make fail, so the tests
+ * can prove that every failure path unwinds. @site names it for the knob.
+ */
+#define memplug_alloc(site, expr) (memplug_knob_fail(site) ? NULL : (expr))
+
 /* nl.c, netlink.c */
 int memplug_nl_init(void);
 void memplug_nl_exit(void);

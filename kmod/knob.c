@@ -9,8 +9,12 @@
  *   verify_fail_pfns  page frames that verify-on-online treats as failing
  *                     (write a list of numbers, decimal or 0x hex; an empty
  *                     write clears it)
- *   fail              "SITE COUNT": the next COUNT allocations at SITE fail
- *                     with -ENOMEM; SITE "any" matches every site
+ *   fail              "SITE COUNT": the next COUNT allocations at SITE fail;
+ *                     SITE "any" matches every site. Sites: range, acct,
+ *                     table, name, excl, reply (netlink replies), event
+ *                     (multicast notifications), group (memory group
+ *                     registration) and add (the core's add, as if it had
+ *                     run out of memory)
  *   bench_verify      write a range id whose blocks are all offline: times a
  *                     memset and a verify-on-online pass over the same memory;
  *                     read "bytes= memset_ns= verify_ns= bad=" of the last run

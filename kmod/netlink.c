@@ -207,25 +207,31 @@ static int memplug_nl_range_fill(struct sk_buff *skb,
 	return 0;
 }
 
-/* Send a reply describing @range (memplug_lock held, or range is ours). */
+/*
+ * A reply message, allocated before a handler changes anything: a request
+ * that changed something must not fail afterwards for want of memory.
+ */
+static struct sk_buff *memplug_nl_reply_new(void)
+{
+	return memplug_alloc("reply", genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL));
+}
+
+/*
+ * Describe @range in @msg and send it (memplug_lock held, or the range is
+ * ours). A range always fits in NLMSG_GOODSIZE; should it not, the request
+ * still did what it did and is answered with a plain ACK.
+ */
 static int memplug_nl_range_reply(struct genl_info *info,
 				  const struct memplug_range *range,
-				  struct sk_buff **out)
+				  struct sk_buff *msg)
 {
-	struct sk_buff *msg;
-	int rc;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	rc = memplug_nl_range_fill(msg, range, info->snd_portid, info->snd_seq,
-				   0, info->genlhdr->cmd);
-	if (rc) {
+	if (WARN_ON_ONCE(memplug_nl_range_fill(msg, range, info->snd_portid,
+					       info->snd_seq, 0,
+					       info->genlhdr->cmd))) {
 		nlmsg_free(msg);
-		return rc;
+		return 0;
 	}
-	*out = msg;
-	return 0;
+	return genlmsg_reply(msg, info);
 }
 
 int memplug_nl_status_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -234,7 +240,7 @@ int memplug_nl_status_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int rc;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = memplug_nl_reply_new();
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &memplug_nl_family, 0,
@@ -286,7 +292,7 @@ static int memplug_nl_parse_excl(struct genl_info *info,
 		NL_SET_ERR_MSG_MOD(extack, "too many exclusion ranges");
 		return -E2BIG;
 	}
-	excl = kcalloc(n, sizeof(*excl), GFP_KERNEL);
+	excl = memplug_alloc("excl", kcalloc(n, sizeof(*excl), GFP_KERNEL));
 	if (!excl)
 		return -ENOMEM;
 
@@ -445,6 +451,9 @@ int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
+	msg = memplug_nl_reply_new();
+	if (!msg)
+		return -ENOMEM;
 	rc = memplug_nl_parse_range_add(info, &args);
 	if (!rc)
 		rc = memplug_plug(&args, info->extack, &range);
@@ -452,22 +461,14 @@ int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
 		mutex_lock(&memplug_lock);
 		memplug_counters.plug_failures++;
 		mutex_unlock(&memplug_lock);
-		goto out_free;
+		kfree(args.excl);
+		nlmsg_free(msg);
+		return rc;
 	}
 
 	mutex_lock(&memplug_lock);
-	rc = memplug_nl_range_reply(info, range, &msg);
+	rc = memplug_nl_range_reply(info, range, msg);
 	mutex_unlock(&memplug_lock);
-	/*
-	 * The range is plugged even if the reply could not be built; the
-	 * caller finds it with a dump.
-	 */
-	if (rc)
-		return 0;
-	return genlmsg_reply(msg, info);
-
-out_free:
-	kfree(args.excl);
 	return rc;
 }
 
@@ -489,9 +490,12 @@ static struct memplug_range *memplug_nl_range_lookup(struct genl_info *info)
 int memplug_nl_range_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct memplug_range *range;
-	struct sk_buff *msg = NULL;
+	struct sk_buff *msg;
 	int rc;
 
+	msg = memplug_nl_reply_new();
+	if (!msg)
+		return -ENOMEM;
 	mutex_lock(&memplug_lock);
 	range = memplug_nl_range_lookup(info);
 	if (!range) {
@@ -502,14 +506,19 @@ int memplug_nl_range_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (rc)
 		goto out_unlock;
 	/* The range is out of the core; report it, then let it go. */
-	if (memplug_nl_range_reply(info, range, &msg))
+	if (WARN_ON_ONCE(memplug_nl_range_fill(msg, range, info->snd_portid,
+					       info->snd_seq, 0,
+					       MEMPLUG_CMD_RANGE_DEL))) {
+		nlmsg_free(msg);
 		msg = NULL;
+	}
 	memplug_range_release(range);
 	mutex_unlock(&memplug_lock);
 	return msg ? genlmsg_reply(msg, info) : 0;
 
 out_unlock:
 	mutex_unlock(&memplug_lock);
+	nlmsg_free(msg);
 	return rc;
 }
 
@@ -519,17 +528,19 @@ int memplug_nl_range_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
+	msg = memplug_nl_reply_new();
+	if (!msg)
+		return -ENOMEM;
 	mutex_lock(&memplug_lock);
 	range = memplug_nl_range_lookup(info);
 	if (!range) {
 		mutex_unlock(&memplug_lock);
+		nlmsg_free(msg);
 		return info->attrs[MEMPLUG_A_RANGE_ID] ? -ENOENT : -EINVAL;
 	}
-	rc = memplug_nl_range_reply(info, range, &msg);
+	rc = memplug_nl_range_reply(info, range, msg);
 	mutex_unlock(&memplug_lock);
-	if (rc)
-		return rc;
-	return genlmsg_reply(msg, info);
+	return rc;
 }
 
 /* Dump position: the last range id sent. */
@@ -572,6 +583,9 @@ int memplug_nl_range_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
+	msg = memplug_nl_reply_new();
+	if (!msg)
+		return -ENOMEM;
 	mutex_lock(&memplug_lock);
 	range = memplug_nl_range_lookup(info);
 	if (!range) {
@@ -597,14 +611,13 @@ int memplug_nl_range_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[MEMPLUG_A_RANGE_PROTECT])
 		WRITE_ONCE(range->protect,
 			   !!nla_get_u8(tb[MEMPLUG_A_RANGE_PROTECT]));
-	rc = memplug_nl_range_reply(info, range, &msg);
+	rc = memplug_nl_range_reply(info, range, msg);
 	mutex_unlock(&memplug_lock);
-	if (rc)
-		return 0;
-	return genlmsg_reply(msg, info);
+	return rc;
 
 out_unlock:
 	mutex_unlock(&memplug_lock);
+	nlmsg_free(msg);
 	return rc;
 }
 

@@ -155,7 +155,8 @@ void memplug_nl_event_notify(const struct memplug_event *ev)
 				MEMPLUG_NL_MCGRP_MONITOR))
 		return;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* A lost notification shows as a gap in seq; the ring has it. */
+	skb = memplug_alloc("event", genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL));
 	if (!skb)
 		return;
 	if (memplug_nl_event_fill(skb, ev, 0, 0, 0, MEMPLUG_CMD_EVENT_NTF)) {

@@ -227,13 +227,15 @@ int memplug_plug(struct memplug_range_args *args,
 	if (rc)
 		goto out_release;
 
-	range->res_name = kstrdup(MEMPLUG_RES_NAME, GFP_KERNEL);
+	range->res_name = memplug_alloc("name",
+					kstrdup(MEMPLUG_RES_NAME, GFP_KERNEL));
 	if (!range->res_name) {
 		rc = -ENOMEM;
 		goto out_release;
 	}
 
-	rc = memory_group_register_static(range->nid, PHYS_PFN(range->size));
+	rc = memplug_knob_fail("group") ? -ENOMEM :
+	     memory_group_register_static(range->nid, PHYS_PFN(range->size));
 	if (rc < 0) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "registering the memory group failed");
@@ -242,7 +244,7 @@ int memplug_plug(struct memplug_range_args *args,
 	range->mgid = rc;
 
 	t0 = ktime_get_ns();
-	rc = memplug_add_memory(range);
+	rc = memplug_knob_fail("add") ? -ENOMEM : memplug_add_memory(range);
 	range->add_ns = ktime_get_ns() - t0;
 	if (rc) {
 		memplug_add_error_msg(range, rc, extack);

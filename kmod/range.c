@@ -72,6 +72,9 @@ static int memplug_table_rebuild(gfp_t gfp)
 	list_for_each_entry(range, &memplug_ranges, list)
 		nr++;
 
+	/* Only insertion may fail; removal passes __GFP_NOFAIL. */
+	if (!(gfp & __GFP_NOFAIL) && memplug_knob_fail("table"))
+		return -ENOMEM;
 	new = kmalloc(struct_size(new, ranges, nr), gfp);
 	if (!new)
 		return -ENOMEM;
@@ -227,12 +230,13 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 	struct memplug_range *range, *other;
 	int rc;
 
-	range = kzalloc(sizeof(*range), GFP_KERNEL);
+	range = memplug_alloc("range", kzalloc(sizeof(*range), GFP_KERNEL));
 	if (!range)
 		return ERR_PTR(-ENOMEM);
 	range->nr_blocks = args->size / memplug_block_bytes();
-	range->acct = kvcalloc(range->nr_blocks, sizeof(*range->acct),
-			       GFP_KERNEL);
+	range->acct = memplug_alloc("acct",
+				    kvcalloc(range->nr_blocks,
+					     sizeof(*range->acct), GFP_KERNEL));
 	if (!range->acct) {
 		kfree(range);
 		return ERR_PTR(-ENOMEM);
