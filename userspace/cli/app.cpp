@@ -41,6 +41,8 @@ Cli::Cli()
 	list = setup_list(app);
 	blocks = setup_blocks(app);
 	events = setup_events(app);
+	protect = setup_protect(app);
+	unprotect = setup_unprotect(app);
 }
 
 Result<std::unique_ptr<Backend>> connect_netlink()
@@ -74,6 +76,10 @@ int run(int argc, const char *const *argv, Context &ctx)
 			return run_blocks(*cli.blocks, ctx);
 		if (cli.app.got_subcommand("events"))
 			return run_events(*cli.events, ctx);
+		if (cli.app.got_subcommand("protect"))
+			return run_protect(*cli.protect, ctx);
+		if (cli.app.got_subcommand("unprotect"))
+			return run_protect(*cli.unprotect, ctx);
 	} catch (const Error &e) {
 		ctx.err << "memplugctl: " << e.message() << '\n';
 		return static_cast<int>(exit_code(e));

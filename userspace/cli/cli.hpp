@@ -51,6 +51,12 @@ struct BlocksOptions {
 	bool json = false;
 };
 
+struct ProtectOptions {
+	std::uint32_t id = 0;
+	bool protect = true; // protect, or unprotect
+	bool json = false;
+};
+
 struct EventsOptions {
 	std::uint64_t since = 0;
 	bool json = false;
@@ -62,6 +68,8 @@ std::shared_ptr<UnplugOptions> setup_unplug(CLI::App &app);
 std::shared_ptr<ListOptions> setup_list(CLI::App &app);
 std::shared_ptr<BlocksOptions> setup_blocks(CLI::App &app);
 std::shared_ptr<EventsOptions> setup_events(CLI::App &app);
+std::shared_ptr<ProtectOptions> setup_protect(CLI::App &app);
+std::shared_ptr<ProtectOptions> setup_unprotect(CLI::App &app);
 
 // Each returns the exit code; failures are thrown as memplug::Error.
 int run_status(const StatusOptions &opts, Context &ctx);
@@ -70,6 +78,8 @@ int run_unplug(const UnplugOptions &opts, Context &ctx);
 int run_list(const ListOptions &opts, Context &ctx);
 int run_blocks(const BlocksOptions &opts, Context &ctx);
 int run_events(const EventsOptions &opts, Context &ctx);
+// protect and unprotect
+int run_protect(const ProtectOptions &opts, Context &ctx);
 
 // The whole command line, parsed but not run.
 struct Cli {
@@ -80,6 +90,8 @@ struct Cli {
 	std::shared_ptr<ListOptions> list;
 	std::shared_ptr<BlocksOptions> blocks;
 	std::shared_ptr<EventsOptions> events;
+	std::shared_ptr<ProtectOptions> protect;
+	std::shared_ptr<ProtectOptions> unprotect;
 
 	Cli();
 };

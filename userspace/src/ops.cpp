@@ -294,6 +294,19 @@ Result<Range> plug(Backend &backend, const System &system, const PlugRequest &re
 	return committed;
 }
 
+Result<Range> set_protect(Backend &backend, std::uint32_t id, bool protect)
+{
+	RangeSetRequest set;
+	set.id = id;
+	set.protect = protect;
+	auto range = backend.range_set(set);
+	if (!range)
+		return std::move(std::move(range).error().add_context(
+			(protect ? "protecting range " : "unprotecting range ") +
+			std::to_string(id)));
+	return range;
+}
+
 Result<Range> unplug(Backend &backend, const UnplugRequest &request)
 {
 	const std::string what = "unplugging range " + std::to_string(request.id);

@@ -127,11 +127,13 @@ void TextFormatter::status(const Status &s, const std::optional<std::vector<Node
 
 void TextFormatter::ranges(const std::vector<Range> &ranges)
 {
-	Table t({"ID", "START", "END", "SIZE", "NODE", "STATE", "BLOCKS", "ZONE", "NAME"});
+	Table t({"ID", "START", "END", "SIZE", "NODE", "STATE", "BLOCKS", "POLICY", "PROTECT",
+		 "NAME"});
 	for (const auto &r : ranges)
 		t.add({std::to_string(r.id), hex(r.start), last_byte(r.start, r.size),
 		       human_size(r.size), opt_str(r.node), range_state_name(r), blocks_online(r),
-		       r.zone_policy ? zone_policy_name(*r.zone_policy) : kNone, r.name});
+		       r.zone_policy ? zone_policy_name(*r.zone_policy) : kNone,
+		       r.protect ? "yes" : "no", r.name});
 	t.print(out_);
 }
 
@@ -145,10 +147,25 @@ void TextFormatter::range(const Range &r, RangeAction action)
 		     << ", " << blocks_online(r) << " blocks online";
 		if (r.zone_policy)
 			out_ << ", zone policy " << zone_policy_name(*r.zone_policy);
+		if (r.protect)
+			out_ << ", protected";
 		out_ << '\n';
 		break;
 	case RangeAction::Unplugged:
 		out_ << "unplugged range " << r.id << ": " << where << '\n';
+		break;
+	case RangeAction::Protected:
+		out_ << "protected range " << r.id << ": " << where
+		     << "; offlining its blocks through sysfs is refused, only unplug may\n";
+		break;
+	case RangeAction::Unprotected:
+		out_ << "unprotected range " << r.id << ": " << where
+		     << "; its blocks may be offlined through sysfs\n";
+		break;
+	case RangeAction::Onlined:
+	case RangeAction::Offlined:
+		out_ << (action == RangeAction::Onlined ? "onlined" : "offlined") << " range "
+		     << r.id << ": " << where << ", " << blocks_online(r) << " blocks online\n";
 		break;
 	}
 }

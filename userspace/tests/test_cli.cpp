@@ -329,3 +329,38 @@ TEST_F(CliTest, MovableRatioWarningAndStrictRefusal)
 	EXPECT_EQ(doc["nodes"][0]["movable_bytes"], std::uint64_t{12} << 30);
 	EXPECT_EQ(doc["nodes"][0]["movable_ratio"], 3.0);
 }
+
+TEST_F(CliTest, ProtectAndUnprotect)
+{
+	fake.preload(0x40000000, 0x20000000, "online_movable");
+	EXPECT_EQ(run({"protect", "1"}), 0) << err.str();
+	ASSERT_TRUE(fake.last_set);
+	EXPECT_EQ(fake.last_set->id, 1u);
+	EXPECT_EQ(fake.last_set->protect, true);
+	EXPECT_FALSE(fake.last_set->commit);
+	EXPECT_FALSE(fake.last_set->zone_policy);
+	EXPECT_TRUE(fake.ranges[1].protect);
+	EXPECT_EQ(out.str().rfind("protected range 1: 0x40000000-0x5fffffff (512M); ", 0), 0u)
+		<< out.str();
+
+	EXPECT_EQ(run({"list"}), 0);
+	EXPECT_NE(out.str().find("POLICY   PROTECT"), std::string::npos) << out.str();
+	EXPECT_NE(out.str().find("movable  yes"), std::string::npos) << out.str();
+	EXPECT_EQ(run({"list", "--json"}), 0);
+	EXPECT_EQ(Json::parse(out.str())["ranges"][0]["protect"], true);
+	EXPECT_EQ(Json::parse(out.str())["ranges"][0]["zone_policy"], "movable");
+
+	EXPECT_EQ(run({"unprotect", "1", "--json"}), 0) << err.str();
+	EXPECT_EQ(fake.last_set->protect, false);
+	EXPECT_EQ(Json::parse(out.str())["protect"], false);
+	EXPECT_EQ(run({"list"}), 0);
+	EXPECT_NE(out.str().find("movable  no"), std::string::npos) << out.str();
+
+	EXPECT_EQ(run({"protect", "7"}), 1);
+	EXPECT_EQ(err.str(), "memplugctl: protecting range 7: changing range: no such range "
+			     "(ENOENT)\n");
+	connects = 0;
+	expect_usage({"protect"}, "ID");
+	expect_usage({"unprotect", "x"}, "range id");
+	expect_usage({"protect", "1", "2"});
+}

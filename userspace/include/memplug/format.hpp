@@ -26,6 +26,10 @@ enum class OutputFormat {
 enum class RangeAction {
 	Plugged,
 	Unplugged,
+	Protected,
+	Unprotected,
+	Onlined,
+	Offlined,
 };
 
 class Formatter {

@@ -61,6 +61,11 @@ std::uint64_t monotonic_ns();
 // offline block is never acceptable here.
 std::optional<std::string> block_problem(const Block &block, OnlineType online, ZonePolicy policy);
 
+// RANGE_SET with PROTECT: a protected range's blocks refuse to go offline
+// through sysfs (the module vetoes MEM_GOING_OFFLINE with EPERM and says
+// why in the event stream); its own unplug still works.
+Result<Range> set_protect(Backend &backend, std::uint32_t id, bool protect);
+
 struct UnplugRequest {
 	std::uint32_t id = 0;
 	// Interrupt the kernel's offlining after this long; the range then
