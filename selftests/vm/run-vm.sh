@@ -19,9 +19,11 @@
 #                     replaced
 #   --mem SIZE        guest RAM (default 3G)
 #   --smp N           guest CPUs (default 2)
-#   --pmem SPEC       memmap=SPEC device-backed range (default 1G!1G, i.e.
+#   --pmem SPEC[,SPEC]  memmap=SPEC device-backed ranges (default 1G!1G, i.e.
 #                     1 GiB at 1 GiB, shown as "Persistent Memory (legacy)");
-#                     "none" leaves it out
+#                     "none" leaves it out. Each must lie in guest RAM: below
+#                     3 GiB, or from 4 GiB on when --mem is 3.5 GiB or more
+#                     (QEMU moves RAM above 3 GiB past the PCI hole)
 #   --append ARGS     more kernel command line, e.g.
 #                     "memory_hotplug.memmap_on_memory=1"
 #   --qemu-args ARGS  more QEMU arguments (word-split), e.g. -numa options
@@ -175,11 +177,14 @@ parse_args() {
 	if [[ $opt_pmem != none ]]; then
 		# memmap=SIZE!START must lie inside guest RAM: a range past the
 		# end is not backed and the guest crashes when it is used.
-		[[ $opt_pmem =~ ^([0-9]+[KMG]?)!([0-9]+[KMG]?)$ ]] ||
-			die "--pmem wants SIZE!START, e.g. 1G!1G, or none"
-		(($(to_bytes "${BASH_REMATCH[1]}") + $(to_bytes "${BASH_REMATCH[2]}") <= \
-			$(to_bytes "$opt_mem"))) ||
-			die "--pmem $opt_pmem does not fit in --mem $opt_mem"
+		local spec
+		for spec in ${opt_pmem//,/ }; do
+			[[ $spec =~ ^([0-9]+[KMG])!([0-9]+[KMG])$ ]] ||
+				die "--pmem wants SIZE!START[,SIZE!START], e.g. 1G!1G, or none"
+			pmem_backed "$(to_bytes "${BASH_REMATCH[2]}")" \
+				"$(to_bytes "${BASH_REMATCH[1]}")" ||
+				die "--pmem $spec is not inside the guest RAM of --mem $opt_mem"
+		done
 	fi
 	case $opt_accel in
 	'' | tcg | kvm) ;;
@@ -202,6 +207,19 @@ to_bytes() {
 	T) echo $((n << 40)) ;;
 	*) echo $((n << 20)) ;;
 	esac
+}
+
+# pmem_backed START SIZE: whether guest RAM backs [START, START + SIZE).
+# QEMU's pc machine keeps RAM below 3 GiB when it has 3.5 GiB or more and
+# puts the rest from 4 GiB on.
+pmem_backed() {
+	local mem low high_end
+	mem=$(to_bytes "$opt_mem")
+	low=$mem
+	((mem >= (7 << 29))) && low=$((3 << 30))
+	high_end=$(((4 << 30) + mem - low))
+	(($1 + $2 <= low)) && return 0
+	(($1 >= (4 << 30) && $1 + $2 <= high_end))
 }
 
 # qemu_path PATH: PATH with commas doubled, for a QEMU option value.
@@ -595,7 +613,12 @@ main() {
 	cat "$base" "$payload" >"$TMP/initrd"
 
 	local cmdline=$BASE_CMDLINE
-	[[ $opt_pmem != none ]] && cmdline+=" memmap=$opt_pmem"
+	local spec
+	if [[ $opt_pmem != none ]]; then
+		for spec in ${opt_pmem//,/ }; do
+			cmdline+=" memmap=$spec"
+		done
+	fi
 	[[ -n $opt_append ]] && cmdline+=" $opt_append"
 	qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none
 		-no-reboot -m "$opt_mem" -smp "$opt_smp")
