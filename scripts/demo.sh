@@ -26,4 +26,5 @@ echo "Booting Debian's $kver under QEMU; the demo's output is marked '| '."
 "$top/selftests/vm/run-vm.sh" --kernel "$kver" --payload "$payload" \
 	--out "$build/demo/run" --console --timeout 600 \
 	--append "memhp_default_state=offline" |
-	grep --line-buffered -E '^\| |^[0-9]+ passed|FAIL' | sed -u 's/^| //'
+	grep --line-buffered -E '^\| |^[0-9]+ passed|FAIL' |
+	grep --line-buffered -v '^| #### memplug-vm' | sed -u 's/^| //'
