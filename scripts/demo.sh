@@ -24,7 +24,6 @@ cp "${USERSPACE_BUILD:-$build/userspace}/memplugctl" "$payload/bin/"
 
 echo "Booting Debian's $kver under QEMU; the demo's output is marked '| '."
 "$top/selftests/vm/run-vm.sh" --kernel "$kver" --payload "$payload" \
-	--out "$build/demo/run" --console --timeout 600 \
-	--append "memhp_default_state=offline" |
+	--out "$build/demo/run" --console --timeout 600 |
 	grep --line-buffered -E '^\| |^[0-9]+ passed|FAIL' |
 	grep --line-buffered -v '^| #### memplug-vm' | sed -u 's/^| //'
