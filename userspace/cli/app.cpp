@@ -43,6 +43,8 @@ Cli::Cli()
 	events = setup_events(app);
 	protect = setup_protect(app);
 	unprotect = setup_unprotect(app);
+	online = setup_online(app);
+	offline = setup_offline(app);
 }
 
 Result<std::unique_ptr<Backend>> connect_netlink()
@@ -80,6 +82,10 @@ int run(int argc, const char *const *argv, Context &ctx)
 			return run_protect(*cli.protect, ctx);
 		if (cli.app.got_subcommand("unprotect"))
 			return run_protect(*cli.unprotect, ctx);
+		if (cli.app.got_subcommand("online"))
+			return run_online(*cli.online, ctx);
+		if (cli.app.got_subcommand("offline"))
+			return run_offline(*cli.offline, ctx);
 	} catch (const Error &e) {
 		ctx.err << "memplugctl: " << e.message() << '\n';
 		return static_cast<int>(exit_code(e));

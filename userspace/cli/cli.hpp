@@ -57,6 +57,16 @@ struct ProtectOptions {
 	bool json = false;
 };
 
+struct OnlineOptions {
+	OnlineRequest request;
+	bool json = false;
+};
+
+struct OfflineOptions {
+	std::uint32_t id = 0;
+	bool json = false;
+};
+
 struct EventsOptions {
 	std::uint64_t since = 0;
 	bool json = false;
@@ -70,6 +80,8 @@ std::shared_ptr<BlocksOptions> setup_blocks(CLI::App &app);
 std::shared_ptr<EventsOptions> setup_events(CLI::App &app);
 std::shared_ptr<ProtectOptions> setup_protect(CLI::App &app);
 std::shared_ptr<ProtectOptions> setup_unprotect(CLI::App &app);
+std::shared_ptr<OnlineOptions> setup_online(CLI::App &app);
+std::shared_ptr<OfflineOptions> setup_offline(CLI::App &app);
 
 // Each returns the exit code; failures are thrown as memplug::Error.
 int run_status(const StatusOptions &opts, Context &ctx);
@@ -80,6 +92,8 @@ int run_blocks(const BlocksOptions &opts, Context &ctx);
 int run_events(const EventsOptions &opts, Context &ctx);
 // protect and unprotect
 int run_protect(const ProtectOptions &opts, Context &ctx);
+int run_online(const OnlineOptions &opts, Context &ctx);
+int run_offline(const OfflineOptions &opts, Context &ctx);
 
 // The whole command line, parsed but not run.
 struct Cli {
@@ -92,6 +106,8 @@ struct Cli {
 	std::shared_ptr<EventsOptions> events;
 	std::shared_ptr<ProtectOptions> protect;
 	std::shared_ptr<ProtectOptions> unprotect;
+	std::shared_ptr<OnlineOptions> online;
+	std::shared_ptr<OfflineOptions> offline;
 
 	Cli();
 };

@@ -173,7 +173,9 @@ std::vector<Block> FakeBackend::blocks_of(const Range &r) const
 		b.size = kBlockSize;
 		b.node = r.node;
 		auto state = sysfs.read_state(b.id);
-		const std::string text = state ? *state : "offline";
+		std::string text = state ? *state : "offline";
+		if (auto broken = broken_state.find(b.id); !state && broken != broken_state.end())
+			text = broken->second;
 		if (text == "offline") {
 			b.state = MEMPLUG_BLOCK_STATE_OFFLINE;
 		} else {

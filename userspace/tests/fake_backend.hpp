@@ -47,6 +47,9 @@ public:
 	std::map<std::uint64_t, std::uint32_t> node_override;
 	// Blocks whose state file is created as a directory, so writing fails.
 	std::vector<std::uint64_t> broken_blocks;
+	// State reported for blocks whose state file cannot be read (a test
+	// replaced it with a directory so that writing fails); default offline.
+	std::map<std::uint64_t, std::string> broken_state;
 	// Blocks the kernel "forgets" to report in dumps.
 	std::vector<std::uint64_t> hidden_blocks;
 

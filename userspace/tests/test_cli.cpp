@@ -364,3 +364,34 @@ TEST_F(CliTest, ProtectAndUnprotect)
 	expect_usage({"unprotect", "x"}, "range id");
 	expect_usage({"protect", "1", "2"});
 }
+
+TEST_F(CliTest, OnlineAndOffline)
+{
+	auto c = parse({"online", "3", "--zone", "kernel", "--json"});
+	EXPECT_EQ(c->online->request.id, 3u);
+	EXPECT_EQ(c->online->request.zone, ZonePolicy::Kernel);
+	EXPECT_TRUE(c->online->json);
+	c = parse({"online", "3"});
+	EXPECT_FALSE(c->online->request.zone);
+	c = parse({"offline", "4"});
+	EXPECT_EQ(c->offline->id, 4u);
+
+	fake.preload(0x40000000, 0x20000000, "online_movable");
+	EXPECT_EQ(run({"offline", "1"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "offlined range 1: 0x40000000-0x5fffffff (512M), 0/4 blocks online\n");
+	EXPECT_EQ(run({"online", "1", "--json"}), 0) << err.str();
+	const Json r = Json::parse(out.str());
+	EXPECT_EQ(r["online_blocks"], 4);
+	EXPECT_EQ(r["state"], "online");
+	EXPECT_EQ(memplug::test::read_file(dir.path() / "memory8/state"), "online_movable");
+
+	EXPECT_EQ(run({"offline", "2"}), 1);
+	EXPECT_EQ(err.str().rfind("memplugctl: offlining range 2: ", 0), 0u) << err.str();
+
+	connects = 0;
+	expect_usage({"online"}, "ID");
+	expect_usage({"online", "1", "--zone", "any"}, "movable or kernel");
+	expect_usage({"online", "1", "--zone", "Movable"}, "movable or kernel");
+	expect_usage({"offline", "1", "--zone", "kernel"});
+	expect_usage({"offline", "-1"});
+}

@@ -66,6 +66,28 @@ std::optional<std::string> block_problem(const Block &block, OnlineType online, 
 // why in the event stream); its own unplug still works.
 Result<Range> set_protect(Backend &backend, std::uint32_t id, bool protect);
 
+struct OnlineRequest {
+	std::uint32_t id = 0;
+	// Movable or Kernel; by default the range's zone policy decides:
+	// movable -> online_movable, kernel -> online_kernel, any -> online.
+	std::optional<ZonePolicy> zone;
+};
+
+// Onlines every offline block of a range through its sysfs state file:
+// RANGE_GET, one BLOCK_GET dump, a write per offline block, one BLOCK_GET
+// dump to verify, RANGE_GET for the result. All or nothing: if a block
+// fails, the blocks this call onlined are offlined again and the Error
+// (kind Failed) names the block, the errno and memplug's veto reason. A
+// block already online in an acceptable zone is left alone; one online in
+// the wrong zone is refused before anything changes.
+Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs,
+			   const OnlineRequest &request);
+
+// The same for offlining: a failure re-onlines, into the zone each had,
+// the blocks this call offlined. A protected range's blocks refuse; the
+// Error then carries memplug's reason from the event ring.
+Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uint32_t id);
+
 struct UnplugRequest {
 	std::uint32_t id = 0;
 	// Interrupt the kernel's offlining after this long; the range then
