@@ -60,12 +60,20 @@ def kus(kernel, *funcs):
 
 
 def kernel_times(c):
-    """In-kernel plug and unplug time of a cycle (ns), from the tracer."""
-    plug = kus(c.get("kernel_plug"), "add_memory_driver_managed", "online_pages")
+    """In-kernel plug and unplug time of a cycle (ns), from the tracer:
+    add_memory_driver_managed() and every device_online() (the whole
+    transition behind a sysfs write) for plug; offline_and_remove_memory()
+    for memplug's unplug, every device_offline() and remove_memory() for
+    daxctl's."""
+    kp = c.get("kernel_plug") or {}
+    on = "device_online" if "device_online" in kp else "online_pages"
+    plug = kus(kp, "add_memory_driver_managed", on)
+    ku = c.get("kernel_unplug") or {}
     if c["tool"] == "memplug":
-        unplug = kus(c.get("kernel_unplug"), "offline_and_remove_memory")
+        unplug = kus(ku, "offline_and_remove_memory")
     else:
-        unplug = kus(c.get("kernel_unplug"), "offline_pages", "remove_memory")
+        off = "device_offline" if "device_offline" in ku else "offline_pages"
+        unplug = kus(ku, off, "remove_memory")
     return (plug * 1000 if plug is not None else None,
             unplug * 1000 if unplug is not None else None)
 
@@ -130,7 +138,11 @@ def summarise(samples):
     for b in (s for s in samples if s["type"] == "breakdown"):
         on_pages = kus(b["kernel_online"], "online_pages")
         off_pages = kus(b["kernel_offline"], "offline_pages")
+        on_dev = kus(b["kernel_online"], "device_online")
+        off_dev = kus(b["kernel_offline"], "device_offline")
         summary["breakdown"][b["size_gib"]] = {
+            "device_online_ns": on_dev * 1000 if on_dev is not None else None,
+            "device_offline_ns": off_dev * 1000 if off_dev is not None else None,
             "online_writes_ns": sum(b["online_writes_ns"]),
             "online_pages_ns": on_pages * 1000 if on_pages is not None else None,
             "online_ns": b["online_ns"],
@@ -197,7 +209,8 @@ def report(env, summary, meta):
       f"{meta.get('accel', '?').upper()} ({meta.get('qemu', '?')}), "
       f"{env.get('nproc', '?')} guest CPUs on {meta.get('host_cpus', '?')} host cores, "
       f"guest RAM {meta.get('guest_ram_mib', '?')} MiB allocated lazily, "
-      f"ranges `{meta.get('memmap', '?')}`, memory block "
+      f"kernel arguments `{meta.get('memmap', '?')}"
+      f"{(' ' + meta['guest_append']) if meta.get('guest_append') else ''}`, memory block "
       f"{env.get('block_bytes', 0) >> 20} MiB, auto_online_blocks="
       f"{env.get('auto_online_blocks', '?')}; host load average "
       f"{meta.get('host_load_before', '?')} before, {meta.get('host_load_after', '?')} after; "
@@ -273,10 +286,11 @@ def report(env, summary, meta):
     w("")
     w("End-to-end time of the command minus the in-kernel time, as a share of the "
       "in-kernel time (median over cycles). In-kernel is what the function_graph tracer "
-      "measures: `add_memory_driver_managed()` + every `online_pages()` for plug + online; "
-      "`offline_and_remove_memory()` (memplug) or every `offline_pages()` + "
-      "`remove_memory()` (daxctl) for offline + unplug. memplug's own ADD_NS + ONLINE_NS "
-      "is shown for comparison; ONLINE_NS covers less than `online_pages()` (next table).")
+      "measures: `add_memory_driver_managed()` + every `device_online()` (the whole "
+      "transition behind one sysfs write) for plug + online; `offline_and_remove_memory()` "
+      "(memplug) or every `device_offline()` + `remove_memory()` (daxctl) for offline + "
+      "unplug. memplug's own ADD_NS + ONLINE_NS is shown for comparison; ONLINE_NS covers "
+      "less than `online_pages()` (see below).")
     w("")
     w(f"| tool | size | plug e2e | in-kernel | overhead | ADD_NS+ONLINE_NS | unplug e2e | "
       f"in-kernel | overhead |")
@@ -323,9 +337,9 @@ def report(env, summary, meta):
         w("")
 
     if summary["spawn"]:
-        w("Fixed costs of starting a program in this guest (median of the runs after the "
-          "first, ms): " + "; ".join(f"`{k}` {ms(v['median'])}"
-                                      for k, v in summary["spawn"].items() if v) + ".")
+        w("Fixed costs of running a program in this guest (median and minimum of the runs "
+          "after the first, ms): " + "; ".join(f"`{k}` {ms(v['median'])} / {ms(v['min'])}"
+                                              for k, v in summary["spawn"].items() if v) + ".")
         if summary["netlink"]:
             nl = summary["netlink"]
             w(f"A bare generic netlink round trip (STATUS_GET with ACK, raw socket): "
@@ -335,13 +349,13 @@ def report(env, summary, meta):
 
     where = overhead_parts(summary)
     if where:
-        w("Where memplugctl's plug overhead goes, per size (ms, medians): " + "; ".join(
-            f"{p['size']} GiB: {ms(p['overhead'])} = program start {ms(p['start'])} + "
-            f"{p['exchanges']} netlink round trips {ms(p['netlink'])} + sysfs writes beyond "
-            f"`online_pages()` {ms(p['sysfs'])} + the rest (libnl, C++, output) "
-            f"{ms(p['rest'])}" for p in where) + ". Program start is the median of "
-            "`memplugctl --version`, a round trip that of a bare STATUS_GET from a C "
-            "helper on a raw socket, the sysfs part comes from the breakdown cycle below.")
+        w("Where memplugctl's plug overhead goes (ms, medians over the cycles): " + "; ".join(
+            f"{p['size']} GiB: {ms(p['overhead'])} = user CPU {ms(p['user'])} + system CPU "
+            f"outside the traced hotplug functions {ms(p['sys_outside'])} + waiting "
+            f"{ms(p['waiting'])}" for p in where) + " (CPU times are tick-sampled, so a "
+            f"few ms either way are noise). Its {EXCHANGES} netlink requests cost "
+            f"{ms(where[0]['netlink'])} of that (bare round trip above); the user CPU is "
+            "mostly starting the program (see the fixed costs).")
         w("")
 
     if summary["breakdown"]:
@@ -351,15 +365,16 @@ def report(env, summary, meta):
           "onlined (`online_movable`) and offlined by writing its sysfs `state` from a "
           "helper that times each write(2), then `memplugctl unplug`. ms:")
         w("")
-        w("| size | sysfs writes (online) | `online_pages()` | ONLINE_NS | "
-          "sysfs writes (offline) | `offline_pages()` | OFFLINE_NS |")
-        w("| --- | --- | --- | --- | --- | --- | --- |")
+        def opt(v):
+            return ms(v) if v is not None else "n/a"
+        w("| size | online: sysfs writes | `device_online()` | `online_pages()` | ONLINE_NS | "
+          "offline: sysfs writes | `device_offline()` | `offline_pages()` | OFFLINE_NS |")
+        w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for size, b in sorted(summary["breakdown"].items()):
-            w(f"| {size} GiB | {ms(b['online_writes_ns'])} | "
-              f"{ms(b['online_pages_ns']) if b['online_pages_ns'] else 'n/a'} | "
-              f"{ms(b['online_ns'])} | {ms(b['offline_writes_ns'])} | "
-              f"{ms(b['offline_pages_ns']) if b['offline_pages_ns'] else 'n/a'} | "
-              f"{ms(b['offline_ns'])} |")
+            w(f"| {size} GiB | {ms(b['online_writes_ns'])} | {opt(b.get('device_online_ns'))} | "
+              f"{opt(b['online_pages_ns'])} | {ms(b['online_ns'])} | "
+              f"{ms(b['offline_writes_ns'])} | {opt(b.get('device_offline_ns'))} | "
+              f"{opt(b['offline_pages_ns'])} | {ms(b['offline_ns'])} |")
         w("")
 
     v = summary["verify"]
@@ -386,24 +401,25 @@ def report(env, summary, meta):
     return "\n".join(lines) + "\n"
 
 
+# A plug's requests: family resolve, STATUS_GET, RANGE_ADD, BLOCK_GET twice,
+# RANGE_SET (commit).
+EXCHANGES = 6
+
+
 def overhead_parts(summary):
-    """Split memplug's plug overhead into its measured parts, per size."""
+    """Split memplug's plug overhead by CPU time, per size."""
     mp = summary["tools"].get("memplug", {})
-    start = summary["spawn"].get("memplugctl --version")
     nl = summary["netlink"]
     parts = []
     for size, t in sorted(mp.items()):
-        b = summary["breakdown"].get(size)
-        if not (start and nl and b and t["kernel_plug_ns"] and b["online_pages_ns"]):
+        if not (nl and t["kernel_plug_ns"] and t.get("plug_user_ns")):
             continue
-        overhead = t["plug_ns"]["median"] - t["kernel_plug_ns"]["median"]
-        # family resolve, STATUS_GET, RANGE_ADD, BLOCK_GET twice, RANGE_SET
-        exchanges = 6
-        net = nl["resolve_ns"] + (exchanges - 1) * nl["status_ns"]["median"]
-        sysfs = b["online_writes_ns"] - b["online_pages_ns"]
-        parts.append({"size": size, "overhead": overhead, "start": start["median"],
-                      "exchanges": exchanges, "netlink": net, "sysfs": sysfs,
-                      "rest": overhead - start["median"] - net - sysfs})
+        wall, kern = t["plug_ns"]["median"], t["kernel_plug_ns"]["median"]
+        user, system = t["plug_user_ns"]["median"], t["plug_sys_ns"]["median"]
+        parts.append({"size": size, "overhead": wall - kern, "user": user,
+                      "sys_outside": system - kern,
+                      "waiting": wall - user - system,
+                      "netlink": EXCHANGES * nl["status_ns"]["median"]})
     return parts
 
 

@@ -15,6 +15,7 @@
 #   --out DIR         results directory (default build/bench/<timestamp>)
 #   --timeout SECS    VM wall clock limit (default 3000)
 #   --quick           --sizes "1 4" --cycles 4 --verify-runs 2
+#   --append ARGS     more guest kernel command line, e.g. norandmaps
 #   --static-ctl      an experiment: link the same memplugctl objects
 #                     statically (libnl's .a files) and bench that instead,
 #                     to see what dynamic loading costs at every start
@@ -59,6 +60,7 @@ out=
 timeout=3000
 update_docs=0
 static_ctl=0
+guest_append=
 args_given=()
 
 log() { echo "$PROG: $*" >&2; }
@@ -73,10 +75,11 @@ usage() {
 
 while (($#)); do
 	case $1 in
-	--sizes | --cycles | --verify-runs | --kernel | --out | --timeout)
+	--sizes | --cycles | --verify-runs | --kernel | --out | --timeout | --append)
 		(($# >= 2)) || die "$1 needs a value"
 		[[ $1 == --out ]] || args_given+=("$1" "$2")
 		case $1 in
+		--append) guest_append=$2 ;;
 		--sizes) sizes=$2 ;;
 		--cycles) cycles=$2 ;;
 		--verify-runs) verify_runs=$2 ;;
@@ -166,6 +169,7 @@ done
 memmap="memmap=$memmap nokaslr"
 # Everything above 4 GiB is RAM in QEMU's pc machine once -m > 3.5 GiB.
 mem_mib=$(((LOW + addr - BASE) >> 20))
+qemu_extra="-object memory-backend-ram,id=bench-ram,size=${mem_mib}M,reserve=off -machine memory-backend=bench-ram"
 
 payload=$out/payload
 rm -rf "$payload"
@@ -189,8 +193,8 @@ log "sizes: $sizes GiB; $cycles cycles per tool and size; guest RAM ${mem_mib} M
 t0=$(date +%s)
 rc=0
 "$TOP/selftests/vm/run-vm.sh" --kernel "$kver" --payload "$payload" --out "$out/vm" \
-	--mem "${mem_mib}M" --pmem none --append "$memmap" \
-	--qemu-args "-object memory-backend-ram,id=bench-ram,size=${mem_mib}M,reserve=off -machine memory-backend=bench-ram" \
+	--mem "${mem_mib}M" --pmem none --append "$memmap${guest_append:+ $guest_append}" \
+	--qemu-args "$qemu_extra" \
 	--modules "nd_e820 nd_pmem dax_pmem device_dax kmem" --bins "daxctl ndctl" \
 	--timeout "$timeout" >&2 || rc=$?
 t1=$(date +%s)
@@ -211,6 +215,7 @@ python3 "$HERE/analyze.py" \
 	--samples "$out/vm/results.ktap" --out "$out" \
 	--meta "command=$command_line" \
 	--meta "accel=${accel:-unknown}" \
+	--meta "guest_append=$guest_append" \
 	--meta "guest_ram_mib=$mem_mib" \
 	--meta "guest_cpus=2" \
 	--meta "memmap=$memmap" \
