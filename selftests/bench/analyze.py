@@ -135,7 +135,7 @@ def summarise(samples):
                 per_size[size]["reconfigure_devdax_ns"] = stats(
                     [c["reconfigure_devdax_ns"] for c in kept])
         summary["tools"][tool] = per_size
-    for b in (s for s in samples if s["type"] == "breakdown"):
+    for b in (s for s in samples if s["type"] == "breakdown" and s.get("order", "asc") == "asc"):
         on_pages = kus(b["kernel_online"], "online_pages")
         off_pages = kus(b["kernel_offline"], "offline_pages")
         on_dev = kus(b["kernel_online"], "device_online")
@@ -153,6 +153,11 @@ def summarise(samples):
             "median_online_write_ns": statistics.median(b["online_writes_ns"])
             if b["online_writes_ns"] else None,
         }
+    summary["order"] = {}
+    for b in (s for s in samples if s["type"] == "breakdown"):
+        summary["order"].setdefault(b["size_gib"], {})[b.get("order", "asc")] = {
+            "online_writes_ns": sum(b["online_writes_ns"]),
+            "offline_writes_ns": sum(b["offline_writes_ns"])}
     ver = [s for s in samples if s["type"] == "verify"]
     if ver:
         kept = [v for v in ver if v["run"] > 1]
@@ -375,6 +380,27 @@ def report(env, summary, meta):
               f"{opt(b['online_pages_ns'])} | {ms(b['online_ns'])} | "
               f"{ms(b['offline_writes_ns'])} | {opt(b.get('device_offline_ns'))} | "
               f"{opt(b['offline_pages_ns'])} | {ms(b['offline_ns'])} |")
+        w("")
+
+    orders = {s: o for s, o in summary.get("order", {}).items() if "asc" in o and "hole" in o}
+    if orders:
+        w("The order of the blocks matters to the kernel: after each block, onlining "
+          "(`set_zone_contiguous()`) and offlining rescan the zone's span until they find "
+          "a hole, so ascending order, with no hole ever, costs O(blocks²). The same "
+          "writes with the second block done last (`mpbench state ... hole`), in a second "
+          "breakdown cycle, ms:")
+        w("")
+        w("| size | online, ascending | online, second block last | offline, ascending | "
+          "offline, second block last |")
+        w("| --- | --- | --- | --- | --- |")
+        for size, o in sorted(orders.items()):
+            w(f"| {size} GiB | {ms(o['asc']['online_writes_ns'])} | "
+              f"{ms(o['hole']['online_writes_ns'])} | {ms(o['asc']['offline_writes_ns'])} | "
+              f"{ms(o['hole']['offline_writes_ns'])} |")
+        w("")
+        w("`memplugctl plug` onlines in ascending order and memplug's unplug offlines in "
+          "the kernel's `offline_and_remove_memory()`, ascending; daxctl goes through "
+          "the node's sysfs directory, whose order is the directory's hash order.")
         w("")
 
     v = summary["verify"]

@@ -11,10 +11,13 @@
  *	includes starting the program, and user/sys are CMD's CPU times from
  *	wait4() (tick-sampled on most kernels: coarse, useful as medians).
  *	Exit with CMD's status (128+N for a signal).
- *   mpbench state STATE FIRST COUNT
+ *   mpbench state STATE FIRST COUNT [asc|desc|hole]
  *	Write STATE ("online_movable", "offline", ...) to
- *	/sys/devices/system/memory/memoryN/state for N = FIRST..FIRST+COUNT-1
- *	in order, timing each write(2). Print one line per block,
+ *	/sys/devices/system/memory/memoryN/state for N = FIRST..FIRST+COUNT-1,
+ *	timing each write(2). The order is ascending (default), descending,
+ *	or "hole": ascending but the second block last, so that the blocks
+ *	done so far are never one contiguous run (the kernel rescans a
+ *	zone's span after each block until it finds a hole). Print one line per block,
  *	"block=N ns=T", then "total_ns=T". Stop at the first failure
  *	(exit 1, with the errno on stderr).
  *   mpbench nl COUNT
@@ -62,7 +65,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: mpbench now\n"
 		"       mpbench time FILE CMD [ARG...]\n"
-		"       mpbench state STATE FIRST COUNT\n"
+		"       mpbench state STATE FIRST COUNT [asc|desc|hole]\n"
 		"       mpbench nl COUNT\n"
 		"       mpbench stamp\n");
 	return 2;
@@ -124,12 +127,23 @@ static int cmd_state(int argc, char **argv)
 	ssize_t n;
 	int fd;
 
-	if (argc != 3)
+	const char *order = argc == 4 ? argv[3] : "asc";
+	unsigned long k;
+
+	if (argc != 3 && argc != 4)
+		return usage();
+	if (strcmp(order, "asc") && strcmp(order, "desc") && strcmp(order, "hole"))
 		return usage();
 	first = strtoul(argv[1], NULL, 10);
 	count = strtoul(argv[2], NULL, 10);
 	len = strlen(argv[0]);
-	for (i = first; i < first + count; i++) {
+	for (k = 0; k < count; k++) {
+		if (!strcmp(order, "desc"))
+			i = first + count - 1 - k;
+		else if (!strcmp(order, "hole") && count > 2)
+			i = k == 0 ? first : k == count - 1 ? first + 1 : first + k + 1;
+		else
+			i = first + k;
 		snprintf(path, sizeof(path),
 			 "/sys/devices/system/memory/memory%lu/state", i);
 		fd = open(path, O_WRONLY | O_CLOEXEC);

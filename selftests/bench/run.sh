@@ -16,6 +16,9 @@
 #   --timeout SECS    VM wall clock limit (default 3000)
 #   --quick           --sizes "1 4" --cycles 4 --verify-runs 2
 #   --append ARGS     more guest kernel command line, e.g. norandmaps
+#   --daxctl-first    an experiment: run the daxctl phase before memplug's
+#                     (the nd drivers are unloaded after it), to see
+#                     whether the order of the two within the boot matters
 #   --static-ctl      an experiment: link the same memplugctl objects
 #                     statically (libnl's .a files) and bench that instead,
 #                     to see what dynamic loading costs at every start
@@ -60,6 +63,7 @@ out=
 timeout=3000
 update_docs=0
 static_ctl=0
+phases="env memplug daxctl"
 guest_append=
 args_given=()
 
@@ -98,6 +102,7 @@ while (($#)); do
 		;;
 	--update-docs) update_docs=1; shift ;;
 	--static-ctl) static_ctl=1; args_given+=("$1"); shift ;;
+	--daxctl-first) phases="env daxctl memplug"; args_given+=("$1"); shift ;;
 	-h | --help) usage 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
@@ -182,7 +187,7 @@ SIZES="$sizes"
 STARTS="${starts[*]}"
 CYCLES=$cycles
 VERIFY_RUNS=$verify_runs
-PHASES="env memplug daxctl"
+PHASES="$phases"
 EOF
 
 # --- run -------------------------------------------------------------------

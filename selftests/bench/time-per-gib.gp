@@ -11,7 +11,7 @@ set ylabel "ms per GiB (median, min-max)"
 set grid
 set key top right
 set yrange [0:*]
-set offsets 0.1, 0.1, 0, 0
+set offsets graph 0.03, graph 0.03, 0, 0
 set multiplot layout 1,2 title "memplug vs daxctl, Debian 6.1 under QEMU TCG (relative figures only)"
 set title "plug + online"
 plot "time-per-gib.dat" using 1:2:3:4 with yerrorlines lw 2 title "memplugctl plug", \
