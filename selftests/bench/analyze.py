@@ -85,8 +85,9 @@ def summarise(samples):
     for tool in ("memplug", "daxctl"):
         per_size = {}
         for size in sorted({c["size_gib"] for c in cycles if c["tool"] == tool}):
-            kept = sorted((c for c in cycles if c["tool"] == tool and c["size_gib"] == size),
-                          key=lambda c: c["cycle"])[1:]
+            # The first cycle of each round is the warm-up.
+            kept = [c for c in cycles
+                    if c["tool"] == tool and c["size_gib"] == size and c["cycle"] > 1]
             if not kept:
                 continue
             kplug, kunplug, ovp, ovu, modk = [], [], [], [], []
@@ -176,7 +177,21 @@ def summarise(samples):
     summary["netlink"] = ({"resolve_ns": nl["resolve_ns"], "status_ns": stats(nl["status_ns"][1:])}
                           if nl else None)
     for s in (s for s in samples if s["type"] == "namespace"):
-        summary["namespace"][s["size_gib"]] = s
+        summary["namespace"].setdefault(s["size_gib"], s)
+    # memplug/daxctl per round: how much the host's drift moves the ratio.
+    summary["rounds"] = {}
+    for size in sorted({c["size_gib"] for c in cycles}):
+        for rnd in sorted({c.get("round", 1) for c in cycles}):
+            med = {}
+            for tool in ("memplug", "daxctl"):
+                for key in ("plug_ns", "unplug_ns"):
+                    v = [c[key] for c in cycles if c["tool"] == tool and c["size_gib"] == size
+                         and c.get("round", 1) == rnd and c["cycle"] > 1]
+                    med[(tool, key)] = statistics.median(v) if v else None
+            if all(med.values()):
+                summary["rounds"].setdefault(size, {})[rnd] = {
+                    key: med[("memplug", key)] / med[("daxctl", key)]
+                    for key in ("plug_ns", "unplug_ns")}
     return env, summary
 
 
@@ -225,7 +240,7 @@ def report(env, summary, meta):
 
     w("### memplug against daxctl")
     w("")
-    w("Milliseconds, median (min–max) of the cycles after the first; "
+    w("Milliseconds, median (min–max) of the cycles after the first of each round; "
       "the ratio is of the medians, the target applies to it. The ratio of the minima "
       "is the same comparison with the least disturbed cycle of each tool.")
     w("")
@@ -250,6 +265,19 @@ def report(env, summary, meta):
           f"{m['capacity'] / d['capacity']:.3f} | | 100% | "
           f"{verdict(m['capacity'] >= 0.999)} |")
     w("")
+    rounds = summary.get("rounds", {})
+    if any(len(r) > 1 for r in rounds.values()):
+        nr = max(len(r) for r in rounds.values())
+        w("The same ratios per round (memplug's cycles, then daxctl's, again in the same "
+          "boot): plug + online / offline + unplug.")
+        w("")
+        w("| size | " + " | ".join(f"round {i}" for i in range(1, nr + 1)) + " |")
+        w("| --- | " + " | ".join("---" for _ in range(nr)) + " |")
+        for size, r in sorted(rounds.items()):
+            w(f"| {size} GiB | " + " | ".join(
+                f"{r[i]['plug_ns']:.2f} / {r[i]['unplug_ns']:.2f}" if i in r else "n/a"
+                for i in range(1, nr + 1)) + " |")
+        w("")
     w("daxctl's times are `daxctl reconfigure-device --mode=system-ram` for plug + online and "
       "`daxctl offline-memory` + `daxctl reconfigure-device --mode=devdax` for offline + "
       "unplug; memplug's are `memplugctl plug` and `memplugctl unplug`. Both online into "

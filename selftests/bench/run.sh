@@ -8,13 +8,17 @@
 #   --sizes "S..."    range sizes in GiB (default "1 2 4 8 16"); each gets
 #                     its own legacy-pmem range (memmap=SG!ADDR), and both
 #                     tools plug that same range
-#   --cycles N        plug/unplug cycles per tool and size (default 8; the
-#                     first is dropped as warm-up, so at least 2)
+#   --rounds N        memplug then daxctl, N times over in the same boot
+#                     (default 2), so that a slow drift of the host's load
+#                     hits both tools alike
+#   --cycles N        plug/unplug cycles per tool, size and round (default
+#                     5; the first of each round is dropped as warm-up, so
+#                     at least 2)
 #   --verify-runs N   verify-against-memset runs (default 4, first dropped)
 #   --kernel K        kernel series or release to boot (default 6.1)
 #   --out DIR         results directory (default build/bench/<timestamp>)
 #   --timeout SECS    VM wall clock limit (default 3000)
-#   --quick           --sizes "1 4" --cycles 4 --verify-runs 2
+#   --quick           --sizes "1 4" --cycles 3 --verify-runs 2
 #   --append ARGS     more guest kernel command line, e.g. norandmaps
 #   --daxctl-first    an experiment: run the daxctl phase before memplug's
 #                     (the nd drivers are unloaded after it), to see
@@ -56,14 +60,15 @@ readonly LOW=$((3 << 30))
 readonly BASE=$((4 << 30))
 
 sizes="1 2 4 8 16"
-cycles=8
+cycles=5
+rounds=2
 verify_runs=4
 kernel=6.1
 out=
 timeout=3000
 update_docs=0
 static_ctl=0
-phases="env memplug daxctl"
+daxctl_first=0
 guest_append=
 args_given=()
 
@@ -79,13 +84,14 @@ usage() {
 
 while (($#)); do
 	case $1 in
-	--sizes | --cycles | --verify-runs | --kernel | --out | --timeout | --append)
+	--sizes | --cycles | --rounds | --verify-runs | --kernel | --out | --timeout | --append)
 		(($# >= 2)) || die "$1 needs a value"
 		[[ $1 == --out ]] || args_given+=("$1" "$2")
 		case $1 in
 		--append) guest_append=$2 ;;
 		--sizes) sizes=$2 ;;
 		--cycles) cycles=$2 ;;
+		--rounds) rounds=$2 ;;
 		--verify-runs) verify_runs=$2 ;;
 		--kernel) kernel=$2 ;;
 		--out) out=$2 ;;
@@ -96,19 +102,28 @@ while (($#)); do
 	--quick)
 		args_given+=("$1")
 		sizes="1 4"
-		cycles=4
+		cycles=3
 		verify_runs=2
 		shift
 		;;
 	--update-docs) update_docs=1; shift ;;
 	--static-ctl) static_ctl=1; args_given+=("$1"); shift ;;
-	--daxctl-first) phases="env daxctl memplug"; args_given+=("$1"); shift ;;
+	--daxctl-first) daxctl_first=1; args_given+=("$1"); shift ;;
 	-h | --help) usage 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
 
 [[ $cycles =~ ^[0-9]+$ ]] && ((cycles >= 2)) || die "--cycles wants a number >= 2"
+[[ $rounds =~ ^[1-9]$ ]] || die "--rounds wants 1-9"
+phases=env
+for ((r = 1; r <= rounds; r++)); do
+	if ((daxctl_first)); then
+		phases+=" daxctl:$r memplug:$r"
+	else
+		phases+=" memplug:$r daxctl:$r"
+	fi
+done
 [[ $verify_runs =~ ^[0-9]+$ ]] && ((verify_runs >= 2)) ||
 	die "--verify-runs wants a number >= 2"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds"
@@ -194,7 +209,7 @@ EOF
 
 host_load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "host load average before: $host_load_before (other VMs or builds disturb TCG timings)"
-log "sizes: $sizes GiB; $cycles cycles per tool and size; guest RAM ${mem_mib} MiB (lazy)"
+log "sizes: $sizes GiB; $rounds rounds of $cycles cycles per tool and size; guest RAM ${mem_mib} MiB (lazy)"
 t0=$(date +%s)
 rc=0
 "$TOP/selftests/vm/run-vm.sh" --kernel "$kver" --payload "$payload" --out "$out/vm" \
