@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <netlink/errno.h>
@@ -30,6 +31,7 @@ struct Exchange {
 	int error = 0;            // positive errno from the kernel
 	std::string extack;
 	std::optional<Error> local; // malformed ACK and the like
+	std::uint32_t seq = 0;      // of the request; other messages are stale
 };
 
 void record(Exchange &ex, Result<AckInfo> info)
@@ -67,6 +69,15 @@ int on_finish(nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+// Our own sequence check: libnl's counts ACKs, and a request the kernel
+// never acknowledged (EINTR) would put it off by one for good. Replies to
+// an earlier request are dropped.
+int on_seq_check(nl_msg *msg, void *arg)
+{
+	const auto &ex = *static_cast<Exchange *>(arg);
+	return nlmsg_hdr(msg)->nlmsg_seq == ex.seq ? NL_OK : NL_SKIP;
+}
+
 int on_dump_intr(nl_msg *, void *arg)
 {
 	static_cast<Exchange *>(arg)->interrupted = true;
@@ -84,6 +95,19 @@ int on_error(sockaddr_nl *, nlmsgerr *err, void *arg)
 		ex.error = err->error < 0 ? -err->error : err->error;
 	ex.done = true;
 	return NL_STOP;
+}
+
+// Whether @fd has something to read right now.
+bool readable(int fd)
+{
+	pollfd p{};
+	p.fd = fd;
+	p.events = POLLIN;
+	int n;
+	do
+		n = poll(&p, 1, 0);
+	while (n < 0 && errno == EINTR);
+	return n != 0;
 }
 
 template <typename T>
@@ -239,12 +263,23 @@ Result<std::vector<Client::Message>> Client::transact(const Builder &build, bool
 		nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ex);
 		nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ex);
 		nl_cb_set(cb.get(), NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &ex);
+		nl_cb_set(cb.get(), NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq_check, &ex);
 		nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &ex);
 
 		int err = nl_send_auto(sk_.get(), request->get());
 		if (err < 0)
 			return Error::system(what + ": sending the request", nlerr_to_errno(err),
 					     nl_geterror(err));
+		ex.seq = nlmsg_hdr(request->get())->nlmsg_seq;
+
+		// A generic netlink doit runs inside sendmsg(): its reply and ACK
+		// are queued by the time it returns. Nothing queued means the
+		// handler returned EINTR, for which netlink_rcv_skb() sends no
+		// ACK at all; waiting would block forever.
+		if (!dump && !readable(nl_socket_get_fd(sk_.get())))
+			return Error::kernel(what, EINTR,
+					     "interrupted by a signal (the kernel sends no answer "
+					     "then)");
 
 		// nl_recvmsgs() returns after each batch; a dump may take many.
 		// It retries recvmsg() itself when a signal interrupts it.

@@ -2,10 +2,13 @@
 //
 // The generic netlink client of the memplug family.
 //
-// A Client owns one request socket: sequence-checked, one request in flight,
-// with NETLINK_EXT_ACK enabled so every refusal arrives with the kernel's
-// explanation. Replies, ACKs and dump ends are collected with callbacks of
-// our own because libnl's default handlers fold many errnos into one.
+// A Client owns one request socket: one request in flight, replies matched
+// to it by sequence number, with NETLINK_EXT_ACK enabled so every refusal
+// arrives with the kernel's explanation. Replies, ACKs and dump ends are
+// collected with callbacks of our own because libnl's default handlers
+// fold many errnos into one. A doit that the kernel answers with nothing
+// (netlink sends no ACK when a handler returns EINTR) is reported as EINTR
+// instead of waited for.
 //
 // Events will use a second socket type (member of the "monitor" group,
 // sequence checks off, ENOBUFS reported as loss); it shares the codec and
