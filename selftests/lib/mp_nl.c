@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "mp_nl.h"
@@ -15,7 +16,8 @@
 /* Dumps of a few hundred blocks fit easily; the kernel never sends more. */
 #define MP_RECV_MAX (64 * 1024)
 
-static char mp_err[512];
+/* Per thread: the stress tests call the library from several threads. */
+static __thread char mp_err[512];
 
 const char *mp_errstr(void)
 {
@@ -56,6 +58,19 @@ int mp_sock_open(struct mp_sock *s)
 			  strerror(errno));
 		close(s->fd);
 		s->fd = -1;
+		return rc;
+	}
+	return 0;
+}
+
+int mp_sock_timeout(struct mp_sock *s, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		int rc = -errno;
+
+		mp_seterr("SO_RCVTIMEO %d ms: %s", ms, strerror(errno));
 		return rc;
 	}
 	return 0;

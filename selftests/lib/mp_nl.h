@@ -8,7 +8,8 @@
  * attribute).
  *
  * Functions return 0 or a negative errno. A failure of the local machinery
- * (socket, short read) also leaves a description in mp_errstr().
+ * (socket, short read) also leaves a description in mp_errstr() (one per
+ * thread).
  */
 #ifndef MP_NL_H
 #define MP_NL_H
@@ -76,6 +77,11 @@ void mp_seterr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int mp_sock_open(struct mp_sock *s);
 void mp_sock_close(struct mp_sock *s);
+/*
+ * Give up waiting for an answer after @ms milliseconds (0: wait for ever,
+ * the default): mp_transact() then fails locally with -EAGAIN.
+ */
+int mp_sock_timeout(struct mp_sock *s, int ms);
 
 /*
  * Start a request: nlmsghdr (type, flags as given) and genlmsghdr (cmd,
