@@ -14,6 +14,7 @@
 #include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,11 @@ const char *mp_env(const char *name, const char *def)
 	const char *v = getenv(name);
 
 	return v && *v ? v : def;
+}
+
+bool mp_known_bugs_fail(void)
+{
+	return !strcmp(mp_env("MEMPLUG_KNOWN_BUGS", "skip"), "fail");
 }
 
 const char *mp_ko_path(void)
@@ -369,6 +375,16 @@ int mp_modprobe(const char *name, const char *params)
 	return rc;
 }
 
+int mp_module_refcnt(const char *name)
+{
+	char path[256], buf[32];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", name);
+	if (mp_read_str(path, buf, sizeof(buf)))
+		return -1;
+	return atoi(buf);
+}
+
 /* The value @params gives parameter @name, or @def. */
 static void mp_param_of(const char *params, const char *name, const char *def,
 			char *buf, size_t len)
@@ -597,6 +613,136 @@ out_close:
 int mp_run(struct mp_run *r, int timeout_s, const char *const argv[])
 {
 	return mp_run_how(r, timeout_s, argv, false);
+}
+
+int mp_run_ctl(struct mp_run *r, int timeout_s, ...)
+{
+	const char *argv[64];
+	va_list ap;
+	int n = 0;
+
+	argv[n++] = mp_ctl_path();
+	va_start(ap, timeout_s);
+	while (n < 63 && (argv[n] = va_arg(ap, const char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	return mp_run(r, timeout_s, argv);
+}
+
+int64_t mp_time_ms(void)
+{
+	return mp_now_ms();
+}
+
+void mp_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+int mp_spawn(const char *const argv[], int *out)
+{
+	int p[2] = { -1, -1 };
+	pid_t pid;
+
+	if (out && pipe2(p, O_CLOEXEC)) {
+		int rc = -errno;
+
+		mp_seterr("pipe: %s", strerror(errno));
+		return rc;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		int rc = -errno;
+
+		mp_seterr("fork: %s", strerror(errno));
+		if (out) {
+			close(p[0]);
+			close(p[1]);
+		}
+		return rc;
+	}
+	if (!pid) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(out ? p[1] : null, 1);
+		dup2(out ? p[1] : null, 2);
+		execv(argv[0], (char *const *)argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (out) {
+		close(p[1]);
+		fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
+		*out = p[0];
+	}
+	return pid;
+}
+
+int mp_wait_pid(int pid, int timeout_ms, int *status)
+{
+	int64_t deadline = mp_now_ms() + timeout_ms;
+	int st;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &st, timeout_ms < 0 ? 0 : WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			int rc = -errno;
+
+			mp_seterr("waitpid %d: %s", pid, strerror(errno));
+			return rc;
+		}
+		if (r == 0) {
+			if (mp_now_ms() >= deadline) {
+				mp_seterr("process %d still running after %d ms",
+					  pid, timeout_ms);
+				return -ETIMEDOUT;
+			}
+			mp_sleep_ms(5);
+		}
+	}
+	if (status)
+		*status = WIFEXITED(st) ? WEXITSTATUS(st) :
+			  WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+	return 0;
+}
+
+size_t mp_read_avail(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	while (n + 1 < len) {
+		ssize_t r = read(fd, buf + n, len - 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += r;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+char mp_proc_state(int pid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (mp_read_str(path, buf, sizeof(buf)))
+		return '?';
+	/* "pid (comm) S ...": comm may hold anything, even ") ". */
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] ? p[2] : '?';
 }
 
 const char *mp_which(const char *prog, char *buf, size_t len)
@@ -853,11 +999,27 @@ void mp_inject_reset(void)
 	mp_write_str(MP_INJECT_DIR "/MEM_GOING_OFFLINE/error", "0");
 }
 
+/*
+ * Whether range @id is, or was until now, busy with a plug or an unplug
+ * that someone else does (a rollback by the kernel's worker).
+ */
+static bool mp_range_busy(struct mp_ctx *c, uint32_t id)
+{
+	struct mp_range r;
+	struct mp_ack ack;
+	int rc = mp_range_get(c, id, &r, &ack);
+
+	if (rc == -ENOENT)
+		return true; /* gone meanwhile: the retry will say so */
+	return !rc && r.state != MEMPLUG_RANGE_STATE_PLUGGED;
+}
+
 int mp_unplug_all(struct mp_ctx *c)
 {
 	struct mp_range ranges[64];
 	struct mp_ack ack;
-	int n, i, rc;
+	int n, i, rc, done = 0;
+	int64_t deadline = mp_now_ms() + 60000;
 
 	rc = mp_range_dump(c, ranges, 64, &n, &ack);
 	if (rc) {
@@ -868,6 +1030,14 @@ int mp_unplug_all(struct mp_ctx *c)
 	}
 	for (i = 0; i < n; i++) {
 		rc = mp_range_del(c, ranges[i].id, NULL, &ack);
+		while (rc == -EBUSY && mp_now_ms() < deadline &&
+		       mp_range_busy(c, ranges[i].id)) {
+			mp_sleep_ms(100);
+			rc = mp_range_del(c, ranges[i].id, NULL, &ack);
+		}
+		/* A rollback removed it while we waited. */
+		if (rc == -ENOENT && !ack.local)
+			continue;
 		if (rc) {
 			if (!ack.local)
 				mp_seterr("unplugging leftover range %u (0x%" PRIx64 "+0x%" PRIx64 "): %s%s%s",
@@ -876,8 +1046,9 @@ int mp_unplug_all(struct mp_ctx *c)
 					  ack.has_msg ? ": " : "", ack.msg);
 			return rc;
 		}
+		done++;
 	}
-	return n;
+	return done;
 }
 
 #define MP_AUTO_ONLINE MP_SYSFS_MEMORY "/auto_online_blocks"
@@ -901,6 +1072,12 @@ int mp_prepare(struct mp_ctx *c)
 	}
 	if (mp_module_loaded("memplug_test_claim")) {
 		rc = mp_rmmod("memplug_test_claim");
+		if (rc)
+			return rc;
+	}
+	/* A page it holds would make the unplugs below spin. */
+	if (mp_module_loaded("memplug_test_pin")) {
+		rc = mp_rmmod("memplug_test_pin");
 		if (rc)
 			return rc;
 	}
@@ -1007,6 +1184,8 @@ int mp_env_setup(struct mp_env *e)
 void mp_env_teardown(struct mp_env *e)
 {
 	mp_inject_reset();
+	if (mp_module_loaded("memplug_test_pin"))
+		mp_rmmod("memplug_test_pin");
 	if (e->c.sock.fd >= 0)
 		mp_unplug_all(&e->c);
 	if (mp_module_loaded("memplug_test_claim"))

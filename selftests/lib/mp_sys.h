@@ -19,6 +19,14 @@
 #define MP_SYSFS_MEMORY "/sys/devices/system/memory"
 #define MP_NOBODY 65534
 
+/*
+ * A test that runs into a known, reported bug checks everything else and
+ * then skips with "KNOWN BUG: ...", so that the bug shows in every run
+ * without failing it. With MEMPLUG_KNOWN_BUGS=fail such tests fail instead
+ * (to see whether a fix works).
+ */
+bool mp_known_bugs_fail(void);
+
 /* Environment, with the defaults used inside the test VM. */
 const char *mp_env(const char *name, const char *def);
 const char *mp_ko_path(void);        /* MEMPLUG_KO */
@@ -61,6 +69,8 @@ int mp_rmmod(const char *name);
 int mp_rmmod_if_loaded(const char *name);
 /* modprobe(8) @name with @params (may be NULL); 0 if it loaded. */
 int mp_modprobe(const char *name, const char *params);
+/* The reference count in /sys/module/@name/refcnt, or -1. */
+int mp_module_refcnt(const char *name);
 
 /*
  * memplug's load parameters. mp_memplug_reload() unplugs every range,
@@ -98,6 +108,31 @@ int mp_run(struct mp_run *r, int timeout_s, const char *const argv[]);
  * setpriv(1) if installed, else by dropping them in the child.
  */
 int mp_run_nobody(struct mp_run *r, int timeout_s, const char *const argv[]);
+/*
+ * Run the controller (MEMPLUGCTL) with the arguments that follow, up to a
+ * NULL, as mp_run() does.
+ */
+int mp_run_ctl(struct mp_run *r, int timeout_s, ...);
+/*
+ * Start argv[] (NULL terminated) without waiting for it: stdin from
+ * /dev/null, stdout and stderr into one pipe whose non-blocking read end
+ * is stored in *@out, or to /dev/null if @out is NULL. Returns the pid or
+ * a negative errno.
+ */
+int mp_spawn(const char *const argv[], int *out);
+/*
+ * Wait up to @timeout_ms (negative: for ever) for child @pid to end;
+ * *@status as in struct mp_run. -ETIMEDOUT if it is still running.
+ */
+int mp_wait_pid(int pid, int timeout_ms, int *status);
+/* What @fd holds now, without waiting, into @buf (NUL terminated). */
+size_t mp_read_avail(int fd, char *buf, size_t len);
+/* The state letter in /proc/PID/stat (R, S, D, Z, ...), '?' if unknown. */
+char mp_proc_state(int pid);
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t mp_time_ms(void);
+/* Sleep @ms milliseconds, resuming after signal handlers. */
+void mp_sleep_ms(unsigned int ms);
 
 /* Privileges of the calling process (use in a child). */
 int mp_drop_caps(void);
@@ -141,13 +176,18 @@ int mp_snap_diff(const struct mp_snap *a, const struct mp_snap *b,
 void mp_snap_free(struct mp_snap *s);
 
 /*
- * The start of every test: no fault injection armed, no test claim module
- * loaded, the kernel's auto-onlining of hotplugged memory off, memplug
- * loaded (insmod'ed from MEMPLUG_KO if needed), every range unplugged;
- * then @c is open on the family.
+ * The start of every test: no fault injection armed, no test helper module
+ * that holds memory (memplug_test_claim, memplug_test_pin) loaded, the
+ * kernel's auto-onlining of hotplugged memory off, memplug loaded
+ * (insmod'ed from MEMPLUG_KO if needed), every range unplugged; then @c
+ * is open on the family.
  */
 int mp_prepare(struct mp_ctx *c);
-/* Unplug every range memplug has; the number removed, or -errno. */
+/*
+ * Unplug every range memplug has; the number removed, or -errno. A range
+ * that is busy being plugged or unplugged (a rollback after its owner
+ * went away) is waited for, up to a minute.
+ */
 int mp_unplug_all(struct mp_ctx *c);
 /* Reset memory-notifier-error-inject, if loaded. */
 void mp_inject_reset(void);
