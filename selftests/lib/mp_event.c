@@ -334,3 +334,96 @@ int mp_monitor_drain(struct mp_monitor *m, struct mp_event *out, int max,
 		(*n)++;
 	}
 }
+
+struct mp_seqwatch_ctx {
+	struct mp_seqwatch *w;
+	uint64_t end;
+	int rc;
+};
+
+/* One event of a catch-up dump: the missing events, in order. */
+static int mp_seqwatch_dump_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct mp_seqwatch_ctx *ctx = arg;
+	struct mp_seqwatch *w = ctx->w;
+	struct mp_event ev;
+
+	mp_event_decode(nlh, &ev);
+	if (ctx->rc || !ev.has_seq || ev.seq >= ctx->end)
+		return 0;
+	if (ev.seq < w->next) {
+		mp_seterr("EVENT_GET from seq %" PRIu64 " returned seq %" PRIu64,
+			  w->next, ev.seq);
+		ctx->rc = -EPROTO;
+		return 0;
+	}
+	/* What the ring no longer had. */
+	w->lost += ev.seq - w->next;
+	w->recovered++;
+	w->next = ev.seq + 1;
+	w->last = ev;
+	return 0;
+}
+
+int mp_seqwatch_catch_up(struct mp_seqwatch *w, struct mp_ctx *c,
+			 uint64_t end)
+{
+	struct mp_seqwatch_ctx ctx = { w, end, 0 };
+	struct mp_msg m;
+	struct mp_ack ack;
+	int rc;
+
+	if (!w->next || w->next >= end)
+		return 0;
+	mp_req_init(c, &m, MEMPLUG_CMD_EVENT_GET, true);
+	mp_put_u64(&m, MEMPLUG_A_EVENT_SEQ, w->next);
+	rc = mp_transact(&c->sock, &m, mp_seqwatch_dump_cb, &ctx, &ack);
+	if (rc) {
+		if (!ack.local)
+			mp_seterr("EVENT_GET from seq %" PRIu64 ": %s%s%s",
+				  w->next, strerror(-rc),
+				  ack.has_msg ? ": " : "", ack.msg);
+		return rc;
+	}
+	if (ctx.rc)
+		return ctx.rc;
+	/* Not even the end was still in the ring. */
+	if (w->next < end) {
+		w->lost += end - w->next;
+		w->next = end;
+	}
+	return 0;
+}
+
+int mp_seqwatch_feed(struct mp_seqwatch *w, struct mp_ctx *c,
+		     const struct mp_event *ev)
+{
+	int rc;
+
+	if (!ev->has_seq) {
+		mp_seterr("event without seq");
+		return -EPROTO;
+	}
+	w->received++;
+	if (!w->next)
+		w->next = ev->seq;
+	if (ev->seq < w->next) {
+		mp_seterr("seq %" PRIu64 " after %" PRIu64 ": backwards or repeated",
+			  ev->seq, w->next - 1);
+		return -EPROTO;
+	}
+	if (ev->seq > w->next) {
+		w->gaps++;
+		rc = mp_seqwatch_catch_up(w, c, ev->seq);
+		if (rc)
+			return rc;
+	}
+	w->next = ev->seq + 1;
+	w->last = *ev;
+	return 0;
+}
+
+void mp_seqwatch_enobufs(struct mp_seqwatch *w)
+{
+	w->enobufs++;
+}

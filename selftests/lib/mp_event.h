@@ -110,4 +110,46 @@ int mp_monitor_recv(struct mp_monitor *m, struct mp_event *ev, int timeout_ms);
 int mp_monitor_drain(struct mp_monitor *m, struct mp_event *out, int max,
 		     int *n, int *enobufs, int quiet_ms);
 
+/**
+ * struct mp_seqwatch - a listener's account of the event sequence
+ * @next: the sequence number expected next; 0 until the first event
+ * @received: events that arrived on the monitor socket
+ * @gaps: jumps in seq (events that never arrived)
+ * @recovered: missing events read back from the ring with EVENT_GET
+ * @lost: missing events the ring no longer held
+ * @enobufs: ENOBUFS reports (noted with mp_seqwatch_enobufs())
+ * @last: the last event accounted for, received or recovered
+ *
+ * Sequence numbers are module-wide and consecutive; a listener that sees
+ * a jump reads what it missed back from the ring. mp_seqwatch_feed() does
+ * that and checks every event it reads back has the seq it stands for.
+ */
+struct mp_seqwatch {
+	uint64_t next;
+	uint64_t received;
+	uint64_t gaps;
+	uint64_t recovered;
+	uint64_t lost;
+	uint64_t enobufs;
+	struct mp_event last;
+};
+
+/*
+ * Account @ev, which arrived on the monitor socket. On a jump in seq, read
+ * the missing events back with EVENT_GET over @c (a socket other than the
+ * monitor one). Returns 0, or -EPROTO when seq went backwards or repeated,
+ * or what the dump failed with; mp_errstr() says which.
+ */
+int mp_seqwatch_feed(struct mp_seqwatch *w, struct mp_ctx *c,
+		     const struct mp_event *ev);
+/* The monitor socket reported ENOBUFS: some events were dropped. */
+void mp_seqwatch_enobufs(struct mp_seqwatch *w);
+/*
+ * Read back from the ring whatever the listener missed before @end, the
+ * sequence number STATUS_GET gives as the next one (events dropped at the
+ * end of a run show no jump). 0 or a negative errno.
+ */
+int mp_seqwatch_catch_up(struct mp_seqwatch *w, struct mp_ctx *c,
+			 uint64_t end);
+
 #endif /* MP_EVENT_H */
