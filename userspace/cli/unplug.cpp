@@ -7,7 +7,8 @@ namespace memplug::cli {
 std::shared_ptr<UnplugOptions> setup_unplug(CLI::App &app)
 {
 	auto opts = std::make_shared<UnplugOptions>();
-	auto *sub = app.add_subcommand("unplug", "Offline and remove a range");
+	auto *sub = app.add_subcommand(
+		"unplug", "Offline and remove a range; on failure it stays plugged as it was");
 	UnplugRequest *req = &opts->request;
 
 	add_parsed<std::uint32_t>(
@@ -17,7 +18,8 @@ std::shared_ptr<UnplugOptions> setup_unplug(CLI::App &app)
 		->required();
 	add_parsed<std::chrono::milliseconds>(
 		*sub, "--timeout",
-		"Give up offlining after this many seconds; the range then stays plugged",
+		"Retry a busy range (after 100 ms, doubling up to 1 s) for at most this many "
+		"seconds, then give up; the range stays plugged. Without it: one attempt",
 		parse_timeout, [req](std::chrono::milliseconds v) { req->timeout = v; })
 		->type_name("SECONDS");
 	add_json_flag(*sub, opts->json);

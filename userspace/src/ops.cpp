@@ -15,6 +15,11 @@ namespace memplug {
 
 namespace {
 
+// unplug --timeout retries a busy range after 100 ms, then 200 ms, ...,
+// at most 1 s apart.
+constexpr std::chrono::milliseconds kRetryFirst{100};
+constexpr std::chrono::milliseconds kRetryMax{1000};
+
 std::string seconds(std::chrono::milliseconds ms)
 {
 	char buf[32];
@@ -25,8 +30,12 @@ std::string seconds(std::chrono::milliseconds ms)
 	return buf;
 }
 
-// A sentence on where a range stands, for failure messages.
-std::string describe_range(const Range &r)
+// A sentence on where a range stands after a failed unplug, for failure
+// messages: its blocks as RANGE_GET counts them, the block the kernel
+// stopped at and why, and whether every block is as it was before (from
+// two BLOCK_GET dumps).
+std::string describe_range(const Range &r, const std::optional<std::vector<Block>> &before,
+			   const std::optional<std::vector<Block>> &after)
 {
 	std::string text = "range " + std::to_string(r.id) + " remains plugged";
 	const std::string state = range_state_name(r);
@@ -37,12 +46,55 @@ std::string describe_range(const Range &r)
 	if (r.blocks && r.blocks_online)
 		text += ", " + std::to_string(*r.blocks_online) + "/" + std::to_string(*r.blocks) +
 			" blocks online";
-	if (r.fail_block) {
-		text += "; the kernel stopped at " + block_name(*r.fail_block);
-		if (r.fail_errno)
-			text += " (" + errno_name(*r.fail_errno) + ")";
+	if (before && after) {
+		std::vector<std::string> changed;
+		for (const auto &a : *after) {
+			auto b = std::find_if(before->begin(), before->end(),
+					      [&](const Block &x) { return x.id == a.id; });
+			if (b == before->end())
+				continue;
+			const auto shown = [](const Block &x) {
+				return x.online() ? "online (" + x.zone.value_or("?") + ")"
+						  : block_state_name(x.state);
+			};
+			if (shown(*b) != shown(a))
+				changed.push_back(block_name(a.id) + " was " + shown(*b) + ", is " +
+						  shown(a));
+		}
+		if (after->size() != before->size())
+			changed.push_back("the kernel now reports " +
+					  std::to_string(after->size()) + " blocks instead of " +
+					  std::to_string(before->size()));
+		if (changed.empty()) {
+			text += ", every block as it was before";
+		} else {
+			text += ", but changed: ";
+			for (std::size_t i = 0; i < changed.size(); i++)
+				text += (i ? ", " : "") + changed[i];
+		}
 	}
 	return text;
+}
+
+// "memory block 9 could not be offlined (EBUSY)" from RANGE_GET's
+// FAIL_BLOCK/FAIL_ERRNO.
+std::optional<std::string> describe_failure(const Range &r)
+{
+	if (!r.fail_block)
+		return std::nullopt;
+	std::string text = block_name(*r.fail_block) + " could not be offlined";
+	if (r.fail_errno)
+		text += " (" + errno_name(*r.fail_errno) + ")";
+	return text;
+}
+
+void sleep_ms(std::chrono::milliseconds ms)
+{
+	timespec ts{};
+	ts.tv_sec = static_cast<time_t>(ms.count() / 1000);
+	ts.tv_nsec = static_cast<long>(ms.count() % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+	}
 }
 
 // Whether a plug onlines its blocks into ZONE_MOVABLE.
@@ -249,33 +301,95 @@ Result<Range> set_protect(Backend &backend, std::uint32_t id, bool protect)
 
 Result<Range> unplug(Backend &backend, const UnplugRequest &request)
 {
+	using Clock = std::chrono::steady_clock;
 	const std::string what = "unplugging range " + std::to_string(request.id);
 
-	InterruptTimer timer;
-	if (request.timeout) {
-		auto armed = timer.arm(*request.timeout);
-		if (!armed)
-			return std::move(std::move(armed).error().add_context(what));
-	}
-	auto removed = backend.range_del(request.id);
-	const bool fired = timer.fired();
-	timer.disarm();
-	if (removed)
-		return removed;
+	// The blocks as they were, to say afterwards whether a failed unplug
+	// really left everything as it found it. A range that does not exist
+	// is for RANGE_DEL to report.
+	auto dumped = backend.block_dump(request.id);
+	const std::optional<std::vector<Block>> before =
+		dumped ? std::optional(std::move(*dumped)) : std::nullopt;
 
-	Error error = std::move(removed).error();
-	if (fired && error.errnum() == EINTR) {
-		error = Error(ErrorKind::Timeout, what, EINTR,
-			      "timed out after " + seconds(*request.timeout));
-	} else if (error.errnum() == ENOENT) {
-		return error; // no such range: nothing more to say
+	const auto start = Clock::now();
+	const auto deadline = start + request.timeout.value_or(std::chrono::milliseconds(0));
+	auto delay = kRetryFirst;
+	int attempts = 0;
+	bool timed_out = false;
+	std::uint64_t attempt_ns = 0;
+	std::optional<Error> failure;
+	for (;;) {
+		attempts++;
+		attempt_ns = monotonic_ns();
+		InterruptTimer timer;
+		if (request.timeout) {
+			const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+				deadline - Clock::now());
+			auto armed = timer.arm(std::max(left, std::chrono::milliseconds(1)));
+			if (!armed)
+				return std::move(std::move(armed).error().add_context(what));
+		}
+		auto removed = backend.range_del(request.id);
+		const bool fired = timer.fired();
+		timer.disarm();
+		if (removed)
+			return removed;
+
+		failure = std::move(removed).error();
+		if (fired && failure->errnum() == EINTR) {
+			timed_out = true;
+			break;
+		}
+		if (failure->errnum() == ENOENT)
+			return std::move(*failure); // no such range: nothing more to say
+		// Only a transient refusal is worth another try, and only
+		// within a --timeout: without one, the caller decides.
+		const bool transient = failure->errnum() == EBUSY || failure->errnum() == EAGAIN;
+		if (!transient || !request.timeout)
+			break;
+		const auto left =
+			std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+		if (left.count() <= 0) {
+			timed_out = true;
+			break;
+		}
+		sleep_ms(std::min(delay, left));
+		delay = std::min(delay * 2, kRetryMax);
+	}
+
+	Error error = std::move(*failure);
+	if (timed_out) {
+		std::string detail = "timed out after " + seconds(*request.timeout);
+		if (error.errnum() != EINTR)
+			detail += ", still " + errno_name(error.errnum()) + ": " + error.detail();
+		error = Error(ErrorKind::Timeout, what, error.errnum(), detail);
+	}
+	if (attempts > 1) {
+		const auto took =
+			std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+		error.add_note("gave up after " + std::to_string(attempts) + " attempts in " +
+			       seconds(took));
 	}
 
 	auto now = backend.range_get(request.id);
-	if (now)
-		error.add_note(describe_range(*now));
-	else
+	if (!now) {
 		error.add_note("its state is unknown: " + now.error().message());
+		return error;
+	}
+	if (auto why = describe_failure(*now)) {
+		error.add_note(*why);
+		if (auto veto = veto_reason(backend, 0, attempt_ns, *now->fail_block))
+			error.add_note(*veto);
+	}
+	// A notifier's veto is no missing privilege of the caller: the
+	// operation failed (exit 1), unless it was busy or timed out.
+	if (error.kind() == ErrorKind::Kernel && now->fail_errno &&
+	    (error.errnum() == EPERM || error.errnum() == EACCES))
+		error.set_kind(ErrorKind::Failed);
+	auto dumped_after = backend.block_dump(request.id);
+	const std::optional<std::vector<Block>> after =
+		dumped_after ? std::optional(std::move(*dumped_after)) : std::nullopt;
+	error.add_note(describe_range(*now, before, after));
 	return error;
 }
 

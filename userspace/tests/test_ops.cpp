@@ -377,8 +377,9 @@ TEST_F(Unplug, TimeoutInterruptsTheKernelAndReportsTheRange)
 	EXPECT_EQ(result.error().kind(), ErrorKind::Timeout);
 	EXPECT_EQ(exit_code(result.error()), ExitCode::Busy);
 	EXPECT_EQ(result.error().message(),
-		  "unplugging range 1: timed out after 0.1s (EINTR); range 1 remains plugged and "
-		  "online, 4/4 blocks online; the kernel stopped at memory block 10 (EINTR)");
+		  "unplugging range 1: timed out after 0.1s (EINTR); memory block 10 could not be "
+		  "offlined (EINTR); range 1 remains plugged and online, 4/4 blocks online, every "
+		  "block as it was before");
 }
 
 TEST_F(Unplug, BusyReportsTheRefusingBlock)
@@ -393,8 +394,11 @@ TEST_F(Unplug, BusyReportsTheRefusingBlock)
 	ASSERT_FALSE(result.ok());
 	EXPECT_EQ(exit_code(result.error()), ExitCode::Busy);
 	EXPECT_EQ(result.error().message(),
-		  "removing range 1: offlining failed (EBUSY); range 1 remains plugged and "
-		  "online, 4/4 blocks online; the kernel stopped at memory block 9 (EBUSY)");
+		  "removing range 1: offlining failed (EBUSY); memory block 9 could not be "
+		  "offlined (EBUSY); range 1 remains plugged and online, 4/4 blocks online, every "
+		  "block as it was before");
+	EXPECT_EQ(std::count(fake.calls.begin(), fake.calls.end(), "range_del 1"), 1)
+		<< "no retry without --timeout";
 }
 
 TEST_F(Unplug, UnknownRange)
@@ -561,4 +565,113 @@ TEST_F(Plug, UnreadableZoneinfoWarnsOrRefuses)
 	strict.start = 0x80000000;
 	strict.strict_ratio = true;
 	EXPECT_FALSE(run_plug(strict).ok());
+}
+
+TEST_F(Unplug, RetriesABusyRangeWithinTheTimeout)
+{
+	fake.preload(kStart, kSize, "online_movable");
+	int calls = 0;
+	fake.del_hook = [&](std::uint32_t id) -> Result<Range> {
+		if (++calls < 3)
+			return Error::kernel("removing range " + std::to_string(id), EBUSY,
+					     "pages in use");
+		Range r = fake.ranges.at(id);
+		fake.ranges.erase(id);
+		return r;
+	};
+	UnplugRequest req;
+	req.id = 1;
+	req.timeout = 10s;
+	const auto start = std::chrono::steady_clock::now();
+	const Range r = unplug(fake, req).value();
+	const auto took = std::chrono::steady_clock::now() - start;
+	EXPECT_EQ(r.id, 1u);
+	EXPECT_EQ(calls, 3);
+	EXPECT_GE(took, 300ms) << "100 ms, then 200 ms between attempts";
+	EXPECT_LT(took, 5s);
+}
+
+TEST_F(Unplug, BusyUntilTheTimeoutExitsFive)
+{
+	Range &range = fake.preload(kStart, kSize, "online_movable");
+	range.fail_block = 9;
+	range.fail_errno = -EBUSY;
+	int calls = 0;
+	fake.del_hook = [&](std::uint32_t id) -> Result<Range> {
+		calls++;
+		return Error::kernel("removing range " + std::to_string(id), EBUSY,
+				     "a memory block could not be offlined");
+	};
+	UnplugRequest req;
+	req.id = 1;
+	req.timeout = 500ms;
+	const auto start = std::chrono::steady_clock::now();
+	auto result = unplug(fake, req);
+	const auto took = std::chrono::steady_clock::now() - start;
+	ASSERT_FALSE(result.ok());
+	EXPECT_GE(took, 500ms);
+	EXPECT_LT(took, 3s);
+	EXPECT_GE(calls, 4); // at 0, 0.1, 0.3, 0.5 s (give or take)
+	EXPECT_EQ(result.error().kind(), ErrorKind::Timeout);
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Busy);
+	const std::string msg = result.error().message();
+	EXPECT_EQ(msg.rfind("unplugging range 1: timed out after 0.5s, still EBUSY: a memory block "
+			    "could not be offlined (EBUSY); gave up after ",
+			    0),
+		  0u)
+		<< msg;
+	EXPECT_NE(msg.find("memory block 9 could not be offlined (EBUSY); range 1 remains plugged "
+			   "and online, 4/4 blocks online, every block as it was before"),
+		  std::string::npos)
+		<< msg;
+}
+
+TEST_F(Unplug, NoRetryForOtherErrors)
+{
+	fake.preload(kStart, kSize, "online_movable");
+	int calls = 0;
+	fake.del_hook = [&](std::uint32_t id) -> Result<Range> {
+		calls++;
+		return Error::kernel("removing range " + std::to_string(id), EIO, "");
+	};
+	UnplugRequest req;
+	req.id = 1;
+	req.timeout = 5s;
+	auto result = unplug(fake, req);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(calls, 1);
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
+}
+
+TEST_F(Unplug, VetoReasonAndChangedBlocksAreReported)
+{
+	Range &range = fake.preload(kStart, kSize, "online_movable");
+	range.fail_block = 10;
+	range.fail_errno = -EPERM;
+	const MemorySysfs sysfs(dir.path());
+	fake.del_hook = [&](std::uint32_t id) -> Result<Range> {
+		Event e;
+		e.seq = 7;
+		e.time_ns = monotonic_ns();
+		e.action = MEMPLUG_EVENT_GOING_OFFLINE;
+		e.block = 10;
+		e.veto_errno = -EPERM;
+		e.veto_reason = "range is protected against offlining";
+		fake.events.push_back(e);
+		// The kernel failed to put block 9 back online.
+		write_file(sysfs.state_path(9), "offline\n");
+		return Error::kernel("removing range " + std::to_string(id), EPERM,
+				     "a memory notifier vetoed offlining; the range stays plugged");
+	};
+	UnplugRequest req;
+	req.id = 1;
+	auto result = unplug(fake, req);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed) << "a veto, not a missing privilege";
+	EXPECT_EQ(
+		result.error().message(),
+		"removing range 1: a memory notifier vetoed offlining; the range stays plugged "
+		"(EPERM); memory block 10 could not be offlined (EPERM); memplug vetoed it: range "
+		"is protected against offlining (EPERM); range 1 remains plugged (partial), 3/4 "
+		"blocks online, but changed: memory block 9 was online (Movable), is offline");
 }

@@ -90,13 +90,18 @@ Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uin
 
 struct UnplugRequest {
 	std::uint32_t id = 0;
-	// Interrupt the kernel's offlining after this long; the range then
-	// stays plugged.
+	// Interrupt the kernel's offlining after this long (the range then
+	// stays plugged), and within it retry a busy range.
 	std::optional<std::chrono::milliseconds> timeout;
 };
 
-// RANGE_DEL. A failure (busy, timed out) is reported together with the
-// range's state afterwards and the block that refused, as RANGE_GET tells.
+// RANGE_DEL. With a timeout, a transient refusal (EBUSY, EAGAIN) is
+// retried after 100 ms, doubling up to 1 s, until the deadline; each
+// attempt is interrupted at the deadline. Without a timeout there is one
+// attempt: the kernel's answer is reported at once. A failure is reported
+// with the block that refused and why (FAIL_BLOCK, FAIL_ERRNO, memplug's
+// veto from the event ring) and with where the range stands afterwards:
+// RANGE_GET, and BLOCK_GET dumps before and after compared block by block.
 Result<Range> unplug(Backend &backend, const UnplugRequest &request);
 
 } // namespace memplug
