@@ -210,7 +210,7 @@ int memplug_plug(struct memplug_range_args *args,
 	if (is_kdump_kernel()) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "refusing to hotplug memory in a kdump kernel");
-		return -EPERM;
+		return -EOPNOTSUPP;
 	}
 
 	/* Before anything is allocated for the range, which scales with it. */

@@ -53,7 +53,7 @@
 		TH_LOG("no '%s' in stderr '%s'", (text), (run)->err);         \
 	} while (0)
 
-static void log_run(struct __test_metadata *_metadata, const char *argv[],
+static inline void log_run(struct __test_metadata *_metadata, const char *argv[],
 		    const struct mp_run *run)
 {
 	char cmd[512];
@@ -69,7 +69,7 @@ static void log_run(struct __test_metadata *_metadata, const char *argv[],
 }
 
 /* The compacted JSON on stdout of @run. */
-static char *json_of(const struct mp_run *run)
+static inline char *json_of(const struct mp_run *run)
 {
 	char *j = malloc(MP_RUN_OUT);
 
