@@ -68,7 +68,7 @@ struct OfflineOptions {
 };
 
 struct EventsOptions {
-	std::uint64_t since = 0;
+	std::optional<std::uint64_t> since;
 	bool json = false;
 };
 

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <algorithm>
+
 #include "common.hpp"
 #include "memplug/parse.hpp"
 
@@ -11,7 +13,9 @@ std::shared_ptr<EventsOptions> setup_events(CLI::App &app)
 		app.add_subcommand("events", "Print the events still held in the module's ring");
 	EventsOptions *o = opts.get();
 	add_parsed<std::uint64_t>(
-		*sub, "--since", "First sequence number wanted (default 0: all)",
+		*sub, "--since",
+		"First sequence number wanted; events from it on that the ring no longer holds "
+		"are reported as lost (default: whatever the ring holds)",
 		[](std::string_view t) { return parse_u64(t, "sequence number"); },
 		[o](std::uint64_t v) { o->since = v; })
 		->type_name("SEQ");
@@ -22,8 +26,12 @@ std::shared_ptr<EventsOptions> setup_events(CLI::App &app)
 int run_events(const EventsOptions &opts, Context &ctx)
 {
 	auto backend = connect(ctx);
-	const auto events = backend->event_dump(opts.since).value();
-	formatter(opts.json, ctx)->events(events, opts.since);
+	// Sequence numbers start at 1.
+	const std::uint64_t first = std::max<std::uint64_t>(opts.since.value_or(1), 1);
+	const auto events = backend->event_dump(first).value();
+	// Without --since nothing was asked for that could have been lost.
+	const std::uint64_t asked = opts.since || events.empty() ? first : events.front().seq;
+	formatter(opts.json, ctx)->events(events, asked);
 	return 0;
 }
 

@@ -137,18 +137,34 @@ Json event_json(const Event &e)
 	j["time_ns"] = opt(e.time_ns);
 	j["realtime_ns"] = opt(e.realtime_ns);
 	j["action"] = event_action_name(e.action);
-	j["range"] = opt(e.range_id);
-	j["block"] = opt(e.block);
 	j["start"] = opt_hex(e.start);
 	j["size"] = opt(e.size);
 	j["start_pfn"] = opt(e.start_pfn);
 	j["nr_pages"] = opt(e.nr_pages);
-	j["node"] = opt(e.node);
+	j["block"] = opt(e.block);
+	// The kernel says -1 (NUMA_NO_NODE) when it does not know.
+	j["node"] = e.node && *e.node >= 0 ? Json(*e.node) : Json(nullptr);
 	j["zone"] = opt(e.zone);
+	j["range"] = opt(e.range_id);
 	j["status_change_nid"] = opt(e.status_change_nid);
 	j["status_change_nid_normal"] = opt(e.status_change_nid_normal);
-	j["veto_errno"] = opt_errno(e.veto_errno);
-	j["veto_reason"] = opt(e.veto_reason);
+	if (e.veto_errno || e.veto_reason)
+		j["veto"] = {{"errno", opt_errno(e.veto_errno)}, {"reason", opt(e.veto_reason)}};
+	else
+		j["veto"] = nullptr;
+	j["lost_from"] = nullptr;
+	j["lost_to"] = nullptr;
+	return j;
+}
+
+Json overrun_json(std::uint64_t lost_from, std::uint64_t lost_to)
+{
+	Json j = event_json(Event{});
+	for (auto &[key, value] : j.items())
+		value = nullptr;
+	j["action"] = "overrun";
+	j["lost_from"] = lost_from;
+	j["lost_to"] = lost_to;
 	return j;
 }
 
@@ -156,6 +172,22 @@ void JsonFormatter::emit(const Json &doc)
 {
 	// Labels come from the kernel as bytes; never fail on invalid UTF-8.
 	out_ << doc.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+void JsonFormatter::emit_flushed(const Json &doc)
+{
+	emit(doc);
+	out_.flush();
+}
+
+void JsonFormatter::event(const Event &event)
+{
+	emit_flushed(event_json(event));
+}
+
+void JsonFormatter::overrun(std::uint64_t lost_from, std::uint64_t lost_to)
+{
+	emit_flushed(overrun_json(lost_from, lost_to));
 }
 
 void JsonFormatter::status(const Status &status,

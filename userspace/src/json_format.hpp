@@ -14,7 +14,11 @@ using Json = nlohmann::ordered_json;
 Json status_json(const Status &status, const std::optional<std::vector<NodeMemory>> &nodes);
 Json range_json(const Range &range);
 Json block_json(const Block &block);
+// The record of one event, as events and monitor print it. Every key is
+// always there; lost_from and lost_to are null except in overrun records.
 Json event_json(const Event &event);
+// {"seq":null,...,"action":"overrun",...,"lost_from":A,"lost_to":B}
+Json overrun_json(std::uint64_t lost_from, std::uint64_t lost_to);
 
 // One JSON document per call, on one line.
 class JsonFormatter final : public Formatter {
@@ -30,9 +34,12 @@ public:
 	void range(const Range &range, RangeAction action) override;
 	void blocks(const std::vector<Block> &blocks) override;
 	void events(const std::vector<Event> &events, std::uint64_t first_seq) override;
+	void event(const Event &event) override;
+	void overrun(std::uint64_t lost_from, std::uint64_t lost_to) override;
 
 private:
 	void emit(const Json &doc);
+	void emit_flushed(const Json &doc);
 
 	std::ostream &out_;
 };

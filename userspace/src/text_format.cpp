@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,42 @@ void line(std::ostream &out, const char *key, const std::string &value)
 std::string blocks_online(const Range &r)
 {
 	return opt_str(r.blocks_online) + "/" + opt_str(r.blocks);
+}
+
+// "2026-11-22T01:16:37.123456Z"
+std::string utc_time(std::uint64_t realtime_ns)
+{
+	const time_t secs = static_cast<time_t>(realtime_ns / 1000000000u);
+	tm utc{};
+	gmtime_r(&secs, &utc);
+	char buf[48];
+	const std::size_t n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &utc);
+	std::snprintf(buf + n, sizeof(buf) - n, ".%06uZ",
+		      static_cast<unsigned>(realtime_ns % 1000000000u / 1000u));
+	return buf;
+}
+
+// "12 online range 1 block 8 0x40000000-0x47ffffff (128M) zone Movable
+// node 0", and what memplug vetoed.
+std::string event_text(const Event &e)
+{
+	std::string text = std::to_string(e.seq) + " " + event_action_name(e.action);
+	if (e.range_id)
+		text += " range " + std::to_string(*e.range_id);
+	if (e.block)
+		text += " block " + std::to_string(*e.block);
+	if (e.start && e.size)
+		text += " " + hex(*e.start) + "-" + last_byte(*e.start, *e.size) + " (" +
+			human_size(*e.size) + ")";
+	if (e.zone)
+		text += " zone " + *e.zone;
+	if (e.node && *e.node >= 0)
+		text += " node " + std::to_string(*e.node);
+	if (e.veto_errno)
+		text += " vetoed " + errno_name(*e.veto_errno);
+	if (e.veto_reason)
+		text += ": " + *e.veto_reason;
+	return text;
 }
 
 } // namespace
@@ -185,25 +222,26 @@ void TextFormatter::events(const std::vector<Event> &events, std::uint64_t first
 	if (!events.empty() && events.front().seq > first_seq)
 		out_ << "(" << events.front().seq - first_seq
 		     << " events lost: overwritten in the ring)\n";
-	for (const auto &e : events) {
-		std::string text = std::to_string(e.seq) + " " + event_action_name(e.action);
-		if (e.range_id)
-			text += " range " + std::to_string(*e.range_id);
-		if (e.block)
-			text += " block " + std::to_string(*e.block);
-		if (e.start && e.size)
-			text += " " + hex(*e.start) + "-" + last_byte(*e.start, *e.size) + " (" +
-				human_size(*e.size) + ")";
-		if (e.zone)
-			text += " zone " + *e.zone;
-		if (e.node && *e.node >= 0)
-			text += " node " + std::to_string(*e.node);
-		if (e.veto_errno)
-			text += " vetoed " + errno_name(*e.veto_errno);
-		if (e.veto_reason)
-			text += ": " + *e.veto_reason;
-		out_ << text << '\n';
-	}
+	for (const auto &e : events)
+		out_ << event_text(e) << '\n';
+}
+
+void TextFormatter::event(const Event &e)
+{
+	out_ << (e.realtime_ns ? utc_time(*e.realtime_ns) : std::string(kNone)) << ' '
+	     << event_text(e) << std::endl;
+}
+
+void TextFormatter::overrun(std::uint64_t lost_from, std::uint64_t lost_to)
+{
+	timespec now{};
+	clock_gettime(CLOCK_REALTIME, &now);
+	const std::uint64_t ns = static_cast<std::uint64_t>(now.tv_sec) * 1000000000u +
+				 static_cast<std::uint64_t>(now.tv_nsec);
+	out_ << utc_time(ns) << " OVERRUN: events " << lost_from << " to " << lost_to << " ("
+	     << lost_to - lost_from + 1
+	     << ") are lost: the kernel's ring overwrote them before they could be read"
+	     << std::endl;
 }
 
 } // namespace memplug

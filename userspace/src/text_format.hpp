@@ -22,6 +22,8 @@ public:
 	void range(const Range &range, RangeAction action) override;
 	void blocks(const std::vector<Block> &blocks) override;
 	void events(const std::vector<Event> &events, std::uint64_t first_seq) override;
+	void event(const Event &event) override;
+	void overrun(std::uint64_t lost_from, std::uint64_t lost_to) override;
 
 private:
 	std::ostream &out_;

@@ -119,23 +119,23 @@ std::string event_action_name(std::uint32_t action)
 {
 	switch (action) {
 	case MEMPLUG_EVENT_GOING_ONLINE:
-		return "going_online";
+		return "going-online";
 	case MEMPLUG_EVENT_ONLINE:
 		return "online";
 	case MEMPLUG_EVENT_GOING_OFFLINE:
-		return "going_offline";
+		return "going-offline";
 	case MEMPLUG_EVENT_OFFLINE:
 		return "offline";
 	case MEMPLUG_EVENT_CANCEL_ONLINE:
-		return "cancel_online";
+		return "cancel-online";
 	case MEMPLUG_EVENT_CANCEL_OFFLINE:
-		return "cancel_offline";
+		return "cancel-offline";
 	case MEMPLUG_EVENT_PLUG:
 		return "plug";
 	case MEMPLUG_EVENT_UNPLUG:
 		return "unplug";
 	case MEMPLUG_EVENT_VERIFY_FAIL:
-		return "verify_fail";
+		return "verify-fail";
 	default:
 		return unknown(action);
 	}

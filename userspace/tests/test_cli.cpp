@@ -130,6 +130,8 @@ TEST_F(CliTest, UnplugAndBlocksParse)
 	EXPECT_TRUE(c->blocks->json);
 	c = parse({"events", "--since", "40"});
 	EXPECT_EQ(c->events->since, 40u);
+	c = parse({"events"});
+	EXPECT_FALSE(c->events->since);
 }
 
 TEST_F(CliTest, MalformedArgumentsAreUsageErrors)
@@ -394,4 +396,25 @@ TEST_F(CliTest, OnlineAndOffline)
 	expect_usage({"online", "1", "--zone", "Movable"}, "movable or kernel");
 	expect_usage({"offline", "1", "--zone", "kernel"});
 	expect_usage({"offline", "-1"});
+}
+
+TEST_F(CliTest, EventsReportLossOnlyForWhatWasAskedFor)
+{
+	for (std::uint64_t seq : {5, 6}) {
+		Event e;
+		e.seq = seq;
+		e.action = MEMPLUG_EVENT_PLUG;
+		fake.events.push_back(e);
+	}
+	EXPECT_EQ(run({"events", "--json"}), 0);
+	Json doc = Json::parse(out.str());
+	EXPECT_EQ(doc["first_seq"], 5);
+	EXPECT_EQ(doc["lost"], 0);
+	EXPECT_EQ(doc["events"].size(), 2u);
+	EXPECT_EQ(run({"events", "--since", "0", "--json"}), 0);
+	doc = Json::parse(out.str());
+	EXPECT_EQ(doc["first_seq"], 1);
+	EXPECT_EQ(doc["lost"], 4);
+	EXPECT_EQ(run({"events", "--since", "6"}), 0);
+	EXPECT_EQ(out.str(), "6 plug\n");
 }

@@ -399,7 +399,7 @@ TEST(Decode, Event)
 	EXPECT_EQ(e.seq, 42u);
 	EXPECT_EQ(e.time_ns, 1000u);
 	EXPECT_FALSE(e.realtime_ns);
-	EXPECT_EQ(event_action_name(e.action), "cancel_online");
+	EXPECT_EQ(event_action_name(e.action), "cancel-online");
 	EXPECT_EQ(e.node, -1);
 	EXPECT_EQ(e.zone, "Normal");
 	EXPECT_EQ(e.range_id, 1u);

@@ -346,7 +346,27 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 		<< text;
 }
 
-TEST(JsonFormat, EventsAndLoss)
+const std::vector<std::tuple<std::string, Type, bool>> kEventKeys = {
+	{"seq", Type::Unsigned, true},
+	{"time_ns", Type::Unsigned, true},
+	{"realtime_ns", Type::Unsigned, true},
+	{"action", Type::String, false},
+	{"start", Type::String, true},
+	{"size", Type::Unsigned, true},
+	{"start_pfn", Type::Unsigned, true},
+	{"nr_pages", Type::Unsigned, true},
+	{"block", Type::Unsigned, true},
+	{"node", Type::Integer, true},
+	{"zone", Type::String, true},
+	{"range", Type::Unsigned, true},
+	{"status_change_nid", Type::Integer, true},
+	{"status_change_nid_normal", Type::Integer, true},
+	{"veto", Type::Object, true},
+	{"lost_from", Type::Unsigned, true},
+	{"lost_to", Type::Unsigned, true},
+};
+
+Event vetoed_event()
 {
 	Event e;
 	e.seq = 15;
@@ -355,19 +375,77 @@ TEST(JsonFormat, EventsAndLoss)
 	e.node = -1;
 	e.veto_errno = -EPERM;
 	e.veto_reason = "zone policy is movable";
+	return e;
+}
+
+TEST(JsonFormat, EventsAndLoss)
+{
+	const Event e = vetoed_event();
 	const Json doc = render_json([&](Formatter &f) { f.events({e}, 10); });
 	EXPECT_EQ(doc["first_seq"], 10);
 	EXPECT_EQ(doc["lost"], 5);
 	ASSERT_EQ(doc["events"].size(), 1u);
 	const Json &ev = doc["events"][0];
-	EXPECT_EQ(ev["action"], "cancel_online");
-	EXPECT_EQ(ev["node"], -1);
-	EXPECT_EQ(ev["veto_errno"], "EPERM");
+	expect_keys(ev, kEventKeys);
+	EXPECT_EQ(ev["action"], "cancel-online");
+	EXPECT_EQ(ev["node"], nullptr) << "NUMA_NO_NODE is unknown";
+	EXPECT_EQ(ev["veto"],
+		  Json::parse(R"({"errno":"EPERM","reason":"zone policy is movable"})"));
 	EXPECT_EQ(ev["range"], nullptr);
-	EXPECT_EQ(ev.size(), 16u);
+	EXPECT_EQ(ev["lost_from"], nullptr);
 
 	const Json none = render_json([&](Formatter &f) { f.events({e}, 15); });
 	EXPECT_EQ(none["lost"], 0);
+}
+
+TEST(JsonFormat, EventRecordsOnePerLine)
+{
+	Event e;
+	e.seq = 3;
+	e.time_ns = 5000;
+	e.realtime_ns = 1795310197000000000;
+	e.action = MEMPLUG_EVENT_ONLINE;
+	e.start_pfn = 0x40000;
+	e.nr_pages = 32768;
+	e.start = 0x40000000;
+	e.size = 0x8000000;
+	e.block = 8;
+	e.node = 0;
+	e.zone = "Movable";
+	e.status_change_nid = -1;
+	e.status_change_nid_normal = -1;
+	e.range_id = 1;
+	const Json rec = render_json([&](Formatter &f) { f.event(e); });
+	expect_keys(rec, kEventKeys);
+	EXPECT_EQ(rec, Json::parse(R"({"seq":3,"time_ns":5000,"realtime_ns":1795310197000000000,
+		"action":"online","start":"0x40000000","size":134217728,"start_pfn":262144,
+		"nr_pages":32768,"block":8,"node":0,"zone":"Movable","range":1,
+		"status_change_nid":-1,"status_change_nid_normal":-1,"veto":null,
+		"lost_from":null,"lost_to":null})"));
+
+	const Json over = render_json([&](Formatter &f) { f.overrun(4, 9); });
+	expect_keys(over, kEventKeys);
+	EXPECT_EQ(over["action"], "overrun");
+	EXPECT_EQ(over["lost_from"], 4);
+	EXPECT_EQ(over["lost_to"], 9);
+	EXPECT_EQ(over["seq"], nullptr);
+	EXPECT_EQ(over["veto"], nullptr);
+	EXPECT_EQ(over["block"], nullptr);
+}
+
+TEST(TextFormat, EventLines)
+{
+	Event e = vetoed_event();
+	e.realtime_ns = 1795310197123456789;
+	e.range_id = 2;
+	const std::string line = render(OutputFormat::Text, [&](Formatter &f) { f.event(e); });
+	EXPECT_EQ(line, "2026-11-22T01:16:37.123456Z 15 cancel-online range 2 block 8 vetoed "
+			"EPERM: zone policy is movable\n");
+	const std::string over = render(OutputFormat::Text, [&](Formatter &f) { f.overrun(4, 9); });
+	EXPECT_NE(over.find(" OVERRUN: events 4 to 9 (6) are lost: the kernel's ring overwrote "
+			    "them before they could be read\n"),
+		  std::string::npos)
+		<< over;
 }
 
 TEST(TextFormat, Tables)

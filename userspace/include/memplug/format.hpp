@@ -46,6 +46,11 @@ public:
 	// @first_seq is the sequence number that was asked for; a first
 	// event with a larger one means the ones in between were lost.
 	virtual void events(const std::vector<Event> &events, std::uint64_t first_seq) = 0;
+
+	// A stream of records, one line each, flushed at once (monitor).
+	virtual void event(const Event &event) = 0;
+	// Events @lost_from to @lost_to (inclusive) are gone for good.
+	virtual void overrun(std::uint64_t lost_from, std::uint64_t lost_to) = 0;
 };
 
 std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out);

@@ -145,7 +145,8 @@ struct Event {
 	std::optional<std::string> veto_reason;
 };
 
-// "going_online", "online", ..., "verify_fail", or "unknown(<n>)".
+// "going-online", "online", "going-offline", "offline", "cancel-online",
+// "cancel-offline", "plug", "unplug", "verify-fail", or "unknown(<n>)".
 std::string event_action_name(std::uint32_t action);
 
 // Requests.
