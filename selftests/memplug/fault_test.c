@@ -736,6 +736,7 @@ TEST_F_TIMEOUT(knob, every_add_site_raw, MP_TIMEOUT)
 	struct mp_snap before;
 	struct mp_range r;
 	struct mp_ack ack;
+	char silent[128] = "";
 	unsigned int i;
 	int refcnt, rc;
 
@@ -756,6 +757,10 @@ TEST_F_TIMEOUT(knob, every_add_site_raw, MP_TIMEOUT)
 		if (add_sites[i].msg) {
 			ASSERT_STREQ(add_sites[i].msg, ack.msg);
 		}
+		if (!ack.has_msg)
+			snprintf(silent + strlen(silent),
+				 sizeof(silent) - strlen(silent), "%s%s",
+				 silent[0] ? ", " : "", add_sites[i].site);
 		KNOB_SPENT(add_sites[i].site);
 		NOTHING_CHANGED(e, &before, 0, refcnt);
 		mp_snap_free(&before);
@@ -779,6 +784,9 @@ TEST_F_TIMEOUT(knob, every_add_site_raw, MP_TIMEOUT)
 	ASSERT_EQ(0, st.objects);
 	ASSERT_EQ(st.plugs, st.unplugs + st0.plugs - st0.unplugs);
 	ASSERT_EQ(refcnt, mp_module_refcnt("memplug"));
+	if (silent[0])
+		MP_KNOWN_BUG("RANGE_ADD refused with ENOMEM but no extended ACK message at: %s (the contract promises a message with every refusal by memplug)",
+			     silent);
 }
 
 /* The same through memplugctl plug: exit 1, ENOMEM, nothing left. */
