@@ -15,7 +15,8 @@ constexpr const char *kExitCodes = R"(Exit status:
   2  usage error
   3  the memplug module is not loaded (no generic netlink family "memplug")
   4  permission denied (every command but status needs CAP_NET_ADMIN)
-  5  busy or timed out (EBUSY, EAGAIN, or unplug --timeout expired); retry later)";
+  5  busy or timed out (EBUSY, EAGAIN, or unplug --timeout expired); retry later
+  124  monitor --timeout expired before --count events arrived)";
 
 std::string failure_message(const CLI::App *, const CLI::Error &e)
 {
@@ -45,6 +46,7 @@ Cli::Cli()
 	unprotect = setup_unprotect(app);
 	online = setup_online(app);
 	offline = setup_offline(app);
+	monitor = setup_monitor(app);
 }
 
 Result<std::unique_ptr<Backend>> connect_netlink()
@@ -86,6 +88,8 @@ int run(int argc, const char *const *argv, Context &ctx)
 			return run_online(*cli.online, ctx);
 		if (cli.app.got_subcommand("offline"))
 			return run_offline(*cli.offline, ctx);
+		if (cli.app.got_subcommand("monitor"))
+			return run_monitor(*cli.monitor, ctx);
 	} catch (const Error &e) {
 		ctx.err << "memplugctl: " << e.message() << '\n';
 		return static_cast<int>(exit_code(e));

@@ -16,6 +16,7 @@
 
 #include "memplug/backend.hpp"
 #include "memplug/host.hpp"
+#include "memplug/monitor.hpp"
 #include "memplug/ops.hpp"
 
 namespace memplug::cli {
@@ -67,6 +68,11 @@ struct OfflineOptions {
 	bool json = false;
 };
 
+struct MonitorCliOptions {
+	MonitorOptions monitor;
+	bool json = false;
+};
+
 struct EventsOptions {
 	std::optional<std::uint64_t> since;
 	bool json = false;
@@ -82,6 +88,7 @@ std::shared_ptr<ProtectOptions> setup_protect(CLI::App &app);
 std::shared_ptr<ProtectOptions> setup_unprotect(CLI::App &app);
 std::shared_ptr<OnlineOptions> setup_online(CLI::App &app);
 std::shared_ptr<OfflineOptions> setup_offline(CLI::App &app);
+std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &app);
 
 // Each returns the exit code; failures are thrown as memplug::Error.
 int run_status(const StatusOptions &opts, Context &ctx);
@@ -94,6 +101,7 @@ int run_events(const EventsOptions &opts, Context &ctx);
 int run_protect(const ProtectOptions &opts, Context &ctx);
 int run_online(const OnlineOptions &opts, Context &ctx);
 int run_offline(const OfflineOptions &opts, Context &ctx);
+int run_monitor(const MonitorCliOptions &opts, Context &ctx);
 
 // The whole command line, parsed but not run.
 struct Cli {
@@ -108,6 +116,7 @@ struct Cli {
 	std::shared_ptr<ProtectOptions> unprotect;
 	std::shared_ptr<OnlineOptions> online;
 	std::shared_ptr<OfflineOptions> offline;
+	std::shared_ptr<MonitorCliOptions> monitor;
 
 	Cli();
 };

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "memplug/nl.hpp"
 
+#include "memplug/signals.hpp"
+
 #include <cerrno>
 #include <cstring>
 
 #include <poll.h>
 #include <sys/socket.h>
+
+#include <linux/genetlink.h>
 
 #include <netlink/errno.h>
 #include <netlink/genl/ctrl.h>
@@ -18,6 +22,12 @@
 namespace memplug {
 
 namespace {
+
+// What the event socket asks for as receive buffer; the kernel caps it at
+// net.core.rmem_max. Loss beyond it is repaired from the ring.
+constexpr int kEventBufferBytes = 4 << 20;
+// Most messages one receive() drains, so a flood cannot starve the caller.
+constexpr int kDrainMax = 4096;
 
 // How often a dump that the kernel marked inconsistent (NLM_F_DUMP_INTR,
 // the set changed while it was read) is started again before giving up.
@@ -373,6 +383,141 @@ Result<std::vector<Event>> Client::event_dump(std::uint64_t first_seq)
 	if (!replies)
 		return std::move(replies).error();
 	return decode_all<Event>(*replies, decode_event, what);
+}
+
+Result<std::unique_ptr<EventStream>> Client::subscribe()
+{
+	auto sock = EventSocket::open();
+	if (!sock)
+		return std::move(sock).error();
+	return std::unique_ptr<EventStream>(std::move(*sock));
+}
+
+EventSocket::EventSocket(NlSockPtr sk, int family)
+    : sk_(std::move(sk))
+    , family_(family)
+    , buf_(65536)
+{
+}
+
+Result<std::unique_ptr<EventSocket>> EventSocket::open()
+{
+	const std::string what = "joining the memplug monitor group";
+	NlSockPtr sk(nl_socket_alloc());
+	if (!sk)
+		return Error::system(what, ENOMEM);
+	int err = genl_connect(sk.get());
+	if (err < 0)
+		return Error::system(what, nlerr_to_errno(err), nl_geterror(err));
+
+	const int family = genl_ctrl_resolve(sk.get(), MEMPLUG_FAMILY_NAME);
+	if (family == -NLE_OBJ_NOTFOUND)
+		return Error(ErrorKind::NoFamily,
+			     "family " MEMPLUG_FAMILY_NAME " not found (is memplug.ko loaded?)");
+	if (family < 0)
+		return Error::system(what, nlerr_to_errno(family), nl_geterror(family));
+	const int group =
+		genl_ctrl_resolve_grp(sk.get(), MEMPLUG_FAMILY_NAME, MEMPLUG_MCGRP_MONITOR);
+	if (group < 0)
+		return Error::system(
+			what, group == -NLE_OBJ_NOTFOUND ? EPROTO : nlerr_to_errno(group),
+			group == -NLE_OBJ_NOTFOUND ? "the module has no \"" MEMPLUG_MCGRP_MONITOR
+						     "\" group"
+						   : nl_geterror(group));
+
+	// Events are not replies: no sequence numbers to check.
+	nl_socket_disable_seq_check(sk.get());
+	err = nl_socket_set_buffer_size(sk.get(), kEventBufferBytes, 0);
+	if (err < 0)
+		return Error::system(what + ": sizing the receive buffer", nlerr_to_errno(err),
+				     nl_geterror(err));
+	err = nl_socket_add_membership(sk.get(), group);
+	if (err == -NLE_PERM || err == -NLE_NOACCESS)
+		return Error::kernel(what, EPERM,
+				     "receiving events needs CAP_NET_ADMIN (they carry physical "
+				     "addresses)");
+	if (err < 0)
+		return Error::system(what, nlerr_to_errno(err), nl_geterror(err));
+	err = nl_socket_set_nonblocking(sk.get());
+	if (err < 0)
+		return Error::system(what, nlerr_to_errno(err), nl_geterror(err));
+	return std::unique_ptr<EventSocket>(new EventSocket(std::move(sk), family));
+}
+
+Result<Received> EventSocket::receive(std::optional<std::chrono::milliseconds> timeout)
+{
+	const std::string what = "receiving events";
+	const int fd = nl_socket_get_fd(sk_.get());
+	Received r;
+
+	pollfd p{};
+	p.fd = fd;
+	p.events = POLLIN;
+	timespec ts{};
+	if (timeout) {
+		ts.tv_sec = static_cast<time_t>(timeout->count() / 1000);
+		ts.tv_nsec = static_cast<long>(timeout->count() % 1000) * 1000000;
+	}
+	const sigset_t mask = StopSignals::wait_mask();
+	const int n = ppoll(&p, 1, timeout ? &ts : nullptr, &mask);
+	if (n < 0) {
+		if (errno == EINTR) {
+			r.interrupted = true;
+			return r;
+		}
+		return Error::system(what, errno);
+	}
+	if (n == 0) {
+		r.timed_out = true;
+		return r;
+	}
+
+	for (int i = 0; i < kDrainMax; i++) {
+		sockaddr_nl from{};
+		iovec iov{buf_.data(), buf_.size()};
+		msghdr msg{};
+		msg.msg_name = &from;
+		msg.msg_namelen = sizeof(from);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		const ssize_t len = recvmsg(fd, &msg, MSG_DONTWAIT);
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == ENOBUFS) {
+				// Reported once per overflow; the socket goes on.
+				r.overflow = true;
+				continue;
+			}
+			return Error::system(what, errno);
+		}
+		if (len == 0)
+			break;
+		if (msg.msg_flags & MSG_TRUNC)
+			return Error::system(what, EMSGSIZE, "an event did not fit the buffer");
+		// Only the kernel speaks on this group.
+		if (from.nl_pid != 0)
+			continue;
+
+		auto remaining = static_cast<int>(len);
+		for (auto *hdr = reinterpret_cast<nlmsghdr *>(buf_.data());
+		     NLMSG_OK(hdr, remaining); hdr = NLMSG_NEXT(hdr, remaining)) {
+			if (hdr->nlmsg_type != family_)
+				continue;
+			if (hdr->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+				continue;
+			const auto *genl = static_cast<const genlmsghdr *>(NLMSG_DATA(hdr));
+			if (genl->cmd != MEMPLUG_CMD_EVENT_NTF)
+				continue;
+			auto event = decode_event(hdr);
+			if (!event)
+				return std::move(std::move(event).error().add_context(what));
+			r.events.push_back(std::move(*event));
+		}
+	}
+	return r;
 }
 
 } // namespace memplug

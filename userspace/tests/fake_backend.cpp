@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <ctime>
 
 #include "memplug/sysfs.hpp"
 #include "test_util.hpp"
@@ -156,6 +157,51 @@ Result<std::vector<Event>> FakeBackend::event_dump(std::uint64_t first_seq)
 		if (e.seq >= first_seq)
 			out.push_back(e);
 	return out;
+}
+
+namespace {
+
+class FakeEventStream : public EventStream {
+public:
+	explicit FakeEventStream(FakeBackend &fake)
+	    : fake_(fake)
+	{
+	}
+
+	Result<Received> receive(std::optional<std::chrono::milliseconds> timeout) override
+	{
+		fake_.waits.push_back(timeout);
+		if (fake_.script.empty()) {
+			Received r;
+			if (timeout) {
+				timespec ts{static_cast<time_t>(timeout->count() / 1000),
+					    static_cast<long>(timeout->count() % 1000) * 1000000};
+				nanosleep(&ts, nullptr);
+				r.timed_out = true;
+			} else {
+				r.interrupted = true;
+			}
+			return r;
+		}
+		FakeBackend::Receive next = std::move(fake_.script.front());
+		fake_.script.pop_front();
+		if (next.hook)
+			next.hook();
+		return next.received;
+	}
+
+private:
+	FakeBackend &fake_;
+};
+
+} // namespace
+
+Result<std::unique_ptr<EventStream>> FakeBackend::subscribe()
+{
+	calls.push_back("subscribe");
+	if (subscribe_error)
+		return *subscribe_error;
+	return std::unique_ptr<EventStream>(std::make_unique<FakeEventStream>(*this));
 }
 
 std::vector<Block> FakeBackend::blocks_of(const Range &r) const

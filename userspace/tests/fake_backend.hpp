@@ -5,6 +5,8 @@
 // those files say, and failures can be injected per request.
 #pragma once
 
+#include <chrono>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -30,6 +32,8 @@ public:
 	Result<Range> range_set(const RangeSetRequest &request) override;
 	Result<std::vector<Block>> block_dump(std::optional<std::uint32_t> range_id) override;
 	Result<std::vector<Event>> event_dump(std::uint64_t first_seq) override;
+	// A stream that plays @script, one entry per receive().
+	Result<std::unique_ptr<EventStream>> subscribe() override;
 
 	// Adds a committed range directly, its blocks in @state.
 	Range &preload(std::uint64_t start, std::uint64_t size, const std::string &state);
@@ -61,7 +65,20 @@ public:
 	std::function<Result<Range>(std::uint32_t)> del_hook;
 
 	Status status;
+	// The ring: event_dump() returns those with seq >= its argument.
 	std::vector<Event> events;
+	// What the subscribed stream's receive() calls return, in order; each
+	// entry may first change the fake (the ring) with its hook. When it
+	// runs out, receive() waits out its timeout and reports timed_out, or
+	// without one reports interrupted.
+	struct Receive {
+		Received received;
+		std::function<void()> hook;
+	};
+	std::deque<Receive> script;
+	std::optional<Error> subscribe_error;
+	// The timeout of every receive() call.
+	std::vector<std::optional<std::chrono::milliseconds>> waits;
 	std::map<std::uint32_t, Range> ranges;
 	std::vector<std::string> calls;
 	std::optional<RangeAddRequest> last_add;
@@ -98,6 +115,7 @@ public:
 	{
 		return t_.event_dump(seq);
 	}
+	Result<std::unique_ptr<EventStream>> subscribe() override { return t_.subscribe(); }
 
 private:
 	Backend &t_;

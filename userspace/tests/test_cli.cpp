@@ -418,3 +418,55 @@ TEST_F(CliTest, EventsReportLossOnlyForWhatWasAskedFor)
 	EXPECT_EQ(run({"events", "--since", "6"}), 0);
 	EXPECT_EQ(out.str(), "6 plug\n");
 }
+
+TEST_F(CliTest, MonitorExitCodes)
+{
+	auto c = parse({"monitor", "--json", "--count", "2", "--timeout", "1.5", "--range", "3",
+			"--since", "17"});
+	EXPECT_TRUE(c->monitor->json);
+	EXPECT_EQ(c->monitor->monitor.count, 2u);
+	EXPECT_EQ(c->monitor->monitor.timeout, 1500ms);
+	EXPECT_EQ(c->monitor->monitor.range, 3u);
+	EXPECT_EQ(c->monitor->monitor.since, 17u);
+	expect_usage({"monitor", "--count", "-1"});
+	expect_usage({"monitor", "--timeout", "0"});
+	expect_usage({"monitor", "--range", "x"});
+	expect_usage({"monitor", "extra"});
+
+	fake.status.event_seq = 5;
+	Event e;
+	e.seq = 5;
+	e.action = MEMPLUG_EVENT_PLUG;
+	e.range_id = 1;
+	FakeBackend::Receive one;
+	one.received.events = {e};
+	fake.script.push_back(one);
+	EXPECT_EQ(run({"monitor", "--json", "--count", "1"}), 0) << err.str();
+	EXPECT_EQ(Json::parse(out.str())["action"], "plug");
+	EXPECT_EQ(err.str(), "");
+
+	EXPECT_EQ(run({"monitor", "--timeout", "0.05"}), 124);
+	EXPECT_EQ(out.str(), "");
+
+	// 5 and 6 are gone from the ring: an overrun, exit 1 at the end.
+	e.seq = 7;
+	fake.events = {e};
+	EXPECT_EQ(run({"monitor", "--json", "--since", "5", "--timeout", "0.05"}), 1);
+	std::istringstream lines(out.str());
+	std::string first, second;
+	std::getline(lines, first);
+	std::getline(lines, second);
+	EXPECT_EQ(Json::parse(first)["action"], "overrun");
+	EXPECT_EQ(Json::parse(first)["lost_from"], 5);
+	EXPECT_EQ(Json::parse(first)["lost_to"], 6);
+	EXPECT_EQ(Json::parse(second)["seq"], 7);
+	EXPECT_EQ(
+		err.str(),
+		"memplugctl: monitor: 2 event(s) lost in 1 overrun(s); see the overrun records\n");
+
+	fake.subscribe_error = Error::kernel("joining the memplug monitor group", EPERM,
+					     "receiving events needs CAP_NET_ADMIN");
+	EXPECT_EQ(run({"monitor"}), 4);
+	EXPECT_EQ(err.str(), "memplugctl: joining the memplug monitor group: receiving events "
+			     "needs CAP_NET_ADMIN (EPERM)\n");
+}

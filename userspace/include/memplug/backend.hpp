@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "memplug/error.hpp"
+#include "memplug/monitor.hpp"
 #include "memplug/types.hpp"
 
 namespace memplug {
@@ -31,6 +33,9 @@ public:
 	virtual Result<std::vector<Block>> block_dump(std::optional<std::uint32_t> range_id) = 0;
 	// Events still in the ring with seq >= @first_seq, oldest first.
 	virtual Result<std::vector<Event>> event_dump(std::uint64_t first_seq) = 0;
+	// Joins the "monitor" multicast group on a socket of its own. Needs
+	// CAP_NET_ADMIN: without it the kernel refuses with EPERM.
+	virtual Result<std::unique_ptr<EventStream>> subscribe() = 0;
 };
 
 } // namespace memplug

@@ -23,6 +23,8 @@ enum class ExitCode : int {
 	NoModule = 3,   // generic netlink family "memplug" absent
 	Permission = 4, // EPERM/EACCES (CAP_NET_ADMIN is needed)
 	Busy = 5,       // EBUSY, EAGAIN, or interrupted by --timeout
+	// monitor --timeout passed before --count events came (as timeout(1))
+	MonitorTimeout = 124,
 };
 
 enum class ErrorKind {

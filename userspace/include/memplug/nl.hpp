@@ -10,9 +10,8 @@
 // (netlink sends no ACK when a handler returns EINTR) is reported as EINTR
 // instead of waited for.
 //
-// Events will use a second socket type (member of the "monitor" group,
-// sequence checks off, ENOBUFS reported as loss); it shares the codec and
-// the handle types but not this class.
+// Events come on a second socket, an EventSocket: a member of the
+// "monitor" group, sequence checks off, ENOBUFS reported as loss.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +51,7 @@ public:
 	Result<Range> range_set(const RangeSetRequest &request) override;
 	Result<std::vector<Block>> block_dump(std::optional<std::uint32_t> range_id) override;
 	Result<std::vector<Event>> event_dump(std::uint64_t first_seq) override;
+	Result<std::unique_ptr<EventStream>> subscribe() override;
 
 	int family() const { return family_; }
 
@@ -70,6 +70,33 @@ private:
 
 	NlSockPtr sk_;
 	int family_;
+};
+
+// A socket in the "monitor" multicast group. Read with recvmsg() directly,
+// not through libnl, so that ENOBUFS (the kernel dropped messages because
+// the receive buffer was full) is seen as such: libnl folds it into
+// NLE_NOMEM. NETLINK_NO_ENOBUFS is never set: loss must show.
+class EventSocket final : public EventStream {
+public:
+	// Connects, resolves the family and its group, sizes the receive
+	// buffer and joins the group. Unprivileged callers get the kernel's
+	// EPERM (exit code 4).
+	static Result<std::unique_ptr<EventSocket>> open();
+
+	EventSocket(const EventSocket &) = delete;
+	EventSocket &operator=(const EventSocket &) = delete;
+	~EventSocket() override = default;
+
+	// Waits with ppoll(), letting SIGINT and SIGTERM end the wait (see
+	// StopSignals), then drains the socket without blocking.
+	Result<Received> receive(std::optional<std::chrono::milliseconds> timeout) override;
+
+private:
+	EventSocket(NlSockPtr sk, int family);
+
+	NlSockPtr sk_;
+	int family_;
+	std::vector<unsigned char> buf_;
 };
 
 } // namespace memplug

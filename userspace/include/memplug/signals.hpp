@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// A clean end on SIGINT and SIGTERM for commands that wait (monitor).
+//
+// While a StopSignals lives, both signals are caught by a handler that
+// only records them, and blocked, so they never cut a write short. A wait
+// that should end on them unblocks them for its duration only (ppoll with
+// wait_mask()). One instance at a time per process.
+#pragma once
+
+#include <csignal>
+
+#include "memplug/error.hpp"
+
+namespace memplug {
+
+class StopSignals {
+public:
+	StopSignals() = default;
+	StopSignals(const StopSignals &) = delete;
+	StopSignals &operator=(const StopSignals &) = delete;
+	~StopSignals();
+
+	Result<void> install();
+	// Whether SIGINT or SIGTERM arrived since install().
+	static bool requested();
+	// The calling thread's signal mask with SIGINT and SIGTERM removed,
+	// for ppoll().
+	static sigset_t wait_mask();
+
+private:
+	bool installed_ = false;
+	struct sigaction old_int_ {};
+	struct sigaction old_term_ {};
+	sigset_t old_mask_{};
+};
+
+} // namespace memplug
