@@ -230,6 +230,8 @@ int memplug_plug(struct memplug_range_args *args,
 	range->res_name = memplug_alloc("name",
 					kstrdup(MEMPLUG_RES_NAME, GFP_KERNEL));
 	if (!range->res_name) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "out of memory for the range's resource name");
 		rc = -ENOMEM;
 		goto out_release;
 	}
@@ -376,7 +378,7 @@ static int memplug_remove(struct memplug_range *range, enum memplug_rs prev)
  *
  * Return: 0 with the range out of the registry (the caller reports it and
  * calls memplug_range_release()), or a negative errno with the range
- * plugged as before.
+ * plugged as before: -ECANCELED when a signal interrupted the offline.
  */
 int memplug_unplug(struct memplug_range *range, struct netlink_ext_ack *extack)
 {
@@ -400,8 +402,14 @@ int memplug_unplug(struct memplug_range *range, struct netlink_ext_ack *extack)
 	case 0:
 		break;
 	case -EINTR:
+		/*
+		 * Netlink takes -EINTR from a handler to mean "dump started"
+		 * and would send no answer at all; the caller learns of the
+		 * signal as ECANCELED (FAIL_ERRNO keeps the core's EINTR).
+		 */
 		NL_SET_ERR_MSG_MOD(extack,
 				   "unplug interrupted by a signal; the range stays plugged");
+		rc = -ECANCELED;
 		break;
 	case -EBUSY:
 		NL_SET_ERR_MSG_MOD(extack,

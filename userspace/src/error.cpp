@@ -109,6 +109,7 @@ ExitCode exit_code(const Error &error)
 	case EBUSY:
 	case EAGAIN:
 	case EINTR:
+	case ECANCELED: // an unplug that a signal (our timeout) interrupted
 	case ETIMEDOUT:
 		return ExitCode::Busy;
 	default:

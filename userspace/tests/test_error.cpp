@@ -14,6 +14,7 @@ TEST(ErrorExitCode, KernelErrnos)
 	EXPECT_EQ(exit_code(Error::kernel("x", EBUSY, "")), ExitCode::Busy);
 	EXPECT_EQ(exit_code(Error::kernel("x", EAGAIN, "")), ExitCode::Busy);
 	EXPECT_EQ(exit_code(Error::kernel("x", EINTR, "")), ExitCode::Busy);
+	EXPECT_EQ(exit_code(Error::kernel("x", ECANCELED, "")), ExitCode::Busy);
 	EXPECT_EQ(exit_code(Error::kernel("x", EINVAL, "")), ExitCode::Failed);
 	EXPECT_EQ(exit_code(Error::kernel("x", EEXIST, "")), ExitCode::Failed);
 	EXPECT_EQ(exit_code(Error::kernel("x", E2BIG, "")), ExitCode::Failed);

@@ -61,9 +61,10 @@
  * MEMPLUG_CMD_RANGE_DEL (doit)
  *	Request: ID. Calls offline_and_remove_memory() in the sender's thread:
  *	any pending signal of the sender (e.g. an alarm) interrupts a long
- *	offline with -EINTR. On failure the kernel re-onlines what it had
- *	offlined and the range stays plugged; RANGE_GET then reports the block
- *	that refused (FAIL_BLOCK) and the error (FAIL_ERRNO).
+ *	offline, and the request fails with ECANCELED (netlink reserves EINTR
+ *	for itself). On failure the kernel re-onlines what it had offlined and
+ *	the range stays plugged; RANGE_GET then reports the block that refused
+ *	(FAIL_BLOCK) and the core's error (FAIL_ERRNO, -EINTR for a signal).
  *	Reply: MEMPLUG_A_RANGE_* of the removed range (REMOVE_NS).
  *
  * MEMPLUG_CMD_RANGE_GET (doit and dump)
