@@ -211,9 +211,14 @@ static int memplug_nl_range_fill(struct sk_buff *skb,
  * A reply message, allocated before a handler changes anything: a request
  * that changed something must not fail afterwards for want of memory.
  */
-static struct sk_buff *memplug_nl_reply_new(void)
+static struct sk_buff *memplug_nl_reply_new(struct genl_info *info)
 {
-	return memplug_alloc("reply", genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL));
+	struct sk_buff *msg;
+
+	msg = memplug_alloc("reply", genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL));
+	if (!msg)
+		NL_SET_ERR_MSG_MOD(info->extack, "out of memory for the reply");
+	return msg;
 }
 
 /*
@@ -240,7 +245,7 @@ int memplug_nl_status_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int rc;
 
-	msg = memplug_nl_reply_new();
+	msg = memplug_nl_reply_new(info);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &memplug_nl_family, 0,
@@ -293,8 +298,10 @@ static int memplug_nl_parse_excl(struct genl_info *info,
 		return -E2BIG;
 	}
 	excl = memplug_alloc("excl", kcalloc(n, sizeof(*excl), GFP_KERNEL));
-	if (!excl)
+	if (!excl) {
+		NL_SET_ERR_MSG_MOD(extack, "out of memory for the exclusion list");
 		return -ENOMEM;
+	}
 
 	i = 0;
 	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
@@ -451,7 +458,7 @@ int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
-	msg = memplug_nl_reply_new();
+	msg = memplug_nl_reply_new(info);
 	if (!msg)
 		return -ENOMEM;
 	rc = memplug_nl_parse_range_add(info, &args);
@@ -493,7 +500,7 @@ int memplug_nl_range_del_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
-	msg = memplug_nl_reply_new();
+	msg = memplug_nl_reply_new(info);
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&memplug_lock);
@@ -528,7 +535,7 @@ int memplug_nl_range_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
-	msg = memplug_nl_reply_new();
+	msg = memplug_nl_reply_new(info);
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&memplug_lock);
@@ -583,7 +590,7 @@ int memplug_nl_range_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
-	msg = memplug_nl_reply_new();
+	msg = memplug_nl_reply_new(info);
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&memplug_lock);

@@ -232,14 +232,14 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 
 	range = memplug_alloc("range", kzalloc(sizeof(*range), GFP_KERNEL));
 	if (!range)
-		return ERR_PTR(-ENOMEM);
+		goto out_nomem;
 	range->nr_blocks = args->size / memplug_block_bytes();
 	range->acct = memplug_alloc("acct",
 				    kvcalloc(range->nr_blocks,
 					     sizeof(*range->acct), GFP_KERNEL));
 	if (!range->acct) {
 		kfree(range);
-		return ERR_PTR(-ENOMEM);
+		goto out_nomem;
 	}
 	range->state = MEMPLUG_RS_ADDING;
 	range->start = args->start;
@@ -278,6 +278,7 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 	list_add_tail(&range->list, &memplug_ranges);
 	rc = memplug_table_rebuild(GFP_KERNEL);
 	if (rc) {
+		NL_SET_ERR_MSG_MOD(extack, "out of memory for the range lookup table");
 		list_del(&range->list);
 		goto out_unlock;
 	}
@@ -297,6 +298,10 @@ out_free:
 	kvfree(range->acct);
 	kfree(range);
 	return ERR_PTR(rc);
+
+out_nomem:
+	NL_SET_ERR_MSG_MOD(extack, "out of memory for the range's bookkeeping");
+	return ERR_PTR(-ENOMEM);
 }
 
 /**
