@@ -523,7 +523,10 @@ TEST_F_TIMEOUT(sig, unplug_timeout_pinned, 600)
 	hung = self->run->timed_out;
 	if (!hung) {
 		ASSERT_EQ(5, self->run->status);
-		ASSERT_NE(NULL, strstr(self->run->err, "timed out after 2s"));
+		/* The controller's words or the kernel's. */
+		ASSERT_TRUE(strstr(self->run->err, "timed out") ||
+			    strstr(self->run->err, "interrupted by a signal"))
+		TH_LOG("stderr does not say the unplug was cut short");
 		ASSERT_LT(took, 15000);
 	}
 	ASSERT_EQ(COMPLETE, check_outcome(_metadata, self, "unplug timed out"));
