@@ -47,6 +47,7 @@ Cli::Cli()
 	online = setup_online(app);
 	offline = setup_offline(app);
 	monitor = setup_monitor(app);
+	candidates = setup_candidates(app);
 }
 
 Result<std::unique_ptr<Backend>> connect_netlink()
@@ -90,6 +91,8 @@ int run(int argc, const char *const *argv, Context &ctx)
 			return run_offline(*cli.offline, ctx);
 		if (cli.app.got_subcommand("monitor"))
 			return run_monitor(*cli.monitor, ctx);
+		if (cli.app.got_subcommand("candidates"))
+			return run_candidates(*cli.candidates, ctx);
 	} catch (const Error &e) {
 		ctx.err << "memplugctl: " << e.message() << '\n';
 		return static_cast<int>(exit_code(e));

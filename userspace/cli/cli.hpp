@@ -73,6 +73,10 @@ struct MonitorCliOptions {
 	bool json = false;
 };
 
+struct CandidatesOptions {
+	bool json = false;
+};
+
 struct EventsOptions {
 	std::optional<std::uint64_t> since;
 	bool json = false;
@@ -89,6 +93,7 @@ std::shared_ptr<ProtectOptions> setup_unprotect(CLI::App &app);
 std::shared_ptr<OnlineOptions> setup_online(CLI::App &app);
 std::shared_ptr<OfflineOptions> setup_offline(CLI::App &app);
 std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &app);
+std::shared_ptr<CandidatesOptions> setup_candidates(CLI::App &app);
 
 // Each returns the exit code; failures are thrown as memplug::Error.
 int run_status(const StatusOptions &opts, Context &ctx);
@@ -102,6 +107,7 @@ int run_protect(const ProtectOptions &opts, Context &ctx);
 int run_online(const OnlineOptions &opts, Context &ctx);
 int run_offline(const OfflineOptions &opts, Context &ctx);
 int run_monitor(const MonitorCliOptions &opts, Context &ctx);
+int run_candidates(const CandidatesOptions &opts, Context &ctx);
 
 // The whole command line, parsed but not run.
 struct Cli {
@@ -117,6 +123,7 @@ struct Cli {
 	std::shared_ptr<OnlineOptions> online;
 	std::shared_ptr<OfflineOptions> offline;
 	std::shared_ptr<MonitorCliOptions> monitor;
+	std::shared_ptr<CandidatesOptions> candidates;
 
 	Cli();
 };

@@ -180,6 +180,25 @@ void JsonFormatter::emit_flushed(const Json &doc)
 	out_.flush();
 }
 
+void JsonFormatter::candidates(const std::vector<Candidate> &candidates)
+{
+	Json list = Json::array();
+	for (const auto &c : candidates) {
+		Json j;
+		j["start"] = hex(c.start);
+		j["end"] = hex(c.end);
+		j["size"] = c.size;
+		j["type"] = c.type;
+		j["usable"] = c.usable;
+		j["reason"] = opt(c.reason);
+		j["range"] = opt(c.range);
+		list.push_back(std::move(j));
+	}
+	Json doc;
+	doc["candidates"] = std::move(list);
+	emit(doc);
+}
+
 void JsonFormatter::event(const Event &event)
 {
 	emit_flushed(event_json(event));

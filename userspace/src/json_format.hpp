@@ -35,6 +35,7 @@ public:
 	void blocks(const std::vector<Block> &blocks) override;
 	void events(const std::vector<Event> &events, std::uint64_t first_seq) override;
 	void event(const Event &event) override;
+	void candidates(const std::vector<Candidate> &candidates) override;
 	void overrun(std::uint64_t lost_from, std::uint64_t lost_to) override;
 
 private:

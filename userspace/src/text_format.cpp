@@ -226,6 +226,15 @@ void TextFormatter::events(const std::vector<Event> &events, std::uint64_t first
 		out_ << event_text(e) << '\n';
 }
 
+void TextFormatter::candidates(const std::vector<Candidate> &candidates)
+{
+	Table t({"START", "END", "SIZE", "TYPE", "STATUS"});
+	for (const auto &c : candidates)
+		t.add({hex(c.start), hex(c.end), human_size(c.size), c.type,
+		       c.usable ? std::string("usable") : c.reason.value_or("not usable")});
+	t.print(out_);
+}
+
 void TextFormatter::event(const Event &e)
 {
 	out_ << (e.realtime_ns ? utc_time(*e.realtime_ns) : std::string(kNone)) << ' '

@@ -470,3 +470,44 @@ TEST_F(CliTest, MonitorExitCodes)
 	EXPECT_EQ(err.str(), "memplugctl: joining the memplug monitor group: receiving events "
 			     "needs CAP_NET_ADMIN (EPERM)\n");
 }
+
+TEST_F(CliTest, Candidates)
+{
+	memplug::test::write_file(dir.path() / "block_size_bytes", "8000000\n");
+	memplug::test::write_file(dir.path() / "host/proc/iomem",
+				  "00100000-3fffffff : System RAM\n"
+				  "40000000-7fffffff : Persistent Memory (legacy)\n"
+				  "  40000000-4fffffff : System RAM (memplug)\n");
+	EXPECT_EQ(run({"candidates", "--json"}), 0) << err.str();
+	Json doc = Json::parse(out.str());
+	ASSERT_EQ(doc["candidates"].size(), 2u);
+	EXPECT_EQ(doc["candidates"][0]["reason"], "plugged by memplug");
+	EXPECT_EQ(doc["candidates"][1]["start"], "0x50000000");
+
+	// With the module's ranges the id is named.
+	fake.preload(0x40000000, 0x10000000, "online_movable");
+	EXPECT_EQ(run({"candidates", "--json"}), 0) << err.str();
+	doc = Json::parse(out.str());
+	EXPECT_EQ(doc["candidates"][0]["reason"], "plugged by memplug (range 1)");
+	EXPECT_EQ(doc["candidates"][0]["range"], 1);
+
+	// Nothing of memplug's: the module is not asked.
+	connects = 0;
+	memplug::test::write_file(dir.path() / "host/proc/iomem",
+				  "40000000-7fffffff : Persistent Memory (legacy)\n");
+	EXPECT_EQ(run({"candidates"}), 0) << err.str();
+	EXPECT_EQ(connects, 0);
+	EXPECT_NE(
+		out.str().find("0x40000000  0x7fffffff  1G    Persistent Memory (legacy)  usable"),
+		std::string::npos)
+		<< out.str();
+
+	// What a user without CAP_SYS_ADMIN sees.
+	memplug::test::write_file(dir.path() / "host/proc/iomem",
+				  "00000000-00000000 : Persistent Memory (legacy)\n"
+				  "  00000000-00000000 : System RAM (memplug)\n");
+	EXPECT_EQ(run({"candidates"}), 4);
+	EXPECT_NE(err.str().find("only to root"), std::string::npos) << err.str();
+	EXPECT_NE(err.str().find("(EACCES)"), std::string::npos) << err.str();
+	EXPECT_EQ(out.str(), "");
+}

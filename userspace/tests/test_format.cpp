@@ -470,3 +470,47 @@ TEST(TextFormat, Tables)
 		render(OutputFormat::Text, [&](Formatter &f) { f.status(s, std::nullopt); });
 	EXPECT_NE(status.find("hidden (needs CAP_NET_ADMIN)"), std::string::npos) << status;
 }
+
+TEST(Format, Candidates)
+{
+	Candidate usable;
+	usable.start = 0x50000000;
+	usable.end = 0x7fffffff;
+	usable.size = 0x30000000;
+	usable.type = "Persistent Memory (legacy)";
+	usable.usable = true;
+	Candidate plugged = usable;
+	plugged.start = 0x40000000;
+	plugged.end = 0x4fffffff;
+	plugged.size = 0x10000000;
+	plugged.usable = false;
+	plugged.reason = "plugged by memplug (range 3)";
+	plugged.range = 3;
+
+	const Json doc = render_json([&](Formatter &f) { f.candidates({plugged, usable}); });
+	ASSERT_EQ(doc.size(), 1u);
+	ASSERT_EQ(doc["candidates"].size(), 2u);
+	const std::vector<std::tuple<std::string, Type, bool>> keys = {
+		{"start", Type::String, false},  {"end", Type::String, false},
+		{"size", Type::Unsigned, false}, {"type", Type::String, false},
+		{"usable", Type::Bool, false},   {"reason", Type::String, true},
+		{"range", Type::Unsigned, true},
+	};
+	for (const auto &c : doc["candidates"])
+		expect_keys(c, keys);
+	EXPECT_EQ(doc["candidates"][1],
+		  Json::parse(R"j({"start":"0x50000000","end":"0x7fffffff","size":805306368,
+			"type":"Persistent Memory (legacy)","usable":true,"reason":null,
+			"range":null})j"));
+	EXPECT_EQ(doc["candidates"][0]["range"], 3);
+	EXPECT_EQ(render_json([](Formatter &f) { f.candidates({}); }).dump(),
+		  R"({"candidates":[]})");
+
+	const std::string text = render(OutputFormat::Text, [&](Formatter &f) {
+		f.candidates({plugged, usable});
+	});
+	EXPECT_EQ(text, "START       END         SIZE  TYPE                        STATUS\n"
+			"0x40000000  0x4fffffff  256M  Persistent Memory (legacy)  plugged by "
+			"memplug (range 3)\n"
+			"0x50000000  0x7fffffff  768M  Persistent Memory (legacy)  usable\n");
+}

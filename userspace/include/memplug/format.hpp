@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "memplug/iomem.hpp"
 #include "memplug/types.hpp"
 #include "memplug/zoneinfo.hpp"
 
@@ -46,6 +47,8 @@ public:
 	// @first_seq is the sequence number that was asked for; a first
 	// event with a larger one means the ones in between were lost.
 	virtual void events(const std::vector<Event> &events, std::uint64_t first_seq) = 0;
+
+	virtual void candidates(const std::vector<Candidate> &candidates) = 0;
 
 	// A stream of records, one line each, flushed at once (monitor).
 	virtual void event(const Event &event) = 0;
