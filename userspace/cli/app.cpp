@@ -11,10 +11,12 @@ namespace {
 
 constexpr const char *kExitCodes = R"(Exit status:
   0  success
-  1  the operation failed; nothing was changed (a failed plug is rolled back)
+  1  the operation failed; nothing was changed (a failed plug, online or
+     offline is rolled back); monitor: events were lost
   2  usage error
   3  the memplug module is not loaded (no generic netlink family "memplug")
-  4  permission denied (every command but status needs CAP_NET_ADMIN)
+  4  permission denied (every command but status needs CAP_NET_ADMIN;
+     candidates needs root)
   5  busy or timed out (EBUSY, EAGAIN, or unplug --timeout expired); retry later
   124  monitor --timeout expired before --count events arrived)";
 
