@@ -336,7 +336,9 @@ Result<Range> unplug(Backend &backend, const UnplugRequest &request)
 			return removed;
 
 		failure = std::move(removed).error();
-		if (fired && failure->errnum() == EINTR) {
+		// The kernel gives up on a pending signal; newer modules say so
+		// with ECANCELED, as netlink sends no answer for EINTR.
+		if (fired && (failure->errnum() == EINTR || failure->errnum() == ECANCELED)) {
 			timed_out = true;
 			break;
 		}
@@ -360,7 +362,7 @@ Result<Range> unplug(Backend &backend, const UnplugRequest &request)
 	Error error = std::move(*failure);
 	if (timed_out) {
 		std::string detail = "timed out after " + seconds(*request.timeout);
-		if (error.errnum() != EINTR)
+		if (error.errnum() != EINTR && error.errnum() != ECANCELED)
 			detail += ", still " + errno_name(error.errnum()) + ": " + error.detail();
 		error = Error(ErrorKind::Timeout, what, error.errnum(), detail);
 	}

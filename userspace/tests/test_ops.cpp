@@ -675,3 +675,29 @@ TEST_F(Unplug, VetoReasonAndChangedBlocksAreReported)
 		"is protected against offlining (EPERM); range 1 remains plugged (partial), 3/4 "
 		"blocks online, but changed: memory block 9 was online (Movable), is offline");
 }
+
+TEST_F(Unplug, TimeoutAsTheKernelReportsItNow)
+{
+	Range &range = fake.preload(kStart, kSize, "online_movable");
+	range.fail_block = 8;
+	range.fail_errno = -EINTR;
+	fake.del_hook = [](std::uint32_t id) -> Result<Range> {
+		timespec ts{30, 0};
+		if (nanosleep(&ts, nullptr) < 0 && errno == EINTR)
+			return Error::kernel("removing range " + std::to_string(id), ECANCELED,
+					     "memplug: unplug interrupted by a signal; the range "
+					     "stays plugged");
+		return Error::kernel("removing range", EIO, "not interrupted");
+	};
+	UnplugRequest req;
+	req.id = 1;
+	req.timeout = 100ms;
+	auto result = unplug(fake, req);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(result.error().kind(), ErrorKind::Timeout);
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Busy);
+	EXPECT_EQ(result.error().message(),
+		  "unplugging range 1: timed out after 0.1s (ECANCELED); memory block 8 could not "
+		  "be offlined (EINTR); range 1 remains plugged and online, 4/4 blocks online, "
+		  "every block as it was before");
+}
