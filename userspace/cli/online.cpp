@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "common.hpp"
 #include "memplug/parse.hpp"
+#include "memplug/signals.hpp"
 
 namespace memplug::cli {
 
@@ -56,18 +57,28 @@ std::shared_ptr<OfflineOptions> setup_offline(CLI::App &app)
 	return opts;
 }
 
+// SIGINT and SIGTERM make online and offline roll back and fail rather
+// than leave a range half done; a kernel step they interrupt fails EINTR.
 int run_online(const OnlineOptions &opts, Context &ctx)
 {
+	StopSignals signals;
+	signals.install(false).value();
 	auto backend = connect(ctx);
-	const Range range = online_range(*backend, ctx.system.memory, opts.request).value();
+	const Range range = online_range(*backend, ctx.system.memory, opts.request, [] {
+				    return StopSignals::requested();
+			    }).value();
 	formatter(opts.json, ctx)->range(range, RangeAction::Onlined);
 	return 0;
 }
 
 int run_offline(const OfflineOptions &opts, Context &ctx)
 {
+	StopSignals signals;
+	signals.install(false).value();
 	auto backend = connect(ctx);
-	const Range range = offline_range(*backend, ctx.system.memory, opts.id).value();
+	const Range range = offline_range(*backend, ctx.system.memory, opts.id, [] {
+				    return StopSignals::requested();
+			    }).value();
 	formatter(opts.json, ctx)->range(range, RangeAction::Offlined);
 	return 0;
 }

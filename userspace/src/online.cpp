@@ -3,6 +3,7 @@
 // online_range() and offline_range(): every block of a range through its
 // sysfs state file, all or nothing.
 #include <cerrno>
+#include <functional>
 #include <vector>
 
 #include "memplug/format.hpp"
@@ -81,6 +82,15 @@ Error write_failed(Error error, Backend &backend, std::uint64_t since_ns, std::u
 	return error;
 }
 
+// Whether @stop asks to give up after @block was done.
+std::optional<Error> stopped(const std::function<bool()> &stop, const std::string &what,
+			     std::uint64_t block)
+{
+	if (!stop || !stop())
+		return std::nullopt;
+	return Error::failed(what, "interrupted by a signal after " + block_name(block));
+}
+
 OnlineType online_type_for(const OnlineRequest &request, const Range &range)
 {
 	const std::uint32_t policy = request.zone
@@ -98,7 +108,8 @@ OnlineType online_type_for(const OnlineRequest &request, const Range &range)
 
 } // namespace
 
-Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const OnlineRequest &request)
+Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const OnlineRequest &request,
+			   const std::function<bool()> &stop)
 {
 	const std::string what = "onlining range " + std::to_string(request.id);
 	auto got = plugged_range(backend, request.id);
@@ -137,6 +148,10 @@ Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const Onl
 			return error;
 		}
 		changed.push_back({b.id, "offline"});
+		if (auto error = stopped(stop, what, b.id)) {
+			undo(sysfs, changed, *error);
+			return std::move(*error);
+		}
 	}
 
 	auto verify = range_blocks(backend, range, block_size);
@@ -162,7 +177,8 @@ Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const Onl
 	return now;
 }
 
-Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uint32_t id)
+Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uint32_t id,
+			    const std::function<bool()> &stop)
 {
 	const std::string what = "offlining range " + std::to_string(id);
 	auto got = plugged_range(backend, id);
@@ -192,6 +208,10 @@ Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uin
 			return error;
 		}
 		changed.push_back({b.id, back});
+		if (auto error = stopped(stop, what, b.id)) {
+			undo(sysfs, changed, *error);
+			return std::move(*error);
+		}
 	}
 
 	auto verify = range_blocks(backend, range, block_size);

@@ -27,7 +27,7 @@ StopSignals::~StopSignals()
 	sigaction(SIGTERM, &old_term_, nullptr);
 }
 
-Result<void> StopSignals::install()
+Result<void> StopSignals::install(bool block)
 {
 	stop_seen = 0;
 	struct sigaction action {};
@@ -40,11 +40,11 @@ Result<void> StopSignals::install()
 		sigaction(SIGINT, &old_int_, nullptr);
 		return Error::system("catching SIGTERM", err);
 	}
-	sigset_t block;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &block, &old_mask_);
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &stop, &old_mask_);
 	installed_ = true;
 	return {};
 }

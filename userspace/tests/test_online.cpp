@@ -247,3 +247,25 @@ TEST_F(OnlineOffline, RangeMustBePlugged)
 	EXPECT_EQ(missing.error().message(),
 		  "onlining range 5: reading range 5: no such range (ENOENT)");
 }
+
+TEST_F(OnlineOffline, AStopRequestRollsBack)
+{
+	fake.preload(kStart, kSize, "offline");
+	int asked = 0;
+	OnlineRequest req;
+	req.id = 1;
+	auto result = online_range(fake, sysfs, req, [&] { return ++asked == 2; });
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
+	EXPECT_EQ(result.error().message(),
+		  "onlining range 1: interrupted by a signal after memory block 9; rolled back: "
+		  "the 2 block(s) changed before are as they were");
+	for (std::uint64_t b = 8; b < 12; b++)
+		EXPECT_EQ(state(b), b < 10 ? "offline" : "offline\n");
+
+	fake.preload(0x80000000, kSize, "online_movable");
+	auto off = offline_range(fake, sysfs, 2, [] { return true; });
+	ASSERT_FALSE(off.ok());
+	EXPECT_EQ(state(16), "online_movable");
+	EXPECT_EQ(state(17), "online_movable\n");
+}

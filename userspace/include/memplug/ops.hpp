@@ -80,13 +80,18 @@ struct OnlineRequest {
 // (kind Failed) names the block, the errno and memplug's veto reason. A
 // block already online in an acceptable zone is left alone; one online in
 // the wrong zone is refused before anything changes.
-Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs,
-			   const OnlineRequest &request);
+//
+// @stop is asked after every block: when it says so (SIGINT or SIGTERM
+// arrived; the signal also cuts a long kernel step short with EINTR), the
+// command rolls back what it did and fails.
+Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const OnlineRequest &request,
+			   const std::function<bool()> &stop = {});
 
 // The same for offlining: a failure re-onlines, into the zone each had,
 // the blocks this call offlined. A protected range's blocks refuse; the
 // Error then carries memplug's reason from the event ring.
-Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uint32_t id);
+Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uint32_t id,
+			    const std::function<bool()> &stop = {});
 
 struct UnplugRequest {
 	std::uint32_t id = 0;

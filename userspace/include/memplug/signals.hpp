@@ -3,9 +3,12 @@
 // A clean end on SIGINT and SIGTERM for commands that wait (monitor).
 //
 // While a StopSignals lives, both signals are caught by a handler that
-// only records them, and blocked, so they never cut a write short. A wait
-// that should end on them unblocks them for its duration only (ppoll with
-// wait_mask()). One instance at a time per process.
+// only records them. With @block they are also blocked, so they never cut
+// a write short, and a wait that should end on them unblocks them for its
+// duration only (ppoll with wait_mask()). Without, they interrupt what
+// the process is doing (a sysfs write waiting for the kernel returns
+// EINTR: no SA_RESTART) and the caller checks requested(). One instance at
+// a time per process.
 #pragma once
 
 #include <csignal>
@@ -21,7 +24,7 @@ public:
 	StopSignals &operator=(const StopSignals &) = delete;
 	~StopSignals();
 
-	Result<void> install();
+	Result<void> install(bool block = true);
 	// Whether SIGINT or SIGTERM arrived since install().
 	static bool requested();
 	// The calling thread's signal mask with SIGINT and SIGTERM removed,
