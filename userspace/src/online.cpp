@@ -135,7 +135,8 @@ Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const Onl
 
 	std::vector<Changed> changed;
 	const std::string_view state = online_type_sysfs(type);
-	for (const auto &b : *blocks) {
+	for (const std::size_t i : online_order(blocks->size())) {
+		const Block &b = (*blocks)[i];
 		if (b.online())
 			continue;
 		const std::uint64_t before = monotonic_ns();

@@ -226,7 +226,8 @@ Result<Range> plug(Backend &backend, const System &system, const PlugRequest &re
 
 	if (request.online != OnlineType::None) {
 		const std::string_view state = online_type_sysfs(request.online);
-		for (const auto &b : *blocks) {
+		for (const std::size_t i : online_order(blocks->size())) {
+			const Block &b = (*blocks)[i];
 			auto problem = block_problem(b, request.online, policy);
 			if (!problem)
 				continue; // already online where it should be

@@ -18,6 +18,19 @@ std::uint64_t monotonic_ns()
 	       static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
+std::vector<std::size_t> online_order(std::size_t n)
+{
+	std::vector<std::size_t> order;
+	order.reserve(n);
+	if (n > 0)
+		order.push_back(0);
+	for (std::size_t i = 2; i < n; i++)
+		order.push_back(i);
+	if (n > 1)
+		order.push_back(1);
+	return order;
+}
+
 std::string block_name(std::uint64_t id)
 {
 	return "memory block " + std::to_string(id);

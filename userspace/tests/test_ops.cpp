@@ -199,8 +199,10 @@ TEST_F(Plug, FailedOnlineRollsBackWithBlockAndErrno)
 	EXPECT_NE(msg.find("rolled back, nothing left plugged"), std::string::npos) << msg;
 	EXPECT_TRUE(called("range_del 1"));
 	EXPECT_FALSE(called("range_set commit"));
-	// Blocks before the broken one were onlined, none after it.
-	EXPECT_EQ(state(9), "online_movable");
+	// Blocks before the broken one were onlined, none after it; the
+	// second block (9) comes last.
+	EXPECT_EQ(state(8), "online_movable");
+	EXPECT_EQ(state(9), "offline\n");
 	EXPECT_EQ(state(11), "offline\n");
 }
 
@@ -700,4 +702,14 @@ TEST_F(Unplug, TimeoutAsTheKernelReportsItNow)
 		  "unplugging range 1: timed out after 0.1s (ECANCELED); memory block 8 could not "
 		  "be offlined (EINTR); range 1 remains plugged and online, 4/4 blocks online, "
 		  "every block as it was before");
+}
+
+TEST(OnlineOrder, SecondBlockLast)
+{
+	using V = std::vector<std::size_t>;
+	EXPECT_EQ(online_order(0), V{});
+	EXPECT_EQ(online_order(1), V{0});
+	EXPECT_EQ(online_order(2), (V{0, 1}));
+	EXPECT_EQ(online_order(3), (V{0, 2, 1}));
+	EXPECT_EQ(online_order(5), (V{0, 2, 3, 4, 1}));
 }

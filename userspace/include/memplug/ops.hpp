@@ -54,6 +54,15 @@ struct PlugRequest {
 Result<Range> plug(Backend &backend, const System &system, const PlugRequest &request,
 		   const Warn &warn);
 
+// The order in which to online @n blocks of one range: the first, then
+// the third to the last, then the second. After every block it onlines,
+// the kernel checks whether the zone is contiguous by walking it from its
+// start to the first hole (set_zone_contiguous()); in ascending order
+// there is never a hole and the walks add up to O(n^2) pageblocks, while
+// an offline second block ends each walk one block in. Indices into the
+// range's blocks, ascending by id.
+std::vector<std::size_t> online_order(std::size_t n);
+
 // CLOCK_MONOTONIC in nanoseconds, the clock of the events' time_ns.
 std::uint64_t monotonic_ns();
 
