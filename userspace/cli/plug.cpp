@@ -56,6 +56,9 @@ std::shared_ptr<PlugOptions> setup_plug(CLI::App &app)
 	sub->add_flag("--memmap-on-memory", req->memmap_on_memory,
 		      "Put the memmap on the range itself (needs the boot parameter "
 		      "memory_hotplug.memmap_on_memory=1)");
+	sub->add_flag("--force", req->force,
+		      "Plug even where /proc/iomem shows no device or reserved region; "
+		      "only for memory the firmware does not describe");
 	sub->add_flag("--strict-ratio", req->strict_ratio,
 		      "Refuse, instead of warning, when onlining movable takes the node's "
 		      "movable/kernel memory ratio above 3.0 (see below)");

@@ -310,6 +310,8 @@ Result<NlMsgPtr> encode_range_add(int family, const RangeAddRequest &request)
 		w.flag(MEMPLUG_A_RANGE_HOLD);
 	if (request.defer_online)
 		w.flag(MEMPLUG_A_RANGE_DEFER_ONLINE);
+	if (request.force)
+		w.flag(MEMPLUG_A_RANGE_FORCE);
 	return finish(std::move(msg), w);
 }
 

@@ -189,6 +189,7 @@ Result<Range> plug(Backend &backend, const System &system, const PlugRequest &re
 	add.verify = request.verify;
 	add.memmap_on_memory = request.memmap_on_memory;
 	add.excludes = request.excludes;
+	add.force = request.force;
 	add.hold = true;
 	// Whatever the kernel's auto-online policy, the blocks come back
 	// offline and are onlined here exactly as asked.

@@ -292,6 +292,17 @@ TEST_F(CliTest, ExcludesReachTheKernelAsStartAndSize)
 	EXPECT_EQ(fake.last_add->excludes, expected);
 }
 
+TEST_F(CliTest, ForceReachesTheKernelOnlyWhenAsked)
+{
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M"}), 0) << err.str();
+	ASSERT_TRUE(fake.last_add);
+	EXPECT_FALSE(fake.last_add->force);
+	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "512M", "--force"}), 0)
+		<< err.str();
+	ASSERT_TRUE(fake.last_add);
+	EXPECT_TRUE(fake.last_add->force);
+}
+
 TEST_F(CliTest, MemmapOnMemoryOffIsRefusedBeforeSending)
 {
 	memplug::test::write_file(dir.path() / "host/sys/module/memory_hotplug/parameters/"

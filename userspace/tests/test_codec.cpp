@@ -115,6 +115,7 @@ RangeAddRequest full_add_request()
 	r.memmap_on_memory = true;
 	r.hold = true;
 	r.defer_online = true;
+	r.force = true;
 	r.excludes = {{0x40200000, 0x200000}, {0x50000000, 0x1000}};
 	return r;
 }
@@ -136,6 +137,8 @@ TEST(Encode, RangeAddRoundTrip)
 	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_HOLD]), 0);
 	ASSERT_NE(a[MEMPLUG_A_RANGE_DEFER_ONLINE], nullptr);
 	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_DEFER_ONLINE]), 0);
+	ASSERT_NE(a[MEMPLUG_A_RANGE_FORCE], nullptr);
+	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_FORCE]), 0);
 	EXPECT_EQ(a[MEMPLUG_A_RANGE_COMMIT], nullptr);
 	EXPECT_EQ(a[MEMPLUG_A_RANGE_ID], nullptr);
 	ASSERT_NE(a[MEMPLUG_A_RANGE_PROTECT], nullptr);
@@ -168,10 +171,10 @@ TEST(Encode, RangeAddMinimal)
 	const Attrs a(msg, MEMPLUG_A_RANGE_MAX);
 	EXPECT_NE(a[MEMPLUG_A_RANGE_START], nullptr);
 	EXPECT_NE(a[MEMPLUG_A_RANGE_SIZE], nullptr);
-	for (int t :
-	     {MEMPLUG_A_RANGE_NODE, MEMPLUG_A_RANGE_NAME, MEMPLUG_A_RANGE_ZONE_POLICY,
-	      MEMPLUG_A_RANGE_PROTECT, MEMPLUG_A_RANGE_VERIFY, MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY,
-	      MEMPLUG_A_RANGE_HOLD, MEMPLUG_A_RANGE_DEFER_ONLINE, MEMPLUG_A_RANGE_EXCLUDE})
+	for (int t : {MEMPLUG_A_RANGE_NODE, MEMPLUG_A_RANGE_NAME, MEMPLUG_A_RANGE_ZONE_POLICY,
+		      MEMPLUG_A_RANGE_PROTECT, MEMPLUG_A_RANGE_VERIFY,
+		      MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY, MEMPLUG_A_RANGE_HOLD,
+		      MEMPLUG_A_RANGE_DEFER_ONLINE, MEMPLUG_A_RANGE_FORCE, MEMPLUG_A_RANGE_EXCLUDE})
 		EXPECT_EQ(a[t], nullptr) << "attribute " << t;
 	// A request carries no id; a reply without one is malformed.
 	auto r = decode_range(hdr(msg));

@@ -41,6 +41,9 @@ struct PlugRequest {
 	// Refuse, rather than warn about, a movable plug that takes the
 	// node's movable/kernel ratio above kMaxMovableRatio.
 	bool strict_ratio = false;
+	// Plug a range that no device or reserved region of /proc/iomem
+	// describes (the kernel refuses it otherwise).
+	bool force = false;
 };
 
 // Checks of the machine first (memmap-on-memory; with --node, the

@@ -163,6 +163,8 @@ struct RangeAddRequest {
 	// Veto the kernel's auto-online while the range is being added, so
 	// that its blocks stay offline until user space onlines them.
 	bool defer_online = false;
+	// Plug even outside the device and reserved regions of /proc/iomem.
+	bool force = false;
 	std::vector<Exclude> excludes;
 };
 
