@@ -178,6 +178,25 @@ def summarise(samples):
                           if nl else None)
     for s in (s for s in samples if s["type"] == "namespace"):
         summary["namespace"].setdefault(s["size_gib"], s)
+    summary["events"] = {}
+    for s in (s for s in samples if s["type"] == "events"):
+        summary["events"].setdefault(s["size_gib"], {
+            "blocks": s["blocks"],
+            "expected": s["expected"],
+            "produced": s["produced"],
+            "received": s["received"],
+            "missing": max(s["expected"], s["produced"]) - s["received"],
+            "seq_gaps": s["seq_gaps"],
+            "overruns": s["overruns"],
+            "overrun_lost": s["lost"],
+            "monitor_status": s["monitor_status"],
+            "latency_us": s["latency_us"],
+            "events_per_s": s["events_per_s"],
+            "delivered_per_s": s["delivered_per_s"],
+            "actions": s["actions"],
+            "plug_ns": s["plug_ns"],
+            "unplug_ns": s["unplug_ns"],
+        })
     # memplug/daxctl per round: how much the host's drift moves the ratio.
     summary["rounds"] = {}
     for size in sorted({c["size_gib"] for c in cycles}):
@@ -214,6 +233,16 @@ def pct(x):
 
 def verdict(ok):
     return "n/a" if ok is None else ("met" if ok else "**not met**")
+
+
+def us(v):
+    if v is None:
+        return "n/a"
+    return f"{v:.0f}" if v >= 100 else f"{v:.1f}"
+
+
+def rate(v):
+    return "n/a" if v is None else f"{v:.0f}"
 
 
 def report(env, summary, meta):
@@ -452,6 +481,42 @@ def report(env, summary, meta):
               f"{s} GiB {ms(n['ns'])} ms, dax device {n['dax_bytes'] / (1 << 20):.0f} MiB"
               for s, n in sorted(summary["namespace"].items())) + ".")
         w("")
+
+    ev = summary.get("events")
+    if ev:
+        w("### Events")
+        w("")
+        w("One more memplug cycle per size in round 1, not among the timed ones: "
+          "`memplugctl plug --online movable` and `memplugctl unplug` with "
+          "`memplugctl monitor --json | mpbench stamp` running, the monitor started with "
+          "`--since` the newest event in the ring, so that its first line showed it had "
+          "joined the group before the cycle began. Each block gives going-online, online, "
+          "going-offline and offline, the range plug and unplug. Latency is the time "
+          "`mpbench stamp` read the line minus the event's `time_ns`, both CLOCK_MONOTONIC: "
+          "it includes the kernel's memory notifier → netlink multicast → the monitor "
+          "process → pipe → `mpbench stamp`; p99 is by nearest rank (the maximum below 100 "
+          "events). events/s is over the span of the events' kernel timestamps, "
+          "delivered/s over the span of their reading; both follow how fast the cycle "
+          "produces events (the hotplug itself), not how many the monitor could take.")
+        w("")
+        w("| size | events | lost | seq gaps | latency median (µs) | p99 | max | events/s | "
+          "delivered/s |")
+        w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for size, e in sorted(ev.items()):
+            lat = e["latency_us"]
+            lost = str(e["missing"])
+            if e["overruns"]:
+                lost += f" ({e['overrun_lost']} in overrun records)"
+            w(f"| {size} GiB | {e['received']} of {e['expected']} | {lost} | {e['seq_gaps']} |"
+              f" {us(lat['median'])} | {us(lat['p99'])} | {us(lat['max'])} | "
+              f"{rate(e['events_per_s'])} | {rate(e['delivered_per_s'])} |")
+        w("")
+        odd = [f"{size} GiB: the kernel produced {e['produced']}, the monitor exited with "
+               f"status {e['monitor_status']}" for size, e in sorted(ev.items())
+               if e["produced"] != e["expected"] or e["monitor_status"]]
+        if odd:
+            w("Not as expected: " + "; ".join(odd) + ".")
+            w("")
     return "\n".join(lines) + "\n"
 
 
