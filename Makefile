@@ -66,7 +66,8 @@ kmod:
 	$(Q)$(MAKE) -C kmod KDIR=$(KDIR)
 
 userspace:
-	$(Q)cmake -S userspace -B $(USERSPACE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	$(Q)cmake -S userspace -B $(USERSPACE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DMEMPLUG_STATIC=ON >/dev/null
 	$(Q)cmake --build $(USERSPACE_BUILD) -j2
 
 userspace-san:
