@@ -327,6 +327,8 @@ int mp_add_opts_put(struct mp_msg *m, const struct mp_add_opts *opts)
 		ok &= !!mp_put_flag(m, MEMPLUG_A_RANGE_VERIFY);
 	if (opts->defer_online)
 		ok &= !!mp_put_flag(m, MEMPLUG_A_RANGE_DEFER_ONLINE);
+	if (opts->force)
+		ok &= !!mp_put_flag(m, MEMPLUG_A_RANGE_FORCE);
 	for (i = 0; ok && i < opts->nr_excl; i++) {
 		struct nlattr *nest = mp_nest_start(m, MEMPLUG_A_RANGE_EXCLUDE);
 

@@ -108,6 +108,7 @@ struct mp_add_opts {
 	bool protect;         /* PROTECT 1 */
 	bool verify;          /* VERIFY */
 	bool defer_online;    /* DEFER_ONLINE */
+	bool force;           /* FORCE */
 	int nr_excl;          /* EXCLUDE nests, in this order, unmerged */
 	const struct mp_excl *excl;
 };

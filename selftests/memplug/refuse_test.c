@@ -28,6 +28,8 @@ MP_FIXTURE_TEARDOWN(refuse)
 #define MSG_OUTSIDE "range is outside the pluggable physical address space"
 #define MSG_SYSTEM_RAM "memplug: range overlaps System RAM"
 #define MSG_BUSY "memplug: range overlaps a busy resource claimed by another driver"
+#define MSG_NO_REGION \
+	"memplug: range is not inside device or reserved memory regions of /proc/iomem; force plugs it anyway"
 #define MSG_NODE "node is not possible on this machine"
 #define MSG_NO_ID "no range with this id"
 #define MSG_UNPLUG_BUSY \
@@ -238,6 +240,74 @@ TEST_F(refuse, system_ram)
 				    EEXIST, MSG_SYSTEM_RAM, 0);
 	}
 	ASSERT_GT(inside, 0) TH_LOG("no System RAM block found to try");
+}
+
+/*
+ * The first block-aligned range of @size at or above @from that no
+ * top-level line of /proc/iomem touches: memory nothing describes.
+ */
+static uint64_t iomem_hole(uint64_t from, uint64_t size, uint64_t bs)
+{
+	char *iomem = mp_iomem(), *line, *save;
+	uint64_t at = (from + bs - 1) / bs * bs;
+
+	if (!iomem)
+		return 0;
+	for (line = strtok_r(iomem, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long s, e;
+
+		if (line[0] == ' ' || sscanf(line, "%llx-%llx", &s, &e) != 2 ||
+		    e < at)
+			continue;
+		if (s > at + size - 1)
+			break;
+		at = (e + 1 + bs - 1) / bs * bs;
+	}
+	free(iomem);
+	return at;
+}
+
+/*
+ * Memory that no device or reserved region describes is refused, also
+ * in part; FORCE plugs it. The forced range is added with DEFER_ONLINE and
+ * never onlined, because nothing is behind its addresses.
+ */
+TEST_F_TIMEOUT(refuse, outside_device_regions, MP_TIMEOUT)
+{
+	struct mp_env *e = &self->e;
+	struct mp_add_opts forced = { .force = true, .defer_online = true };
+	uint64_t hole = iomem_hole(e->dev_start + e->dev_size, 2 * e->bs, e->bs);
+	char line[128], *iomem;
+	struct mp_status st;
+	struct mp_range r, d;
+	struct mp_ack ack;
+
+	MP_NEED_DEVICE();
+	MP_NL_OK(mp_status_get(&e->c, &st, &ack), ack);
+	ASSERT_NE(0, hole);
+	ASSERT_LE(hole + 2 * e->bs - 1, st.pluggable_end);
+	TH_LOG("nothing in /proc/iomem at 0x%" PRIx64, hole);
+
+	add_refused(_metadata, e, hole, e->bs, ENXIO, MSG_NO_REGION, 0);
+	add_refused(_metadata, e, hole, 2 * e->bs, ENXIO, MSG_NO_REGION, 0);
+	/* In part inside whatever comes before the hole. */
+	add_refused(_metadata, e, hole - e->bs, 2 * e->bs, ENXIO,
+		    MSG_NO_REGION, 0);
+
+	MP_NL_OK(mp_range_add(&e->c, hole, e->bs, &forced, &r, &ack), ack);
+	iomem = mp_iomem();
+	ASSERT_NE(NULL, iomem);
+	mp_iomem_line(line, sizeof(line), 0, hole, hole + e->bs - 1,
+		      "System RAM (memplug)");
+	ASSERT_EQ(1, mp_iomem_count(iomem, line)) TH_LOG("no '%s'", line);
+	free(iomem);
+	MP_BLOCK_STATE(hole / e->bs, "offline");
+	MP_NL_OK(mp_range_del(&e->c, r.id, &d, &ack), ack);
+	iomem = mp_iomem();
+	ASSERT_NE(NULL, iomem);
+	ASSERT_EQ(0, mp_iomem_count(iomem, "System RAM (memplug)"));
+	free(iomem);
 }
 
 /* A busy resource of another driver inside the device range. */
