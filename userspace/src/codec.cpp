@@ -134,6 +134,30 @@ std::optional<std::string> opt_string(nlattr *a)
 	return std::string(nla_get_string(a));
 }
 
+// Errnos run from 1 to the kernel's MAX_ERRNO.
+constexpr std::int64_t kMaxErrno = 4095;
+
+// FAIL_ERRNO, VETO_ERRNO: a negative errno; anything else is refused, so
+// that nothing downstream negates INT_MIN or names a number as an errno.
+Result<std::optional<std::int32_t>> opt_neg_errno(nlattr *a, std::string_view what,
+						  std::string_view attr)
+{
+	const auto v = opt_s32(a);
+	if (v && (*v >= 0 || *v < -kMaxErrno))
+		return malformed(what, std::string(attr) + " " + std::to_string(*v) +
+					       " is not a negative errno");
+	return v;
+}
+
+// The error code of NLMSG_ERROR and NLMSG_DONE: 0 or an errno, negative as
+// the kernel sends it (positive taken as is).
+Result<int> ack_errno(int error, std::string_view what)
+{
+	if (error < -kMaxErrno || error > kMaxErrno)
+		return malformed(what, "error code " + std::to_string(error) + " is not an errno");
+	return error < 0 ? -error : error;
+}
+
 // Policies: the minimum lengths libnl enforces before we read a value. The
 // kernel's s32 values use NLA_U32, which checks for four bytes (libnl's
 // NLA_S32 has no minimum length).
@@ -442,7 +466,10 @@ Result<Range> decode_range(const nlmsghdr *hdr)
 	r.online_ns = opt_u64(tb[MEMPLUG_A_RANGE_ONLINE_NS]);
 	r.offline_ns = opt_u64(tb[MEMPLUG_A_RANGE_OFFLINE_NS]);
 	r.fail_block = opt_u32(tb[MEMPLUG_A_RANGE_FAIL_BLOCK]);
-	r.fail_errno = opt_s32(tb[MEMPLUG_A_RANGE_FAIL_ERRNO]);
+	auto fail_errno = opt_neg_errno(tb[MEMPLUG_A_RANGE_FAIL_ERRNO], what, "FAIL_ERRNO");
+	if (!fail_errno)
+		return std::move(fail_errno).error();
+	r.fail_errno = *fail_errno;
 
 	// EXCLUDE repeats; tb[] only holds the last one.
 	auto *gnlh = static_cast<genlmsghdr *>(nlmsg_data(mutable_hdr(hdr)));
@@ -517,7 +544,10 @@ Result<Event> decode_event(const nlmsghdr *hdr)
 	e.status_change_nid = opt_s32(tb[MEMPLUG_A_EVENT_STATUS_CHANGE_NID]);
 	e.status_change_nid_normal = opt_s32(tb[MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL]);
 	e.range_id = opt_u32(tb[MEMPLUG_A_EVENT_RANGE_ID]);
-	e.veto_errno = opt_s32(tb[MEMPLUG_A_EVENT_VETO_ERRNO]);
+	auto veto_errno = opt_neg_errno(tb[MEMPLUG_A_EVENT_VETO_ERRNO], what, "VETO_ERRNO");
+	if (!veto_errno)
+		return std::move(veto_errno).error();
+	e.veto_errno = *veto_errno;
 	e.veto_reason = opt_string(tb[MEMPLUG_A_EVENT_VETO_REASON]);
 	return e;
 }
@@ -532,20 +562,26 @@ Result<AckInfo> parse_ack(const nlmsghdr *hdr)
 	nlmsgerr err;
 	std::memcpy(&err, base + NLMSG_HDRLEN, sizeof(err));
 
+	auto error = ack_errno(err.error, "ACK");
+	if (!error)
+		return std::move(error).error();
 	AckInfo info;
-	info.error = err.error < 0 ? -err.error : err.error;
+	info.error = *error;
 	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
 		return info;
 
 	// The error code, then the echoed request: only its header when
 	// capped, else the whole request as long as its own length says.
-	std::size_t echoed = sizeof(nlmsghdr);
+	std::uint64_t echoed = sizeof(nlmsghdr);
 	if (!(hdr->nlmsg_flags & NLM_F_CAPPED)) {
 		if (err.msg.nlmsg_len < sizeof(nlmsghdr))
 			return info;
 		echoed = err.msg.nlmsg_len;
 	}
-	const std::size_t tlv_off = NLMSG_ALIGN(NLMSG_HDRLEN + sizeof(int) + echoed);
+	// Aligned in 64 bits: NLMSG_ALIGN() masks with an unsigned int and
+	// would cut an echo length near 4 GiB down to an offset inside the
+	// message.
+	const std::uint64_t tlv_off = (NLMSG_HDRLEN + sizeof(int) + echoed + 3) & ~std::uint64_t{3};
 	if (tlv_off < len)
 		parse_ack_tlvs(base + tlv_off, len - tlv_off, info);
 	return info;
@@ -564,7 +600,10 @@ Result<AckInfo> parse_done(const nlmsghdr *hdr)
 	const auto *base = reinterpret_cast<const unsigned char *>(hdr);
 	int error;
 	std::memcpy(&error, base + NLMSG_HDRLEN, sizeof(error));
-	info.error = error < 0 ? -error : error;
+	auto checked = ack_errno(error, "dump end");
+	if (!checked)
+		return std::move(checked).error();
+	info.error = *checked;
 	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
 		return info;
 	const std::size_t tlv_off = NLMSG_ALIGN(NLMSG_HDRLEN + sizeof(int));

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <cerrno>
+#include <climits>
+#include <cstddef>
 #include <cstring>
 #include <vector>
 
@@ -414,6 +416,35 @@ TEST(Decode, Event)
 	EXPECT_FALSE(decode_event(hdr(bad)).ok());
 }
 
+TEST(Decode, RefusesErrnosThatAreNotNegativeErrnos)
+{
+	// FAIL_ERRNO and VETO_ERRNO are printed by name; INT_MIN once reached
+	// errno_name(), which negates it.
+	for (const std::int32_t v : {INT_MIN, -4096, 0, 5}) {
+		NlMsgPtr msg = reply(MEMPLUG_CMD_RANGE_GET);
+		nla_put_u32(msg.get(), MEMPLUG_A_RANGE_ID, 4);
+		nla_put_u64(msg.get(), MEMPLUG_A_RANGE_START, 0x40000000);
+		nla_put_u64(msg.get(), MEMPLUG_A_RANGE_SIZE, 0x20000000);
+		nla_put_s32(msg.get(), MEMPLUG_A_RANGE_FAIL_ERRNO, v);
+		auto r = decode_range(hdr(msg));
+		ASSERT_FALSE(r.ok()) << v;
+		EXPECT_EQ(r.error().errnum(), EPROTO);
+		EXPECT_NE(r.error().message().find("FAIL_ERRNO"), std::string::npos);
+
+		NlMsgPtr ev = reply(MEMPLUG_CMD_EVENT_NTF);
+		nla_put_u64(ev.get(), MEMPLUG_A_EVENT_SEQ, 1);
+		nla_put_u32(ev.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_GOING_OFFLINE);
+		nla_put_s32(ev.get(), MEMPLUG_A_EVENT_VETO_ERRNO, v);
+		EXPECT_FALSE(decode_event(hdr(ev)).ok()) << v;
+	}
+
+	NlMsgPtr ev = reply(MEMPLUG_CMD_EVENT_NTF);
+	nla_put_u64(ev.get(), MEMPLUG_A_EVENT_SEQ, 1);
+	nla_put_u32(ev.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_GOING_OFFLINE);
+	nla_put_s32(ev.get(), MEMPLUG_A_EVENT_VETO_ERRNO, -4095);
+	EXPECT_EQ(decode_event(hdr(ev)).value().veto_errno, -4095);
+}
+
 TEST(Decode, ShortHeader)
 {
 	nlmsghdr h{};
@@ -501,6 +532,48 @@ TEST(Ack, MalformedTlvsAreSkipped)
 	h.nlmsg_len = NLMSG_HDRLEN;
 	h.nlmsg_type = NLMSG_ERROR;
 	EXPECT_FALSE(parse_ack(&h).ok());
+}
+
+TEST(Ack, RefusesAnErrorCodeThatIsNoErrno)
+{
+	// -INT_MIN does not exist; it was computed all the same.
+	NlMsgPtr request = encode_range_del(kFamily, 3).value();
+	for (const int v : {INT_MIN, -4096, 4096}) {
+		auto ack = parse_ack(as_hdr(build_error(v, hdr(request), true, {})));
+		ASSERT_FALSE(ack.ok()) << v;
+		EXPECT_EQ(ack.error().errnum(), EPROTO);
+
+		std::vector<unsigned char> done(NLMSG_HDRLEN + sizeof(int), 0);
+		nlmsghdr h{};
+		h.nlmsg_type = NLMSG_DONE;
+		std::memcpy(done.data(), &h, sizeof(h));
+		std::memcpy(done.data() + NLMSG_HDRLEN, &v, sizeof(v));
+		set_len(done);
+		EXPECT_FALSE(parse_done(as_hdr(done)).ok()) << v;
+	}
+	EXPECT_EQ(parse_ack(as_hdr(build_error(-4095, hdr(request), true, {}))).value().error,
+		  4095);
+}
+
+TEST(Ack, EchoLengthNear4GiBFindsNoTlvs)
+{
+	// An echo that claims 0xfffffff4 bytes: the extended ACK would start
+	// past the message. Aligned in 32 bits the offset wrapped to 8 and
+	// the header's seq and port were read as an NLMSGERR_ATTR_MSG.
+	NlMsgPtr request = encode_range_del(kFamily, 3).value();
+	std::vector<unsigned char> tlvs;
+	put_tlv_string(tlvs, NLMSGERR_ATTR_MSG, "real");
+	auto buf = build_error(-EINVAL, hdr(request), false, tlvs);
+	const std::uint32_t seq = (std::uint32_t{NLMSGERR_ATTR_MSG} << 16) | 8; // len 8, type MSG
+	std::memcpy(buf.data() + offsetof(nlmsghdr, nlmsg_seq), &seq, sizeof(seq));
+	std::memcpy(buf.data() + offsetof(nlmsghdr, nlmsg_pid), "bad", 4);
+	const std::uint32_t echoed = 0xfffffff4;
+	std::memcpy(buf.data() + NLMSG_HDRLEN + sizeof(int), &echoed, sizeof(echoed));
+
+	const AckInfo info = parse_ack(as_hdr(buf)).value();
+	EXPECT_EQ(info.error, EINVAL);
+	EXPECT_EQ(info.message, "");
+	EXPECT_FALSE(info.offset);
 }
 
 TEST(Ack, DumpDone)
