@@ -47,6 +47,20 @@ bool is_kernel_zone(const std::string &zone)
 	return zone == "DMA" || zone == "DMA32" || zone == "Normal";
 }
 
+// @total + @bytes, saturating: a sum that wrapped would look small and let
+// the movable ratio guard pass.
+std::uint64_t add_bytes(std::uint64_t total, std::uint64_t bytes)
+{
+	std::uint64_t sum;
+	return __builtin_add_overflow(total, bytes, &sum) ? UINT64_MAX : sum;
+}
+
+std::uint64_t pages_bytes(std::uint64_t pages, std::uint64_t page_size)
+{
+	std::uint64_t bytes;
+	return __builtin_mul_overflow(pages, page_size, &bytes) ? UINT64_MAX : bytes;
+}
+
 } // namespace
 
 const char *const kMovableRatioWhy =
@@ -110,10 +124,11 @@ std::vector<NodeMemory> node_memory(const std::vector<ZoneManaged> &zones, std::
 	for (const auto &z : zones) {
 		NodeMemory &n = nodes[z.node];
 		n.node = z.node;
+		const std::uint64_t bytes = pages_bytes(z.managed_pages, page_size);
 		if (is_kernel_zone(z.zone))
-			n.kernel_bytes += z.managed_pages * page_size;
+			n.kernel_bytes = add_bytes(n.kernel_bytes, bytes);
 		else if (z.zone == "Movable")
-			n.movable_bytes += z.managed_pages * page_size;
+			n.movable_bytes = add_bytes(n.movable_bytes, bytes);
 	}
 	std::vector<NodeMemory> out;
 	out.reserve(nodes.size());
@@ -145,7 +160,7 @@ MovableRatio movable_ratio_after(const std::vector<NodeMemory> &nodes, std::uint
 		r.kernel_bytes = n.kernel_bytes;
 		r.movable_bytes = n.movable_bytes;
 	}
-	r.movable_bytes += added_bytes;
+	r.movable_bytes = add_bytes(r.movable_bytes, added_bytes);
 	NodeMemory after{node, r.kernel_bytes, r.movable_bytes};
 	r.ratio = after.movable_ratio();
 	return r;

@@ -101,6 +101,29 @@ TEST(Zoneinfo, EmptyAndMalformed)
 	EXPECT_TRUE(parse_zoneinfo("        managed  5\n").value().empty());
 }
 
+TEST(Zoneinfo, SumsSaturateInsteadOfWrapping)
+{
+	// 2^52 pages of 4 KiB are 2^64 bytes: wrapped, that was no movable
+	// memory at all and a ratio of 0.
+	const std::vector<ZoneManaged> zones = {
+		{0, "DMA32", std::uint64_t{1} << 51},
+		{0, "Normal", std::uint64_t{1} << 51},
+		{0, "Movable", std::uint64_t{1} << 52},
+		{1, "Normal", 1},
+		{1, "Movable", 1},
+	};
+	const auto nodes = node_memory(zones, 4096);
+	ASSERT_EQ(nodes.size(), 2u);
+	EXPECT_EQ(nodes[0].kernel_bytes, UINT64_MAX);
+	EXPECT_EQ(nodes[0].movable_bytes, UINT64_MAX);
+	EXPECT_EQ(nodes[1].kernel_bytes, 4096u);
+
+	const std::vector<NodeMemory> full = {{1, kGiB, UINT64_MAX - 1}};
+	const MovableRatio r = movable_ratio_after(full, 1, kGiB);
+	EXPECT_EQ(r.movable_bytes, UINT64_MAX);
+	EXPECT_TRUE(r.exceeds());
+}
+
 TEST(MovableRatio, AfterAPlug)
 {
 	const std::vector<NodeMemory> nodes = {{0, 2 * kGiB, kGiB}, {1, kGiB, 0}};
