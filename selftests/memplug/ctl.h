@@ -84,4 +84,110 @@ static inline char *json_of(const struct mp_run *run)
 		TH_LOG("no %s in %s", (needle), (json));                      \
 	} while (0)
 
+/*
+ * The string value of "key" in compacted JSON: 1 with it in @buf, 0 if
+ * the value is null, -1 if the key is missing or holds something else.
+ * Escapes are copied as they are (the tests compare plain text).
+ */
+static inline int json_str(const char *json, const char *key, char *buf,
+			   size_t len)
+{
+	char pat[128];
+	const char *p;
+	size_t n = 0;
+	bool esc = false;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(json, pat);
+	if (!p)
+		return -1;
+	p += strlen(pat);
+	if (!strncmp(p, "null", 4))
+		return 0;
+	if (*p++ != '"')
+		return -1;
+	for (; *p && (esc || *p != '"'); p++) {
+		esc = !esc && *p == '\\';
+		if (n + 1 < len)
+			buf[n++] = *p;
+	}
+	if (len)
+		buf[n] = '\0';
+	return *p == '"' ? 1 : -1;
+}
+
+/* Whether "key":null is in compacted JSON. */
+static inline bool json_null(const char *json, const char *key)
+{
+	char pat[128];
+
+	snprintf(pat, sizeof(pat), "\"%s\":null", key);
+	return strstr(json, pat) != NULL;
+}
+
+/*
+ * The next object of compacted JSON from *@pos on, with whatever it nests,
+ * into @buf; *@pos is moved past it. False when there is none (or it does
+ * not fit).
+ */
+static inline bool json_next_object(const char **pos, char *buf, size_t len)
+{
+	const char *p = strchr(*pos, '{'), *start = p;
+	bool str = false, esc = false;
+	int depth = 0;
+
+	for (; p && *p; p++) {
+		if (str) {
+			if (esc)
+				esc = false;
+			else if (*p == '\\')
+				esc = true;
+			else if (*p == '"')
+				str = false;
+			continue;
+		}
+		if (*p == '"') {
+			str = true;
+		} else if (*p == '{') {
+			depth++;
+		} else if (*p == '}' && !--depth) {
+			if ((size_t)(p - start + 1) >= len)
+				return false;
+			memcpy(buf, start, p - start + 1);
+			buf[p - start + 1] = '\0';
+			*pos = p + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * memplugctl's human sizes: a whole number of the largest unit (T, G, M,
+ * K) that fits, or one decimal ("1.5G").
+ */
+static inline void ctl_human_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const struct {
+		char suffix;
+		unsigned int shift;
+	} units[] = { { 'T', 40 }, { 'G', 30 }, { 'M', 20 }, { 'K', 10 } };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		uint64_t unit = 1ULL << units[i].shift;
+
+		if (bytes < unit)
+			continue;
+		if (bytes % unit == 0)
+			snprintf(buf, len, "%" PRIu64 "%c",
+				 bytes >> units[i].shift, units[i].suffix);
+		else
+			snprintf(buf, len, "%.1f%c", (double)bytes / unit,
+				 units[i].suffix);
+		return;
+	}
+	snprintf(buf, len, "%" PRIu64, bytes);
+}
+
 #endif /* MEMPLUG_CTL_H */
