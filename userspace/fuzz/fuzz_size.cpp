@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// parse_size() (plug --size) against a reference reading of its grammar:
+// 0x hex or decimal without leading zeros, an optional K, M, G or T, and
+// nothing above 2^64 - 1. An accepted size, written back the ways
+// memplugctl writes sizes (decimal, hex, human_size()), reads the same.
+#include <optional>
+#include <string>
+
+#include "fuzz.hpp"
+#include "memplug/format.hpp"
+#include "memplug/parse.hpp"
+
+using namespace memplug;
+
+namespace {
+
+using U128 = unsigned __int128;
+constexpr U128 kMax = ~std::uint64_t{0};
+
+int digit(char c, unsigned base)
+{
+	int d = -1;
+	if (c >= '0' && c <= '9')
+		d = c - '0';
+	else if (c >= 'a' && c <= 'f')
+		d = c - 'a' + 10;
+	else if (c >= 'A' && c <= 'F')
+		d = c - 'A' + 10;
+	return d >= 0 && static_cast<unsigned>(d) < base ? d : -1;
+}
+
+std::optional<std::uint64_t> reference(std::string_view s)
+{
+	unsigned base = 10;
+	if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s.remove_prefix(2);
+	}
+	unsigned shift = 0;
+	if (!s.empty()) {
+		switch (s.back()) {
+		case 'k':
+		case 'K':
+			shift = 10;
+			break;
+		case 'm':
+		case 'M':
+			shift = 20;
+			break;
+		case 'g':
+		case 'G':
+			shift = 30;
+			break;
+		case 't':
+		case 'T':
+			shift = 40;
+			break;
+		}
+		if (shift != 0)
+			s.remove_suffix(1);
+	}
+	if (s.empty() || (base == 10 && s.size() > 1 && s[0] == '0'))
+		return std::nullopt;
+	U128 v = 0;
+	for (char c : s) {
+		const int d = digit(c, base);
+		if (d < 0)
+			return std::nullopt;
+		v = v * base + static_cast<unsigned>(d);
+		if (v > kMax)
+			return std::nullopt;
+	}
+	v <<= shift;
+	if (v > kMax)
+		return std::nullopt;
+	return static_cast<std::uint64_t>(v);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+	const std::string_view text = fuzz::as_text(data, size);
+	const auto got = parse_size(text);
+	const auto want = reference(text);
+
+	FUZZ_CHECK(static_cast<bool>(got) == want.has_value());
+	if (!got) {
+		FUZZ_CHECK(got.error().kind() == ErrorKind::Usage);
+		FUZZ_CHECK(!got.error().message().empty());
+		return 0;
+	}
+	FUZZ_CHECK(*got == *want);
+
+	const std::uint64_t v = *got;
+	FUZZ_CHECK(fuzz::is(parse_size(std::to_string(v)), v));
+	FUZZ_CHECK(fuzz::is(parse_size(hex(v)), v));
+	const std::string human = human_size(v);
+	if (human.find('.') == std::string::npos) // exact: "512M", "100"
+		FUZZ_CHECK(fuzz::is(parse_size(human), v));
+	// A plain decimal is a size and a u64 alike.
+	const auto as_u64 = parse_u64(text, "number");
+	if (as_u64)
+		FUZZ_CHECK(*as_u64 == v);
+	return 0;
+}
