@@ -23,7 +23,7 @@ DEPS := scripts/deps.sh
 
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(firstword \
-	$(wildcard /usr/src/linux-headers-$(shell scripts/kernels.sh 6.1 2>/dev/null)))))
+	$(wildcard /usr/src/linux-headers-$(shell scripts/kernels.sh 6.1 2>/dev/null))))
 KVERS ?=
 DEMO_KERNEL ?= 6.1
 PREFIX ?= /usr/local
