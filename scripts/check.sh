@@ -7,7 +7,8 @@
 #
 # 1. the protocol check (the YAML spec and the header agree);
 # 2. memplugctl's unit tests with ctest, in the normal build and in the
-#    AddressSanitizer + UndefinedBehaviorSanitizer build;
+#    AddressSanitizer + UndefinedBehaviorSanitizer build, then a short
+#    run of each libFuzzer target of userspace/fuzz on its seed corpus;
 # 3. for each kernel (default: every installed series, scripts/kernels.sh)
 #    and each VM boot profile of selftests/profiles that applies to it: the
 #    kselftests inside QEMU, booting that kernel.
@@ -15,13 +16,16 @@
 # Each part prints its own results; the last line is the sum over all of
 # them, "N passed, N failed, N skipped". The exit status is non-zero when
 # anything failed or could not run. Build directories come from the
-# environment the Makefile sets (BUILD, USERSPACE_BUILD, USERSPACE_SAN_BUILD).
+# environment the Makefile sets (BUILD, USERSPACE_BUILD, USERSPACE_SAN_BUILD,
+# USERSPACE_FUZZ_BUILD). FUZZ_SMOKE_SECS sets the seconds per fuzz target
+# (default 10).
 set -uo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD:-$top/build}
 ub=${USERSPACE_BUILD:-$build/userspace}
 usb=${USERSPACE_SAN_BUILD:-$build/userspace-san}
+ufb=${USERSPACE_FUZZ_BUILD:-$build/userspace-fuzz}
 summaries=()
 status=0
 
@@ -53,6 +57,61 @@ ctest_counts() {
 	record "$passed passed, $failed failed, 0 skipped"
 }
 
+# fuzz_one NAME SECS OUT: run the fuzz target NAME for SECS seconds on a
+# copy of its seed corpus in OUT/NAME; its output in OUT/NAME.log, its exit
+# status in OUT/NAME.rc, a crashing input in OUT/NAME-crash-*.
+fuzz_one() {
+	local rc=0
+	mkdir -p "$3/$1"
+	if [[ -d $top/userspace/fuzz/corpus/$1 ]]; then
+		cp -r "$top/userspace/fuzz/corpus/$1/." "$3/$1/"
+	fi
+	"$ufb/$1" -max_total_time="$2" -timeout=10 -print_final_stats=1 \
+		-artifact_prefix="$3/$1-" "$3/$1" >"$3/$1.log" 2>&1 || rc=$?
+	echo "$rc" >"$3/$1.rc"
+}
+
+# fuzz_smoke SECS: build the libFuzzer targets and run each for SECS
+# seconds, two at a time; record one test per target.
+fuzz_smoke() {
+	local out=$build/fuzz-smoke n src runs p=0 x=0
+	local -a names=()
+	if ! cmake -S "$top/userspace" -B "$ufb" -DCMAKE_BUILD_TYPE=Debug \
+		-DCMAKE_CXX_COMPILER=clang++-14 -DMEMPLUG_FUZZ=ON \
+		-DMEMPLUG_BUILD_TESTS=OFF >/dev/null ||
+		! cmake --build "$ufb" -j2 >"$build/fuzz-smoke.build.log" 2>&1; then
+		tail -n 30 "$build/fuzz-smoke.build.log" 2>/dev/null
+		echo "check: the libFuzzer targets did not build" >&2
+		record "0 passed, 1 failed, 0 skipped"
+		status=1
+		return
+	fi
+	rm -rf "$out"
+	mkdir -p "$out"
+	for src in "$top"/userspace/fuzz/*.cpp; do
+		n=$(basename "$src" .cpp)
+		names+=("$n")
+		while (($(jobs -rp | wc -l) >= 2)); do
+			wait -n
+		done
+		fuzz_one "$n" "$1" "$out" &
+	done
+	wait
+	for n in "${names[@]}"; do
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$n.log")
+		if [[ $(cat "$out/$n.rc" 2>/dev/null) == 0 ]]; then
+			echo "ok $n: ${runs:-?} inputs in $1 s"
+			p=$((p + 1))
+		else
+			tail -n 30 "$out/$n.log"
+			echo "not ok $n: see $out/$n.log"
+			x=$((x + 1))
+		fi
+	done
+	((x == 0)) || status=1
+	record "$p passed, $x failed, 0 skipped"
+}
+
 note "protocol: memplug.yaml against linux/memplug.h"
 uapi=$(mktemp)
 python3 "$top/scripts/check-uapi.py" >"$uapi" || status=1
@@ -64,6 +123,8 @@ note "unit tests: memplugctl"
 ctest_counts "$ub" "unit tests"
 note "unit tests: memplugctl under ASan and UBSan"
 ctest_counts "$usb" "sanitizer unit tests"
+note "libFuzzer smoke: memplugctl's parsers and decoders"
+fuzz_smoke "${FUZZ_SMOKE_SECS:-10}"
 
 kernels=("$@")
 if ((${#kernels[@]} == 0)); then
