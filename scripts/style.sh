@@ -36,8 +36,9 @@ fi
 
 echo "== checkpatch --strict"
 cd "$top" || exit 1
-files=(kmod/*.c $(ls kmod/*.h | grep -v compat.h) include/uapi/linux/memplug.h
-	selftests/modules/*.c)
+# Sources only: not what kbuild generates (*.mod.c) after a `make kmod`.
+files=($(ls kmod/*.c | grep -v '\.mod\.c$') $(ls kmod/*.h | grep -v compat.h)
+	include/uapi/linux/memplug.h $(ls selftests/modules/*.c | grep -v '\.mod\.c$'))
 checkpatch() {
 	perl "$build/scripts/checkpatch.pl" --strict --no-tree --terse \
 		--show-types "$@" 2>&1 |
