@@ -60,16 +60,11 @@ Result<std::unique_ptr<Backend>> connect_netlink()
 	return std::unique_ptr<Backend>(std::move(*client));
 }
 
-int run(int argc, const char *const *argv, Context &ctx)
-{
-	Cli cli;
-	try {
-		cli.app.parse(argc, argv);
-	} catch (const CLI::ParseError &e) {
-		const int code = cli.app.exit(e, ctx.out, ctx.err);
-		return code == 0 ? 0 : static_cast<int>(ExitCode::Usage);
-	}
+namespace {
 
+// Runs the parsed subcommand; an Error becomes its message and exit code.
+int dispatch(Cli &cli, Context &ctx)
+{
 	try {
 		if (cli.app.got_subcommand("status"))
 			return run_status(*cli.status, ctx);
@@ -103,6 +98,26 @@ int run(int argc, const char *const *argv, Context &ctx)
 		return static_cast<int>(ExitCode::Failed);
 	}
 	return static_cast<int>(ExitCode::Usage);
+}
+
+} // namespace
+
+int run(int argc, const char *const *argv, Context &ctx)
+{
+	Cli cli;
+	try {
+		cli.app.parse(argc, argv);
+	} catch (const CLI::ParseError &e) {
+		const int code = cli.app.exit(e, ctx.out, ctx.err);
+		return code == 0 ? 0 : static_cast<int>(ExitCode::Usage);
+	}
+
+	// online and offline change a range block by block: they run where
+	// a kill of memplugctl cannot stop them half way.
+	if ((cli.app.got_subcommand("online") || cli.app.got_subcommand("offline")) &&
+	    ctx.survive_kill)
+		return ctx.survive_kill([&] { return dispatch(cli, ctx); });
+	return dispatch(cli, ctx);
 }
 
 } // namespace memplug::cli

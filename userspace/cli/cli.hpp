@@ -27,6 +27,9 @@ struct Context {
 	std::ostream &err;
 	std::function<Result<std::unique_ptr<Backend>>()> connect;
 	System system;
+	// Runs online and offline so that killing memplugctl cannot leave a
+	// range half done (main: run_surviving_kill()); unset: in place.
+	std::function<int(const std::function<int()> &)> survive_kill;
 };
 
 struct StatusOptions {

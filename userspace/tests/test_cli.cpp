@@ -37,14 +37,16 @@ protected:
 		for (const auto &a : args)
 			argv.push_back(a.c_str());
 		cli::Context ctx{
-			out, err,
+			out,
+			err,
 			[this]() -> Result<std::unique_ptr<Backend>> {
 				connects++;
 				if (connect_error)
 					return *connect_error;
 				return std::unique_ptr<Backend>(std::make_unique<BackendRef>(fake));
 			},
-			System{MemorySysfs(dir.path()), HostFiles::under(dir.path() / "host")}};
+			System{MemorySysfs(dir.path()), HostFiles::under(dir.path() / "host")},
+			{}};
 		return cli::run(static_cast<int>(argv.size()), argv.data(), ctx);
 	}
 
