@@ -107,7 +107,10 @@ struct memplug_block_acct {
  * @benching: a test-only benchmark writes to the (offline) memory; onlining
  *	is vetoed meanwhile
  * @owner_portid: netlink port that holds the range in MEMPLUG_RS_HELD
- * @rollback_work: removes a held range whose owner closed its socket
+ * @rollback_node: on the rollback thread's list while a removal of a held
+ *	range whose owner closed its socket is due (memplug_lock)
+ * @rollback_tries: failed attempts at that removal so far (memplug_lock)
+ * @rollback_due: jiffies when the next attempt is due (memplug_lock)
  * @excl: exclusion list, sorted and merged; immutable
  * @nr_excl: entries in @excl
  * @nr_blocks: memory blocks in the range
@@ -140,7 +143,9 @@ struct memplug_range {
 	bool defer_online;
 	bool benching;
 	u32 owner_portid;
-	struct work_struct rollback_work;
+	struct list_head rollback_node;
+	unsigned int rollback_tries;
+	unsigned long rollback_due;
 	struct memplug_excl *excl;
 	unsigned int nr_excl;
 	unsigned int nr_blocks;

@@ -10,6 +10,7 @@
  */
 #include <linux/crash_dump.h>
 #include <linux/ioport.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
@@ -17,8 +18,11 @@
 #include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/sched/signal.h>
 #include <linux/suspend.h>
 #include <linux/slab.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
 #include <net/net_namespace.h>
 
 #include "internal.h"
@@ -27,8 +31,34 @@
 /* Every range's memory is called this in /proc/iomem. */
 #define MEMPLUG_RES_NAME "System RAM (memplug)"
 
-/* Runs rollbacks of held ranges whose owner closed its socket. */
-static struct workqueue_struct *memplug_wq;
+/*
+ * Rollbacks of held ranges whose owner closed its socket run in one kernel
+ * thread. The core's offlining retries migration until a signal is
+ * pending, so a page that someone holds would keep a workqueue worker
+ * spinning, with the memory hotplug lock taken, for as long as the page is
+ * held, and every other plug waiting in uninterruptible sleep. This thread
+ * accepts SIGKILL from the kernel: memplug_rollback_timer sends it one
+ * when an attempt outlasts its bound, the core gives up with -EINTR and
+ * puts the range back, other plugs get their turn, and the thread tries
+ * again later. The bound grows a little (a large range under pressure may
+ * just be slow), the pause between attempts more. The range stays in
+ * MEMPLUG_RS_REMOVING until an attempt succeeds.
+ *
+ * memplug_rollbacks is protected by memplug_lock; memplug_rollback_kick is
+ * set under it and read by the thread without it.
+ */
+static LIST_HEAD(memplug_rollbacks);
+static bool memplug_rollback_kick;
+static DECLARE_WAIT_QUEUE_HEAD(memplug_rollback_wait);
+static struct task_struct *memplug_rollback_task;
+static struct timer_list memplug_rollback_timer;
+
+/*
+ * Attempt n may take (1 s + 100 ms per block) << min(n, 2); the pause
+ * after it is 1 s << min(n, 6).
+ */
+#define MEMPLUG_ROLLBACK_BOUND_SHIFT 2
+#define MEMPLUG_ROLLBACK_PAUSE_SHIFT 6
 
 /* Stops the walk at the first busy resource; the walk returns our 1. */
 static int memplug_busy_res_cb(struct resource *res, void *arg)
@@ -449,27 +479,86 @@ int memplug_commit(struct memplug_range *range, u32 portid,
 	return 0;
 }
 
-static void memplug_rollback_work_fn(struct work_struct *work)
+static void memplug_rollback_timer_fn(struct timer_list *t)
 {
-	struct memplug_range *range = container_of(work, struct memplug_range,
-						   rollback_work);
+	send_sig(SIGKILL, memplug_rollback_task, 1);
+}
+
+/* The first rollback that is due, off the list, or when the next one is. */
+static struct memplug_range *memplug_rollback_next(long *wait)
+{
+	struct memplug_range *range;
+
+	lockdep_assert_held(&memplug_lock);
+
+	*wait = MAX_SCHEDULE_TIMEOUT;
+	list_for_each_entry(range, &memplug_rollbacks, rollback_node) {
+		long left = (long)(range->rollback_due - jiffies);
+
+		if (left <= 0) {
+			list_del_init(&range->rollback_node);
+			return range;
+		}
+		*wait = min(*wait, left);
+	}
+	return NULL;
+}
+
+/* One attempt at removing @range, which is off the list and REMOVING. */
+static void memplug_rollback(struct memplug_range *range)
+{
+	unsigned int tries = range->rollback_tries;
+	unsigned long bound = (HZ + range->nr_blocks * (HZ / 10)) <<
+			      min(tries, MEMPLUG_ROLLBACK_BOUND_SHIFT);
+	unsigned int pause = 1U << min(tries, MEMPLUG_ROLLBACK_PAUSE_SHIFT);
 	int rc;
 
-	rc = memplug_remove(range, MEMPLUG_RS_PLUGGED);
-	if (rc) {
-		pr_notice("range %u: owner went away before commit and the rollback failed (%d); the range stays plugged\n",
-			  range->id, rc);
+	mod_timer(&memplug_rollback_timer, jiffies + bound);
+	rc = memplug_remove(range, MEMPLUG_RS_REMOVING);
+	del_timer_sync(&memplug_rollback_timer);
+	flush_signals(current);
+
+	mutex_lock(&memplug_lock);
+	if (!rc) {
+		memplug_range_release(range);
+		mutex_unlock(&memplug_lock);
 		return;
 	}
-	mutex_lock(&memplug_lock);
-	memplug_range_release(range);
+	range->rollback_tries = tries + 1;
+	range->rollback_due = jiffies + pause * HZ;
+	list_add_tail(&range->rollback_node, &memplug_rollbacks);
 	mutex_unlock(&memplug_lock);
+	pr_notice("range %u: owner went away before commit; removing it failed (%d, attempt %u), trying again in %u s\n",
+		  range->id, rc, tries + 1, pause);
+}
+
+static int memplug_rollback_thread(void *unused)
+{
+	allow_kernel_signal(SIGKILL);
+	while (!kthread_should_stop()) {
+		struct memplug_range *range;
+		long wait;
+
+		mutex_lock(&memplug_lock);
+		WRITE_ONCE(memplug_rollback_kick, false);
+		range = memplug_rollback_next(&wait);
+		mutex_unlock(&memplug_lock);
+		if (range)
+			memplug_rollback(range);
+		else
+			wait_event_interruptible_timeout(memplug_rollback_wait,
+							 kthread_should_stop() ||
+							 READ_ONCE(memplug_rollback_kick),
+							 wait);
+		flush_signals(current);
+	}
+	return 0;
 }
 
 /*
  * A netlink socket was closed. Ranges it held and never committed are
- * rolled back, from a worker: the closing task may be dying with a fatal
- * signal pending, which would abort offlining at once.
+ * rolled back by memplug_rollback_thread: the closing task may be dying
+ * with a fatal signal pending, which would abort offlining at once.
  */
 static int memplug_netlink_notify(struct notifier_block *nb,
 				  unsigned long action, void *data)
@@ -488,10 +577,13 @@ static int memplug_netlink_notify(struct notifier_block *nb,
 			continue;
 		range->owner_portid = 0;
 		memplug_range_set_state(range, MEMPLUG_RS_REMOVING);
-		INIT_WORK(&range->rollback_work, memplug_rollback_work_fn);
-		queue_work(memplug_wq, &range->rollback_work);
+		range->rollback_tries = 0;
+		range->rollback_due = jiffies;
+		list_add_tail(&range->rollback_node, &memplug_rollbacks);
+		WRITE_ONCE(memplug_rollback_kick, true);
 	}
 	mutex_unlock(&memplug_lock);
+	wake_up(&memplug_rollback_wait);
 	return NOTIFY_DONE;
 }
 
@@ -529,12 +621,14 @@ int memplug_plug_init(void)
 {
 	int rc;
 
-	memplug_wq = alloc_ordered_workqueue("memplug", 0);
-	if (!memplug_wq)
-		return -ENOMEM;
+	timer_setup(&memplug_rollback_timer, memplug_rollback_timer_fn, 0);
+	memplug_rollback_task = kthread_run(memplug_rollback_thread, NULL,
+					    "memplug_rollback");
+	if (IS_ERR(memplug_rollback_task))
+		return PTR_ERR(memplug_rollback_task);
 	rc = netlink_register_notifier(&memplug_netlink_nb);
 	if (rc)
-		goto out_destroy_wq;
+		goto out_stop_thread;
 	rc = register_pm_notifier(&memplug_pm_nb);
 	if (rc)
 		goto out_unreg_netlink;
@@ -542,8 +636,8 @@ int memplug_plug_init(void)
 
 out_unreg_netlink:
 	netlink_unregister_notifier(&memplug_netlink_nb);
-out_destroy_wq:
-	destroy_workqueue(memplug_wq);
+out_stop_thread:
+	kthread_stop(memplug_rollback_task);
 	return rc;
 }
 
@@ -551,6 +645,9 @@ void memplug_plug_exit(void)
 {
 	unregister_pm_notifier(&memplug_pm_nb);
 	netlink_unregister_notifier(&memplug_netlink_nb);
-	/* Waits for a rollback that just dropped the last module reference. */
-	destroy_workqueue(memplug_wq);
+	/*
+	 * No rollback is pending (each holds a module reference), but the
+	 * thread may be just past one that dropped the last reference.
+	 */
+	kthread_stop(memplug_rollback_task);
 }
