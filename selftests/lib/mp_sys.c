@@ -34,11 +34,6 @@ const char *mp_env(const char *name, const char *def)
 	return v && *v ? v : def;
 }
 
-bool mp_known_bugs_fail(void)
-{
-	return !strcmp(mp_env("MEMPLUG_KNOWN_BUGS", "skip"), "fail");
-}
-
 const char *mp_ko_path(void)
 {
 	return mp_env("MEMPLUG_KO", "/memplug/modules/memplug.ko");

@@ -19,14 +19,6 @@
 #define MP_SYSFS_MEMORY "/sys/devices/system/memory"
 #define MP_NOBODY 65534
 
-/*
- * A test that runs into a known, reported bug checks everything else and
- * then skips with "KNOWN BUG: ...", so that the bug shows in every run
- * without failing it. With MEMPLUG_KNOWN_BUGS=fail such tests fail instead
- * (to see whether a fix works).
- */
-bool mp_known_bugs_fail(void);
-
 /* Environment, with the defaults used inside the test VM. */
 const char *mp_env(const char *name, const char *def);
 const char *mp_ko_path(void);        /* MEMPLUG_KO */

@@ -127,17 +127,4 @@
 
 #define MP_MEMPLUG_RES "System RAM (memplug)"
 
-/*
- * The test ran into a known, reported bug after checking everything else:
- * skip, saying so, or fail with MEMPLUG_KNOWN_BUGS=fail.
- */
-#define MP_KNOWN_BUG(fmt, ...)                                                \
-	do {                                                                  \
-		if (mp_known_bugs_fail()) {                                   \
-			ASSERT_TRUE(0)                                        \
-			TH_LOG("KNOWN BUG: " fmt, ##__VA_ARGS__);             \
-		}                                                             \
-		SKIP(return, "KNOWN BUG: " fmt, ##__VA_ARGS__);               \
-	} while (0)
-
 #endif /* MEMPLUG_TEST_H */

@@ -609,7 +609,7 @@ static bool ctl_all_gone(int ms)
 		if (!d)
 			return false;
 		while (!found && (de = readdir(d))) {
-			char path[64], comm[32] = "";
+			char path[sizeof(de->d_name) + 16], comm[32] = "";
 			FILE *f;
 
 			if (de->d_name[0] < '1' || de->d_name[0] > '9')
