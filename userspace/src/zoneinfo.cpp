@@ -2,6 +2,7 @@
 #include "memplug/zoneinfo.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -173,12 +174,17 @@ std::string MovableRatio::describe(std::uint64_t added_bytes) const
 	if (!ratio)
 		return text + ", which has no memory in kernel zones, leaves the kernel nothing " +
 		       "there (movable " + human_size(movable_bytes) + " after the plug)";
+	// Two decimals, or four where two would round a ratio above the
+	// limit down to it ("3.00 times ... limit 3.0").
+	const bool hidden =
+		*ratio > kMaxMovableRatio && std::round(*ratio * 100) <= kMaxMovableRatio * 100;
+	const int decimals = hidden ? 4 : 2;
 	char buf[160];
 	std::snprintf(buf, sizeof(buf),
-		      " makes its movable memory %.2f times its kernel-zone memory (movable %s "
+		      " makes its movable memory %.*f times its kernel-zone memory (movable %s "
 		      "after the plug, kernel %s; limit %.1f)",
-		      *ratio, human_size(movable_bytes).c_str(), human_size(kernel_bytes).c_str(),
-		      kMaxMovableRatio);
+		      decimals, *ratio, human_size(movable_bytes).c_str(),
+		      human_size(kernel_bytes).c_str(), kMaxMovableRatio);
 	return text + buf;
 }
 

@@ -144,6 +144,13 @@ TEST(MovableRatio, AfterAPlug)
 		  "onlining 4G into ZONE_MOVABLE on node 1 makes its movable memory 4.00 times "
 		  "its kernel-zone memory (movable 4G after the plug, kernel 1G; limit 3.0)");
 
+	// Just above the limit never reads as the limit itself.
+	MovableRatio just = r;
+	just.ratio = 3.003;
+	EXPECT_TRUE(just.exceeds());
+	EXPECT_NE(just.describe(kGiB).find(" 3.0030 times "), std::string::npos)
+		<< just.describe(kGiB);
+
 	// A node without memory so far (a memory-only node) has no bound.
 	r = movable_ratio_after(nodes, 2, kGiB);
 	EXPECT_FALSE(r.ratio);
