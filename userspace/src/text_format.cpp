@@ -15,13 +15,30 @@ namespace {
 
 constexpr const char *kNone = "-";
 
+// A string from the kernel as one line of text: control characters (a
+// range name may hold any) become \xNN.
+std::string printable(const std::string &text)
+{
+	std::string out;
+	for (const unsigned char c : text) {
+		if (c >= 0x20 && c != 0x7f) {
+			out += static_cast<char>(c);
+			continue;
+		}
+		char buf[8];
+		std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+		out += buf;
+	}
+	return out;
+}
+
 template <typename T>
 std::string opt_str(const std::optional<T> &value)
 {
 	if (!value)
 		return kNone;
 	if constexpr (std::is_same_v<T, std::string>)
-		return *value;
+		return printable(*value);
 	else
 		return std::to_string(*value);
 }
@@ -101,13 +118,13 @@ std::string event_text(const Event &e)
 		text += " " + hex(*e.start) + "-" + last_byte(*e.start, *e.size) + " (" +
 			human_size(*e.size) + ")";
 	if (e.zone)
-		text += " zone " + *e.zone;
+		text += " zone " + printable(*e.zone);
 	if (e.node && *e.node >= 0)
 		text += " node " + std::to_string(*e.node);
 	if (e.veto_errno)
 		text += " vetoed " + errno_name(*e.veto_errno);
 	if (e.veto_reason)
-		text += ": " + *e.veto_reason;
+		text += ": " + printable(*e.veto_reason);
 	return text;
 }
 
@@ -170,7 +187,7 @@ void TextFormatter::ranges(const std::vector<Range> &ranges)
 		t.add({std::to_string(r.id), hex(r.start), last_byte(r.start, r.size),
 		       human_size(r.size), opt_str(r.node), range_state_name(r), blocks_online(r),
 		       r.zone_policy ? zone_policy_name(*r.zone_policy) : kNone,
-		       r.protect ? "yes" : "no", r.name});
+		       r.protect ? "yes" : "no", printable(r.name)});
 	t.print(out_);
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <algorithm>
 #include <cerrno>
 #include <sstream>
 
@@ -446,6 +447,22 @@ TEST(TextFormat, EventLines)
 			    "them before they could be read\n"),
 		  std::string::npos)
 		<< over;
+}
+
+// Whatever the kernel hands back, one record stays one line.
+TEST(TextFormat, ControlCharactersAreEscaped)
+{
+	Range r = sample_range();
+	r.name = "a\nb\x1b[2J";
+	const std::string list = render(OutputFormat::Text, [&](Formatter &f) { f.ranges({r}); });
+	EXPECT_NE(list.find("a\\x0ab\\x1b[2J"), std::string::npos) << list;
+	EXPECT_EQ(std::count(list.begin(), list.end(), '\n'), 2);
+
+	Event e = vetoed_event();
+	e.veto_reason = "two\nlines";
+	const std::string line = render(OutputFormat::Text, [&](Formatter &f) { f.event(e); });
+	EXPECT_NE(line.find("two\\x0alines\n"), std::string::npos) << line;
+	EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
 }
 
 TEST(TextFormat, Tables)
