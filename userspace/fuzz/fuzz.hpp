@@ -44,6 +44,49 @@ inline std::string_view as_text(const std::uint8_t *data, std::size_t size)
 	return {reinterpret_cast<const char *>(data), size};
 }
 
+// The value of digit @c in @base (10 or 16), or -1: the references'
+// own, not the parsers'.
+inline int ref_digit(char c, unsigned base)
+{
+	int d = -1;
+	if (c >= '0' && c <= '9')
+		d = c - '0';
+	else if (c >= 'a' && c <= 'f')
+		d = c - 'a' + 10;
+	else if (c >= 'A' && c <= 'F')
+		d = c - 'A' + 10;
+	return d >= 0 && static_cast<unsigned>(d) < base ? d : -1;
+}
+
+// The reference for a physical address: "0x" or "0X", then at least one
+// hex digit, nothing else, at most 2^64 - 1.
+inline std::optional<std::uint64_t> ref_address(std::string_view s)
+{
+	if (s.size() < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return std::nullopt;
+	unsigned __int128 v = 0;
+	for (char c : s.substr(2)) {
+		const int d = ref_digit(c, 16);
+		if (d < 0)
+			return std::nullopt;
+		v = v * 16 + static_cast<unsigned>(d);
+		if (v > ~std::uint64_t{0})
+			return std::nullopt;
+	}
+	return static_cast<std::uint64_t>(v);
+}
+
+// A parser's answer against its reference's: both refuse, the parser
+// with a usage error that says why, or both give the same value.
+template <typename T>
+bool agrees(const Result<T> &got, const std::optional<T> &want)
+{
+	if (!got)
+		return !want && got.error().kind() == ErrorKind::Usage &&
+		       !got.error().message().empty();
+	return want && *got == *want;
+}
+
 // One attribute of a stream: its type without the flag bits, its payload.
 struct Tlv {
 	std::uint16_t type;

@@ -25,35 +25,13 @@ namespace {
 
 constexpr std::uint64_t kPage = 4096;
 
-std::optional<std::uint64_t> address(std::string_view s)
-{
-	if (s.size() < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return std::nullopt;
-	unsigned __int128 v = 0;
-	for (char c : s.substr(2)) {
-		int d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return std::nullopt;
-		v = v * 16 + static_cast<unsigned>(d);
-		if (v > ~std::uint64_t{0})
-			return std::nullopt;
-	}
-	return static_cast<std::uint64_t>(v);
-}
-
 std::optional<Exclude> reference(std::string_view s)
 {
 	const std::size_t dash = s.find('-');
 	if (dash == std::string_view::npos)
 		return std::nullopt;
-	const auto start = address(s.substr(0, dash));
-	const auto end = address(s.substr(dash + 1));
+	const auto start = fuzz::ref_address(s.substr(0, dash));
+	const auto end = fuzz::ref_address(s.substr(dash + 1));
 	if (!start || !end || *end < *start || *start % kPage != 0 ||
 	    (static_cast<unsigned __int128>(*end) + 1) % kPage != 0 || *end == ~std::uint64_t{0})
 		return std::nullopt;

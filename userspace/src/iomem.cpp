@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "memplug/parse.hpp"
+
 namespace memplug {
 
 namespace {
@@ -14,26 +16,13 @@ Error malformed(std::size_t line, const std::string &why)
 			     "line " + std::to_string(line) + ": " + why);
 }
 
-// Reads lowercase or uppercase hex digits, no prefix; false on anything
-// else or on overflow.
+// parse_kernel_hex() into @value; false if it is not that.
 bool parse_hex(std::string_view s, std::uint64_t &value)
 {
-	if (s.empty() || s.size() > 16)
-		return false;
-	value = 0;
-	for (char c : s) {
-		int d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return false;
-		value = (value << 4) | static_cast<std::uint64_t>(d);
-	}
-	return true;
+	const auto v = parse_kernel_hex(s);
+	if (v)
+		value = *v;
+	return v.has_value();
 }
 
 // An inclusive interval.

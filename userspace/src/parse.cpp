@@ -92,6 +92,15 @@ Result<std::uint64_t> parse_decimal(std::string_view text, std::string_view what
 
 } // namespace
 
+std::optional<std::uint64_t> parse_kernel_hex(std::string_view text)
+{
+	std::uint64_t value = 0;
+	const int n = read_hex(text, value);
+	if (n <= 0 || static_cast<std::size_t>(n) != text.size())
+		return std::nullopt;
+	return value;
+}
+
 Result<std::uint64_t> parse_address(std::string_view text)
 {
 	constexpr std::string_view what = "address";

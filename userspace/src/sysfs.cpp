@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "memplug/parse.hpp"
+
 namespace memplug {
 
 namespace {
@@ -106,23 +108,11 @@ Result<std::uint64_t> MemorySysfs::block_size() const
 	auto text = read_file(path);
 	if (!text)
 		return std::move(text).error();
-	if (text->empty() || text->size() > 16)
+	const auto parsed = parse_kernel_hex(*text);
+	if (!parsed)
 		return Error::system("reading " + path.string(), EPROTO,
 				     "unexpected content \"" + *text + "\"");
-	std::uint64_t value = 0;
-	for (char c : *text) {
-		int d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return Error::system("reading " + path.string(), EPROTO,
-					     "unexpected content \"" + *text + "\"");
-		value = (value << 4) | static_cast<std::uint64_t>(d);
-	}
+	const std::uint64_t value = *parsed;
 	if (value == 0)
 		return Error::system("reading " + path.string(), EPROTO, "block size 0");
 	return value;

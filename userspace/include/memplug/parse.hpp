@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "memplug/error.hpp"
@@ -25,6 +26,9 @@
 namespace memplug {
 
 Result<std::uint64_t> parse_address(std::string_view text);
+// Hex digits as the kernel prints them in /proc/iomem and sysfs: no "0x",
+// nothing else, no overflow; nothing otherwise.
+std::optional<std::uint64_t> parse_kernel_hex(std::string_view text);
 Result<std::uint64_t> parse_size(std::string_view text);
 // @what names the value in the error ("range id", "node").
 Result<std::uint32_t> parse_u32(std::string_view text, std::string_view what);
