@@ -521,13 +521,13 @@ static void plug_movable_block(struct __test_metadata *_metadata,
 
 /*
  * A listener with the smallest receive buffer the kernel allows, that does
- * not read while hundreds of events happen, is told ENOBUFS and recovers
- * every event it lost from the ring: together they cover the burst without
- * a gap and agree on every event.
+ * not read while thousands of events happen, is told ENOBUFS and recovers
+ * every event it lost from the ring (4096 events here): together they
+ * cover the burst without a gap and agree on every event.
  */
 TEST_F_TIMEOUT(events, overrun_recovered_from_ring, MP_TIMEOUT)
 {
-	const int writes = 440; /* 880 events: fewer than the ring holds */
+	const int writes = 1500; /* 3000 events: fewer than the ring holds */
 	struct mp_env *e = &self->e;
 	uint64_t first, last, want;
 	struct mp_status st;
@@ -537,6 +537,7 @@ TEST_F_TIMEOUT(events, overrun_recovered_from_ring, MP_TIMEOUT)
 	char why[128];
 
 	MP_NEED_DEVICE();
+	MP_OK(mp_memplug_reload(&e->c, "event_ring_size=4096"));
 	MP_NL_OK(mp_status_get(&e->c, &st, &ack), ack);
 	ASSERT_GE(st.event_ring_size, 2 * writes + 2);
 	plug_movable_block(_metadata, e, &r);

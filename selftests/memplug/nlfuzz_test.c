@@ -524,6 +524,7 @@ TEST_F_TIMEOUT(nlfuzz, random_messages, 1800)
 	MP_OK(mp_snap_take(&self->e.c, &before));
 
 	/* Unprivileged first, in a child that can never get its rights back. */
+	fflush(stdout);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
@@ -531,18 +532,22 @@ TEST_F_TIMEOUT(nlfuzz, random_messages, 1800)
 
 		child.state ^= 0x9e3779b97f4a7c15ULL;
 		if (mp_become_nobody()) {
-			fprintf(stderr, "nlfuzz: dropping privileges: %s\n",
-				mp_errstr());
+			ksft_print_msg("nlfuzz: dropping privileges: %s\n",
+				       mp_errstr());
+			fflush(stdout);
 			_exit(2);
 		}
 		if (fuzz_run(&child, &self->e.c, unpriv, false)) {
-			fprintf(stderr, "nlfuzz (unprivileged): %s\n",
-				child.failure);
+			ksft_print_msg("nlfuzz (unprivileged): %s\n",
+				       child.failure);
+			fflush(stdout);
 			_exit(1);
 		}
-		fprintf(stderr, "nlfuzz (unprivileged): %" PRIu64 " sent, %" PRIu64
-			" answered, %" PRIu64 " errors, %" PRIu64 " silent\n",
-			child.sent, child.answered, child.errors, child.silent);
+		ksft_print_msg("nlfuzz (unprivileged): %" PRIu64 " sent, %" PRIu64
+			       " answered, %" PRIu64 " errors, %" PRIu64
+			       " silent\n", child.sent, child.answered,
+			       child.errors, child.silent);
+		fflush(stdout);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
