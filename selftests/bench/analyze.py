@@ -455,9 +455,10 @@ def report(env, summary, meta):
               f"{ms(o['hole']['online_writes_ns'])} | {ms(o['asc']['offline_writes_ns'])} | "
               f"{ms(o['hole']['offline_writes_ns'])} |")
         w("")
-        w("`memplugctl plug` onlines in ascending order and memplug's unplug offlines in "
-          "the kernel's `offline_and_remove_memory()`, ascending; daxctl goes through "
-          "the node's sysfs directory, whose order is the directory's hash order.")
+        w("`memplugctl plug` onlines the second block last (first, third to last, "
+          "second); memplug's unplug offlines in the kernel's "
+          "`offline_and_remove_memory()`, ascending; daxctl goes through the node's sysfs "
+          "directory, whose order is the directory's hash order.")
         w("")
 
     v = summary["verify"]
