@@ -248,6 +248,21 @@ int mp_block_set(unsigned int blk, const char *how)
 	return mp_write_str(path, how);
 }
 
+int mp_veto_burst(unsigned int blk, int writes)
+{
+	int i, rc;
+
+	for (i = 0; i < writes; i++) {
+		rc = mp_block_set(blk, "online_kernel");
+		if (rc != -EPERM) {
+			mp_seterr("write %d of online_kernel to memory%u: %s", i,
+				  blk, rc ? strerror(-rc) : "accepted");
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
 static int mp_cmp_uint(const void *a, const void *b)
 {
 	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;

@@ -48,6 +48,12 @@ int mp_block_state(unsigned int blk, char *buf, size_t len);
 int mp_block_zones(unsigned int blk, char *buf, size_t len);
 /* Write @how ("online_movable", "online_kernel", "online", "offline"). */
 int mp_block_set(unsigned int blk, const char *how);
+/*
+ * Write "online_kernel" to block @blk @writes times, each of which a
+ * movable zone policy must refuse with EPERM: a cheap burst of two events
+ * per write (going-online, vetoed, and cancel-online).
+ */
+int mp_veto_burst(unsigned int blk, int writes);
 /* "memory8=online\nmemory9=offline\n..." for every block, malloc'd. */
 char *mp_blocks_list(void);
 

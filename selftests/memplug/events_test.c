@@ -494,22 +494,6 @@ TEST_F_TIMEOUT(inject, failed_online_seen_and_rolled_back, MP_TIMEOUT)
 	free(run);
 }
 
-/*
- * A plugged block whose zone policy refuses "online_kernel": each refused
- * write is two events (going-online, vetoed, and cancel-online) and costs
- * little, so bursts are cheap.
- */
-static void veto_burst(struct __test_metadata *_metadata, unsigned int blk,
-		       int writes)
-{
-	int i, rc;
-
-	for (i = 0; i < writes; i++) {
-		rc = mp_block_set(blk, "online_kernel");
-		ASSERT_EQ(-EPERM, rc) TH_LOG("write %d: %s", i, mp_errstr());
-	}
-}
-
 static void plug_movable_block(struct __test_metadata *_metadata,
 			       struct mp_env *e, struct mp_range *r)
 {
@@ -543,7 +527,7 @@ TEST_F_TIMEOUT(events, overrun_recovered_from_ring, MP_TIMEOUT)
 	plug_movable_block(_metadata, e, &r);
 	LISTEN(1);
 	first = next_seq(_metadata, &e->c);
-	veto_burst(_metadata, e->dev_block, writes);
+	MP_OK(mp_veto_burst(e->dev_block, writes));
 	last = next_seq(_metadata, &e->c) - 1;
 	ASSERT_EQ(2 * writes, last - first + 1);
 
@@ -594,7 +578,7 @@ TEST_F_TIMEOUT(events, overrun_recovered_from_ring, MP_TIMEOUT)
 		TH_LOG("seq %" PRIu64 ": %s", ev->seq, why);
 	}
 	/* The listener works again once it has read. */
-	veto_burst(_metadata, e->dev_block, 1);
+	MP_OK(mp_veto_burst(e->dev_block, 1));
 	MP_OK(mp_monitor_drain(&self->mon, self->ev, EV_MAX, &n, &enobufs,
 			       EV_QUIET_MS));
 	ASSERT_EQ(0, enobufs);
@@ -621,7 +605,7 @@ TEST_F_TIMEOUT(events, small_ring_shows_gap, MP_TIMEOUT)
 	MP_OK(mp_memplug_reload(&e->c, "event_ring_size=16"));
 	plug_movable_block(_metadata, e, &r);
 	first = next_seq(_metadata, &e->c);
-	veto_burst(_metadata, e->dev_block, 20);
+	MP_OK(mp_veto_burst(e->dev_block, 20));
 	MP_NL_OK(mp_status_get(&e->c, &st, &ack), ack);
 	next = st.event_seq;
 	ASSERT_EQ(first + 40, next);

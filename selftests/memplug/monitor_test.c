@@ -384,6 +384,33 @@ static bool rec_is(const struct rec *r, const struct mp_event *ev, char *why,
 		TH_LOG("%s: %s", __why, (r)->line);                           \
 	} while (0)
 
+/* What monitor @m wrote to stderr is exactly @want. */
+static void mon_err_is(struct __test_metadata *_metadata, struct mon *m,
+		       const char *want)
+{
+	char *err = mon_file(_metadata, m->err);
+
+	ASSERT_STREQ(want, err);
+	free(err);
+}
+
+/*
+ * The @n records monitor @m printed are the ring's events from @first on,
+ * consecutive and field by field, and it printed nothing to stderr.
+ */
+static void recs_are_ring(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(monitor) *self, struct mon *m, int n,
+			  uint64_t first)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ((long long)(first + i), self->rec[i].seq);
+		REC_IS(&self->rec[i], &self->ring[i]);
+	}
+	mon_err_is(_metadata, m, "");
+}
+
 /* An overrun record: everything null but action, lost_from, lost_to. */
 static void check_overrun(struct __test_metadata *_metadata,
 			  const struct rec *r)
@@ -452,18 +479,6 @@ static void ctl_on(struct __test_metadata *_metadata,
 
 	snprintf(ids, sizeof(ids), "%lld", id);
 	ctl_id(_metadata, self, args);
-}
-
-/* Refused writes of online_kernel to a movable range's block: 2 events each. */
-static void veto_burst(struct __test_metadata *_metadata, unsigned int blk,
-		       int writes)
-{
-	int i, rc;
-
-	for (i = 0; i < writes; i++) {
-		rc = mp_block_set(blk, "online_kernel");
-		ASSERT_EQ(-EPERM, rc) TH_LOG("write %d: %s", i, mp_errstr());
-	}
 }
 
 /* Messages the kernel dropped for the netlink sockets of process @pid. */
@@ -576,7 +591,6 @@ static void count_cycle(struct __test_metadata *_metadata,
 	struct mon *m1, *m2;
 	uint64_t first;
 	long long id;
-	char *err;
 	int n, i, k;
 
 	MP_OK(mp_write_str(AUTO_ONLINE, auto_online));
@@ -632,19 +646,11 @@ static void count_cycle(struct __test_metadata *_metadata,
 	ASSERT_EQ(nplug, n);
 	for (i = 0; i < n; i++)
 		REC_IS(&self->rec[i], &self->ring[i]);
-	err = mon_file(_metadata, m1->err);
-	ASSERT_STREQ("", err);
-	free(err);
+	mon_err_is(_metadata, m1, "");
 
 	n = mon_recs(_metadata, self, m2, false);
 	ASSERT_EQ(nall, n);
-	for (i = 0; i < n; i++) {
-		ASSERT_EQ((long long)(first + i), self->rec[i].seq);
-		REC_IS(&self->rec[i], &self->ring[i]);
-	}
-	err = mon_file(_metadata, m2->err);
-	ASSERT_STREQ("", err);
-	free(err);
+	recs_are_ring(_metadata, self, m2, n, first);
 }
 
 TEST_F_TIMEOUT(monitor, count_while_plugging, MP_TIMEOUT)
@@ -674,7 +680,6 @@ TEST_F_TIMEOUT(monitor, range_filter, MP_TIMEOUT)
 	long long x, y;
 	uint64_t first;
 	struct mon *m;
-	char *err;
 	int n, i;
 
 	MP_NEED_DEVICE();
@@ -702,9 +707,7 @@ TEST_F_TIMEOUT(monitor, range_filter, MP_TIMEOUT)
 		ASSERT_EQ(x, self->rec[i].range);
 		REC_IS(&self->rec[i], &self->ring[4 + i]);
 	}
-	err = mon_file(_metadata, m->err);
-	ASSERT_STREQ("", err);
-	free(err);
+	mon_err_is(_metadata, m, "");
 }
 
 /*
@@ -817,8 +820,7 @@ TEST_F_TIMEOUT(monitor, socket_overflow_recovered, MP_TIMEOUT)
 	long long drops;
 	uint64_t first;
 	struct mon *m;
-	char *err;
-	int n, i;
+	int n;
 
 	MP_NEED_DEVICE();
 	NEED_CTL();
@@ -830,7 +832,7 @@ TEST_F_TIMEOUT(monitor, socket_overflow_recovered, MP_TIMEOUT)
 	rmem_restore(self);
 
 	ASSERT_EQ(0, kill(m->pid, SIGSTOP));
-	veto_burst(_metadata, b0, 20);
+	MP_OK(mp_veto_burst(b0, 20));
 	drops = netlink_drops(_metadata, m->pid);
 	TH_LOG("the kernel dropped %lld events for the stopped monitor", drops);
 	ASSERT_GT(drops, 0) TH_LOG("no overflow: the test proves nothing");
@@ -840,13 +842,7 @@ TEST_F_TIMEOUT(monitor, socket_overflow_recovered, MP_TIMEOUT)
 	ASSERT_EQ(40, ring_from(_metadata, self, first));
 	n = mon_recs(_metadata, self, m, false);
 	ASSERT_EQ(40, n);
-	for (i = 0; i < n; i++) {
-		ASSERT_EQ((long long)(first + i), self->rec[i].seq);
-		REC_IS(&self->rec[i], &self->ring[i]);
-	}
-	err = mon_file(_metadata, m->err);
-	ASSERT_STREQ("", err);
-	free(err);
+	recs_are_ring(_metadata, self, m, n, first);
 }
 
 /*
@@ -918,7 +914,7 @@ static int count_lines(const char *s)
  */
 TEST_F_TIMEOUT(monitor, ring_overrun_reported, MP_TIMEOUT)
 {
-	char other[32], since[32], want[256], *err;
+	char other[32], since[32], want[256];
 	const char *a1[] = { "monitor", "--json", NULL };
 	const char *a2[] = { "monitor", "--json", "--range", other, NULL };
 	unsigned int b0 = self->e.dev_block;
@@ -943,7 +939,7 @@ TEST_F_TIMEOUT(monitor, ring_overrun_reported, MP_TIMEOUT)
 
 	ASSERT_EQ(0, kill(m1->pid, SIGSTOP));
 	ASSERT_EQ(0, kill(m2->pid, SIGSTOP));
-	veto_burst(_metadata, b0, 30);
+	MP_OK(mp_veto_burst(b0, 30));
 	last = next_seq(_metadata, &self->e.c) - 1;
 	ASSERT_EQ(first + 59, last);
 	ASSERT_GT(netlink_drops(_metadata, m1->pid), 0);
@@ -963,9 +959,7 @@ TEST_F_TIMEOUT(monitor, ring_overrun_reported, MP_TIMEOUT)
 				 false);
 	TH_LOG("monitor: %d records, %" PRIu64 " events lost", n, lost);
 	snprintf(want, sizeof(want), LOST_FMT, lost, 1);
-	err = mon_file(_metadata, m1->err);
-	ASSERT_STREQ(want, err);
-	free(err);
+	mon_err_is(_metadata, m1, want);
 
 	mon_wait_rec(_metadata, self, m2, 0);
 	mon_ready(_metadata, m2);
@@ -975,9 +969,7 @@ TEST_F_TIMEOUT(monitor, ring_overrun_reported, MP_TIMEOUT)
 	lost = check_one_overrun(_metadata, self, n, first, last - 15, last,
 				 true);
 	snprintf(want, sizeof(want), LOST_FMT, lost, 1);
-	err = mon_file(_metadata, m2->err);
-	ASSERT_STREQ(want, err);
-	free(err);
+	mon_err_is(_metadata, m2, want);
 
 	/* From before the ring: the overrun first, then what it holds. */
 	snprintf(since, sizeof(since), "%" PRIu64, first);
