@@ -6,28 +6,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "fd.hpp"
+
 namespace memplug {
 
 namespace {
-
-class Fd {
-public:
-	explicit Fd(int fd)
-	    : fd_(fd)
-	{
-	}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	~Fd()
-	{
-		if (fd_ >= 0)
-			::close(fd_);
-	}
-	int get() const { return fd_; }
-
-private:
-	int fd_;
-};
 
 constexpr std::string_view kMemmapParam = "memory_hotplug.memmap_on_memory";
 

@@ -6,33 +6,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "fd.hpp"
+#include "memplug/host.hpp"
 #include "memplug/parse.hpp"
 
 namespace memplug {
-
-namespace {
-
-// Closes a file descriptor on every path out.
-class Fd {
-public:
-	explicit Fd(int fd)
-	    : fd_(fd)
-	{
-	}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	~Fd()
-	{
-		if (fd_ >= 0)
-			::close(fd_);
-	}
-	int get() const { return fd_; }
-
-private:
-	int fd_;
-};
-
-} // namespace
 
 MemorySysfs::MemorySysfs(std::filesystem::path root)
     : root_(std::move(root))
@@ -51,24 +29,10 @@ std::filesystem::path MemorySysfs::state_path(std::uint64_t id) const
 
 Result<std::string> MemorySysfs::read_file(const std::filesystem::path &path) const
 {
-	Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-	if (fd.get() < 0)
-		return Error::system("reading " + path.string(), errno);
-
-	// sysfs attributes are at most a page.
-	char buf[4096];
-	std::string text;
-	for (;;) {
-		const ssize_t n = ::read(fd.get(), buf, sizeof(buf));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return Error::system("reading " + path.string(), errno);
-		}
-		if (n == 0)
-			break;
-		text.append(buf, static_cast<std::size_t>(n));
-	}
+	auto read = read_text_file(path);
+	if (!read)
+		return read;
+	std::string text = std::move(*read);
 	while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
 		text.pop_back();
 	return text;
