@@ -91,6 +91,52 @@ std::optional<Error> stopped(const std::function<bool()> &stop, const std::strin
 	return Error::failed(what, "interrupted by a signal after " + block_name(block));
 }
 
+// The sysfs writes of one command, each remembered with how to put it
+// back, so that any failure can undo them all.
+class BlockWrites {
+public:
+	BlockWrites(Backend &backend, const MemorySysfs &sysfs, const std::string &what,
+		    const std::function<bool()> &stop)
+	    : backend_(backend)
+	    , sysfs_(sysfs)
+	    , what_(what)
+	    , stop_(stop)
+	{
+	}
+
+	// Writes @state to @block, to be undone by writing @undo; the Error
+	// (all undone) if that or a stop request ends the command.
+	std::optional<Error> write(std::uint64_t block, std::string_view state, std::string undo)
+	{
+		const std::uint64_t before = monotonic_ns();
+		auto written = sysfs_.write_state(block, state);
+		if (!written) {
+			Error error =
+				write_failed(std::move(written).error(), backend_, before, block);
+			error.add_context(what_);
+			return fail(std::move(error));
+		}
+		changed_.push_back({block, std::move(undo)});
+		if (auto error = stopped(stop_, what_, block))
+			return fail(std::move(*error));
+		return std::nullopt;
+	}
+
+	// Undoes every write and returns @error with a note on how that went.
+	Error fail(Error error)
+	{
+		undo(sysfs_, changed_, error);
+		return error;
+	}
+
+private:
+	Backend &backend_;
+	const MemorySysfs &sysfs_;
+	const std::string &what_;
+	const std::function<bool()> &stop_;
+	std::vector<Changed> changed_;
+};
+
 OnlineType online_type_for(const OnlineRequest &request, const Range &range)
 {
 	const std::uint32_t policy = request.zone
@@ -133,43 +179,25 @@ Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const Onl
 							   "; offline the range first");
 	}
 
-	std::vector<Changed> changed;
+	BlockWrites writes(backend, sysfs, what, stop);
 	const std::string_view state = online_type_sysfs(type);
 	for (const std::size_t i : online_order(blocks->size())) {
 		const Block &b = (*blocks)[i];
 		if (b.online())
 			continue;
-		const std::uint64_t before = monotonic_ns();
-		auto written = sysfs.write_state(b.id, state);
-		if (!written) {
-			Error error =
-				write_failed(std::move(written).error(), backend, before, b.id);
-			error.add_context(what);
-			undo(sysfs, changed, error);
-			return error;
-		}
-		changed.push_back({b.id, "offline"});
-		if (auto error = stopped(stop, what, b.id)) {
-			undo(sysfs, changed, *error);
+		if (auto error = writes.write(b.id, state, "offline"))
 			return std::move(*error);
-		}
 	}
 
 	auto verify = range_blocks(backend, range, block_size);
-	if (!verify) {
-		Error error = std::move(verify).error();
-		error.set_kind(ErrorKind::Failed).add_context(what);
-		undo(sysfs, changed, error);
-		return error;
-	}
+	if (!verify)
+		return writes.fail(std::move(
+			std::move(verify).error().set_kind(ErrorKind::Failed).add_context(what)));
 	for (const auto &b : *verify) {
-		if (auto problem = block_problem(b, type, wanted)) {
-			Error error =
-				Error::failed(what, "verifying " + block_name(b.id) +
-							    ": after onlining it is " + *problem);
-			undo(sysfs, changed, error);
-			return error;
-		}
+		if (auto problem = block_problem(b, type, wanted))
+			return writes.fail(Error::failed(what, "verifying " + block_name(b.id) +
+								       ": after onlining it is " +
+								       *problem));
 	}
 
 	auto now = backend.range_get(request.id);
@@ -191,44 +219,26 @@ Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uin
 	if (!blocks)
 		return std::move(std::move(blocks).error().add_context(what));
 
-	std::vector<Changed> changed;
+	BlockWrites writes(backend, sysfs, what, stop);
 	for (const auto &b : *blocks) {
 		if (!b.online())
 			continue;
 		// Back where it was: Movable stays movable, anything else
 		// goes to the kernel zone the kernel picks for it.
-		const std::string back =
+		std::string back =
 			b.zone && *b.zone == "Movable" ? "online_movable" : "online_kernel";
-		const std::uint64_t before = monotonic_ns();
-		auto written = sysfs.write_state(b.id, "offline");
-		if (!written) {
-			Error error =
-				write_failed(std::move(written).error(), backend, before, b.id);
-			error.add_context(what);
-			undo(sysfs, changed, error);
-			return error;
-		}
-		changed.push_back({b.id, back});
-		if (auto error = stopped(stop, what, b.id)) {
-			undo(sysfs, changed, *error);
+		if (auto error = writes.write(b.id, "offline", std::move(back)))
 			return std::move(*error);
-		}
 	}
 
 	auto verify = range_blocks(backend, range, block_size);
-	if (!verify) {
-		Error error = std::move(verify).error();
-		error.set_kind(ErrorKind::Failed).add_context(what);
-		undo(sysfs, changed, error);
-		return error;
-	}
+	if (!verify)
+		return writes.fail(std::move(
+			std::move(verify).error().set_kind(ErrorKind::Failed).add_context(what)));
 	for (const auto &b : *verify) {
-		if (b.online()) {
-			Error error = Error::failed(what, "verifying " + block_name(b.id) +
-								  ": it is online again");
-			undo(sysfs, changed, error);
-			return error;
-		}
+		if (b.online())
+			return writes.fail(Error::failed(what, "verifying " + block_name(b.id) +
+								       ": it is online again"));
 	}
 
 	auto now = backend.range_get(id);
