@@ -200,6 +200,28 @@ int mp_iomem_count(const char *iomem, const char *needle)
 	return n;
 }
 
+uint64_t mp_iomem_hole(uint64_t from, uint64_t size, uint64_t bs)
+{
+	char *iomem = mp_iomem(), *line, *save;
+	uint64_t at = (from + bs - 1) / bs * bs;
+
+	if (!iomem)
+		return 0;
+	for (line = strtok_r(iomem, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long s, e;
+
+		if (line[0] == ' ' || sscanf(line, "%llx-%llx", &s, &e) != 2 ||
+		    e < at)
+			continue;
+		if (s > at + size - 1)
+			break;
+		at = (e + 1 + bs - 1) / bs * bs;
+	}
+	free(iomem);
+	return at;
+}
+
 uint64_t mp_block_size(void)
 {
 	char buf[64];

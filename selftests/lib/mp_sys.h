@@ -39,6 +39,11 @@ long long mp_memtotal_kb(void);
 char *mp_iomem(void);
 bool mp_iomem_has_line(const char *iomem, const char *line);
 int mp_iomem_count(const char *iomem, const char *needle);
+/*
+ * The first @bs-aligned range of @size at or above @from that no top-level
+ * line of /proc/iomem touches: memory nothing describes. 0 if unreadable.
+ */
+uint64_t mp_iomem_hole(uint64_t from, uint64_t size, uint64_t bs);
 
 /* Memory blocks in sysfs. */
 uint64_t mp_block_size(void);

@@ -427,6 +427,51 @@ TEST_F_TIMEOUT(ctl, kernel_refusal, MP_TIMEOUT)
 	free(run);
 }
 
+/*
+ * Memory that nothing in /proc/iomem describes: refused in the kernel's
+ * words, and plugged with --force. It is never onlined (--online none):
+ * nothing is behind those addresses.
+ */
+TEST_F_TIMEOUT(ctl, force_outside_device_regions, MP_TIMEOUT)
+{
+	struct mp_run *run = malloc(sizeof(*run));
+	struct mp_env *e = &self->e;
+	char start[32], bs[32], ids[32];
+	struct mp_snap before;
+	uint64_t hole;
+	long long id;
+	char *j;
+
+	MP_NEED_DEVICE();
+	NEED_CTL();
+	ASSERT_NE(NULL, run);
+	hole = mp_iomem_hole(e->dev_start + e->dev_size, e->bs, e->bs);
+	ASSERT_NE(0, hole);
+	snprintf(start, sizeof(start), "0x%" PRIx64, hole);
+	snprintf(bs, sizeof(bs), "%" PRIu64, e->bs);
+
+	MP_OK(mp_snap_take(&e->c, &before));
+	CTL(run, "plug", "--start", start, "--size", bs);
+	EXIT_IS(run, 1);
+	STDERR_HAS(run,
+		   ": memplug: range is not inside device or reserved memory regions of /proc/iomem; force plugs it anyway (ENXIO)");
+	MP_UNCHANGED(&e->c, &before);
+	mp_snap_free(&before);
+
+	CTL(run, "plug", "--start", start, "--size", bs, "--force", "--online",
+	    "none", "--json");
+	EXIT_IS(run, 0);
+	j = json_of(run);
+	ASSERT_TRUE(mp_json_int(j, "id", &id));
+	free(j);
+	MP_BLOCK_STATE(hole / e->bs, "offline");
+	snprintf(ids, sizeof(ids), "%lld", id);
+	CTL(run, "unplug", ids);
+	EXIT_IS(run, 0);
+	MP_BLOCK_GONE(hole / e->bs);
+	free(run);
+}
+
 #define INJECT_DIR "/sys/kernel/debug/notifier-error-inject/memory/actions"
 
 static bool have_inject(void)

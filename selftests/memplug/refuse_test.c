@@ -243,32 +243,6 @@ TEST_F(refuse, system_ram)
 }
 
 /*
- * The first block-aligned range of @size at or above @from that no
- * top-level line of /proc/iomem touches: memory nothing describes.
- */
-static uint64_t iomem_hole(uint64_t from, uint64_t size, uint64_t bs)
-{
-	char *iomem = mp_iomem(), *line, *save;
-	uint64_t at = (from + bs - 1) / bs * bs;
-
-	if (!iomem)
-		return 0;
-	for (line = strtok_r(iomem, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		unsigned long long s, e;
-
-		if (line[0] == ' ' || sscanf(line, "%llx-%llx", &s, &e) != 2 ||
-		    e < at)
-			continue;
-		if (s > at + size - 1)
-			break;
-		at = (e + 1 + bs - 1) / bs * bs;
-	}
-	free(iomem);
-	return at;
-}
-
-/*
  * Memory that no device or reserved region describes is refused, also
  * in part; FORCE plugs it. The forced range is added with DEFER_ONLINE and
  * never onlined, because nothing is behind its addresses.
@@ -277,7 +251,7 @@ TEST_F_TIMEOUT(refuse, outside_device_regions, MP_TIMEOUT)
 {
 	struct mp_env *e = &self->e;
 	struct mp_add_opts forced = { .force = true, .defer_online = true };
-	uint64_t hole = iomem_hole(e->dev_start + e->dev_size, 2 * e->bs, e->bs);
+	uint64_t hole = mp_iomem_hole(e->dev_start + e->dev_size, 2 * e->bs, e->bs);
 	char line[128], *iomem;
 	struct mp_status st;
 	struct mp_range r, d;
