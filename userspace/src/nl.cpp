@@ -148,6 +148,32 @@ Result<std::vector<T>> decode_all(const std::vector<std::vector<unsigned char>> 
 	return out;
 }
 
+// A connected generic netlink socket and memplug's family id. A missing
+// family is ErrorKind::NoFamily (exit 3); other failures name @what.
+struct FamilySocket {
+	NlSockPtr sk;
+	int family;
+};
+
+Result<FamilySocket> open_family(const std::string &what)
+{
+	NlSockPtr sk(nl_socket_alloc());
+	if (!sk)
+		return Error::system(what, ENOMEM);
+	const int err = genl_connect(sk.get());
+	if (err < 0)
+		return Error::system(what, nlerr_to_errno(err), nl_geterror(err));
+
+	const int family = genl_ctrl_resolve(sk.get(), MEMPLUG_FAMILY_NAME);
+	if (family == -NLE_OBJ_NOTFOUND)
+		return Error(ErrorKind::NoFamily,
+			     "family " MEMPLUG_FAMILY_NAME " not found (is memplug.ko loaded?)");
+	if (family < 0)
+		return Error::system("resolving generic netlink family " MEMPLUG_FAMILY_NAME,
+				     nlerr_to_errno(family), nl_geterror(family));
+	return FamilySocket{std::move(sk), family};
+}
+
 } // namespace
 
 int nlerr_to_errno(int nlerr)
@@ -228,14 +254,10 @@ Client::Client(NlSockPtr sk, int family)
 
 Result<std::unique_ptr<Client>> Client::connect()
 {
-	const std::string what = "connecting to generic netlink";
-	NlSockPtr sk(nl_socket_alloc());
-	if (!sk)
-		return Error::system(what, ENOMEM);
-
-	int err = genl_connect(sk.get());
-	if (err < 0)
-		return Error::system(what, nlerr_to_errno(err), nl_geterror(err));
+	auto got = open_family("connecting to generic netlink");
+	if (!got)
+		return std::move(got).error();
+	auto &[sk, family] = *got;
 
 	// Replies bigger than a page are read whole rather than truncated.
 	nl_socket_enable_msg_peek(sk.get());
@@ -245,14 +267,6 @@ Result<std::unique_ptr<Client>> Client::connect()
 	const int one = 1;
 	(void)setsockopt(nl_socket_get_fd(sk.get()), SOL_NETLINK, NETLINK_EXT_ACK, &one,
 			 sizeof(one));
-
-	const int family = genl_ctrl_resolve(sk.get(), MEMPLUG_FAMILY_NAME);
-	if (family == -NLE_OBJ_NOTFOUND)
-		return Error(ErrorKind::NoFamily,
-			     "family " MEMPLUG_FAMILY_NAME " not found (is memplug.ko loaded?)");
-	if (family < 0)
-		return Error::system("resolving generic netlink family " MEMPLUG_FAMILY_NAME,
-				     nlerr_to_errno(family), nl_geterror(family));
 
 	return std::unique_ptr<Client>(new Client(std::move(sk), family));
 }
@@ -403,19 +417,10 @@ EventSocket::EventSocket(NlSockPtr sk, int family)
 Result<std::unique_ptr<EventSocket>> EventSocket::open()
 {
 	const std::string what = "joining the memplug monitor group";
-	NlSockPtr sk(nl_socket_alloc());
-	if (!sk)
-		return Error::system(what, ENOMEM);
-	int err = genl_connect(sk.get());
-	if (err < 0)
-		return Error::system(what, nlerr_to_errno(err), nl_geterror(err));
-
-	const int family = genl_ctrl_resolve(sk.get(), MEMPLUG_FAMILY_NAME);
-	if (family == -NLE_OBJ_NOTFOUND)
-		return Error(ErrorKind::NoFamily,
-			     "family " MEMPLUG_FAMILY_NAME " not found (is memplug.ko loaded?)");
-	if (family < 0)
-		return Error::system(what, nlerr_to_errno(family), nl_geterror(family));
+	auto got = open_family(what);
+	if (!got)
+		return std::move(got).error();
+	auto &[sk, family] = *got;
 	const int group =
 		genl_ctrl_resolve_grp(sk.get(), MEMPLUG_FAMILY_NAME, MEMPLUG_MCGRP_MONITOR);
 	if (group < 0)
@@ -427,7 +432,7 @@ Result<std::unique_ptr<EventSocket>> EventSocket::open()
 
 	// Events are not replies: no sequence numbers to check.
 	nl_socket_disable_seq_check(sk.get());
-	err = nl_socket_set_buffer_size(sk.get(), kEventBufferBytes, 0);
+	int err = nl_socket_set_buffer_size(sk.get(), kEventBufferBytes, 0);
 	if (err < 0)
 		return Error::system(what + ": sizing the receive buffer", nlerr_to_errno(err),
 				     nl_geterror(err));
