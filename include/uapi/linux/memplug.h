@@ -19,14 +19,18 @@
  *
  * Privilege
  * ---------
- * Physical addresses are privileged, as in /proc/iomem. Every command except
- * MEMPLUG_CMD_STATUS_GET needs CAP_NET_ADMIN (GENL_ADMIN_PERM) in the
- * sending process and, unless the message is sent to an explicit address
- * with sendto(), in the process that opened the socket. For an unprivileged
- * caller STATUS_GET omits the pluggable range. Joining the "monitor"
- * multicast group needs CAP_NET_ADMIN in the joining process; a privileged
- * process that hands its socket to an unprivileged one hands over the
- * events too.
+ * memplug turns physical address ranges into System RAM, which is the power
+ * of /dev/mem, and its replies and events carry physical addresses, which
+ * /proc/iomem shows only to CAP_SYS_ADMIN. So every command except
+ * MEMPLUG_CMD_STATUS_GET needs CAP_SYS_ADMIN in the initial user namespace,
+ * in the sending process and, unless the message is sent to an explicit
+ * address with sendto(), in the process that opened the socket.
+ * CAP_NET_ADMIN is not enough. FORCE also needs CAP_SYS_RAWIO, and is
+ * refused while the kernel is locked down (integrity or confidentiality),
+ * as /dev/mem is. For an unprivileged caller STATUS_GET omits the pluggable
+ * range. Joining the "monitor" multicast group needs CAP_SYS_ADMIN in the
+ * joining process; a privileged process that hands its socket to an
+ * unprivileged one hands over the events too.
  *
  * Commands
  * --------
@@ -40,10 +44,21 @@
  *	label), ZONE_POLICY (default ANY), PROTECT, VERIFY, EXCLUDE (repeated
  *	nest, MEMPLUG_A_EXCLUDE_*), MEMMAP_ON_MEMORY, HOLD, DEFER_ONLINE and
  *	FORCE (optional).
- *	The range must lie inside device or reserved memory regions of
- *	/proc/iomem (persistent memory, soft reserved, reserved, CXL windows):
- *	elsewhere there may be nothing behind the addresses. FORCE skips this
- *	check, for memory the firmware does not describe.
+ *	The module first claims the range in /proc/iomem (a resource named
+ *	"memplug range ID", as dax/kmem claims with the device's name), which
+ *	fails if another driver holds any of it, and only then lets its memory
+ *	notifier and online callback see it. The claim must lie inside memory
+ *	that something describes as backed: Soft Reserved (EFI specific
+ *	purpose), Persistent Memory (legacy or labelled) or a committed CXL
+ *	region. Firmware-reserved memory (e820 Reserved, which may be MMIO or
+ *	firmware data), a CXL window outside a committed region, other
+ *	resources and addresses nothing describes are refused (ENXIO) with the
+ *	reason. FORCE plugs them anyway (EPERM without CAP_SYS_RAWIO or under
+ *	lockdown).
+ *	MEMMAP_ON_MEMORY puts the range's memory map on the range itself; it is
+ *	refused (EOPNOTSUPP) when the kernel would not do it (boot parameter
+ *	memory_hotplug.memmap_on_memory), so RANGE_GET reports it only when
+ *	it is in effect.
  *	The module registers a memory group and calls
  *	add_memory_driver_managed(). It never onlines blocks itself: user space
  *	onlines them through sysfs. The kernel's auto-online policy
@@ -55,7 +70,14 @@
  *	socket until a MEMPLUG_CMD_RANGE_SET with COMMIT from the same socket;
  *	if that socket is closed first, the module offlines and removes the
  *	range again. This lets a controller that dies half way through a plug
- *	leave nothing behind.
+ *	leave nothing behind. That removal runs in a kernel thread, block by
+ *	block, each attempt bounded in time, with growing pauses between
+ *	attempts (module parameter rollback_attempts); while it is pending the
+ *	range is UNPLUGGING. When the attempts are used up the range is FAILED.
+ *	VERIFY and EXCLUDE need the kernel's single online page callback:
+ *	memplug takes it for the first such range and gives it back when the
+ *	last one is gone. If another driver (virtio-mem, hv_balloon, the Xen
+ *	balloon) holds it, they are refused (EOPNOTSUPP) with the reason.
  *	Reply: MEMPLUG_A_RANGE_* of the new range (ID, resolved NODE, ADD_NS).
  *
  * MEMPLUG_CMD_RANGE_DEL (doit)
@@ -65,6 +87,9 @@
  *	for itself). On failure the kernel re-onlines what it had offlined and
  *	the range stays plugged; RANGE_GET then reports the block that refused
  *	(FAIL_BLOCK) and the core's error (FAIL_ERRNO, -EINTR for a signal).
+ *	A range that is UNPLUGGING between two rollback attempts, or FAILED,
+ *	is removed block by block instead (part of it may already be gone); on
+ *	failure it stays as it was, with the blocks removed so far gone.
  *	Reply: MEMPLUG_A_RANGE_* of the removed range (REMOVE_NS).
  *
  * MEMPLUG_CMD_RANGE_GET (doit and dump)
@@ -84,6 +109,15 @@
  *	first. If the first event returned has a larger seq than asked for,
  *	the events in between were overwritten: the gap is the caller's to
  *	report.
+ *
+ * MEMPLUG_CMD_RANGE_CANCEL (doit)
+ *	Request: ID. Stops the rollback of a range whose owner went away (see
+ *	HOLD), or of a FAILED range: a rollback attempt in progress is
+ *	interrupted (the block being offlined is put back online), and no
+ *	other attempt is made. If every block is still there the range becomes
+ *	PLUGGED, as if committed; otherwise it is FAILED, and RANGE_DEL
+ *	removes the rest. EINVAL for a range with no rollback to stop.
+ *	Reply: MEMPLUG_A_RANGE_* after the change.
  *
  * MEMPLUG_CMD_EVENT_NTF (multicast, group "monitor")
  *	One message per event, MEMPLUG_A_EVENT_*. Sequence numbers are
@@ -107,12 +141,19 @@
  * @MEMPLUG_RANGE_STATE_PLUGGING: being added, or added with HOLD and not yet
  *	committed by its owner
  * @MEMPLUG_RANGE_STATE_PLUGGED: added; its blocks may be online or offline
- * @MEMPLUG_RANGE_STATE_UNPLUGGING: being offlined and removed
+ * @MEMPLUG_RANGE_STATE_UNPLUGGING: being offlined and removed, or waiting for
+ *	the next attempt of a rollback
+ * @MEMPLUG_RANGE_STATE_FAILED: removing it failed for good (the rollback used
+ *	up its attempts, or a removed block could not be put back) or its
+ *	rollback was cancelled with part of it removed. BLOCKS_PRESENT of its
+ *	blocks are still added; it keeps its claim and the module loaded, and
+ *	RANGE_DEL tries again
  */
 enum memplug_range_state {
 	MEMPLUG_RANGE_STATE_PLUGGING = 1,
 	MEMPLUG_RANGE_STATE_PLUGGED,
 	MEMPLUG_RANGE_STATE_UNPLUGGING,
+	MEMPLUG_RANGE_STATE_FAILED,
 
 	/* private: */
 	__MEMPLUG_RANGE_STATE_MAX,
@@ -151,15 +192,20 @@ enum memplug_block_state {
 };
 
 /**
- * enum memplug_online_cb - state of the kernel's online page callback slot
- * @MEMPLUG_ONLINE_CB_MEMPLUG: memplug holds the slot; exclusion and
- *	verify-on-online are available
- * @MEMPLUG_ONLINE_CB_UNAVAILABLE: another driver (virtio-mem, hv_balloon,
- *	the Xen balloon) holds the slot; plain plugs still work
+ * enum memplug_online_cb - memplug and the kernel's online page callback slot
+ * @MEMPLUG_ONLINE_CB_MEMPLUG: memplug holds the slot, for ONLINE_CB_RANGES
+ *	ranges with VERIFY or EXCLUDE
+ * @MEMPLUG_ONLINE_CB_UNAVAILABLE: memplug's last attempt to take the slot
+ *	found another driver (virtio-mem, hv_balloon, the Xen balloon) holding
+ *	it (ONLINE_CB_REASON); plain plugs still work
+ * @MEMPLUG_ONLINE_CB_IDLE: no range needs the slot and memplug does not hold
+ *	it, so other drivers may take it; memplug tries to take it at the next
+ *	plug with VERIFY or EXCLUDE
  */
 enum memplug_online_cb {
 	MEMPLUG_ONLINE_CB_MEMPLUG = 1,
 	MEMPLUG_ONLINE_CB_UNAVAILABLE,
+	MEMPLUG_ONLINE_CB_IDLE,
 
 	/* private: */
 	__MEMPLUG_ONLINE_CB_MAX,
@@ -178,6 +224,8 @@ enum memplug_online_cb {
  * @MEMPLUG_EVENT_UNPLUG: memplug removed a range
  * @MEMPLUG_EVENT_VERIFY_FAIL: verify-on-online found bad pages (START/SIZE)
  *	and excluded them
+ * @MEMPLUG_EVENT_FAILED: memplug stopped trying to remove a range, which is
+ *	now in state FAILED (START/SIZE: the whole range)
  */
 enum memplug_event_action {
 	MEMPLUG_EVENT_GOING_ONLINE = 1,
@@ -189,6 +237,7 @@ enum memplug_event_action {
 	MEMPLUG_EVENT_PLUG,
 	MEMPLUG_EVENT_UNPLUG,
 	MEMPLUG_EVENT_VERIFY_FAIL,
+	MEMPLUG_EVENT_FAILED,
 
 	/* private: */
 	__MEMPLUG_EVENT_MAX,
@@ -216,6 +265,7 @@ enum {
 	MEMPLUG_A_STATUS_EVENT_RING_SIZE,	/* u32, ring capacity */
 	MEMPLUG_A_STATUS_OBJECTS,		/* u32, live module objects */
 	MEMPLUG_A_STATUS_KDUMP,			/* flag, in a kdump kernel */
+	MEMPLUG_A_STATUS_ONLINE_CB_RANGES,	/* u32, ranges that need it */
 
 	/* private: */
 	__MEMPLUG_A_STATUS_MAX,
@@ -253,6 +303,8 @@ enum {
 	MEMPLUG_A_RANGE_FAIL_ERRNO,		/* s32, and why (negative errno) */
 	MEMPLUG_A_RANGE_DEFER_ONLINE,		/* flag, veto auto-online at add */
 	MEMPLUG_A_RANGE_FORCE,			/* flag, plug outside regions */
+	MEMPLUG_A_RANGE_BLOCKS_PRESENT,		/* u32, blocks still added */
+	MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS,	/* u32, failed rollback attempts */
 
 	/* private: */
 	__MEMPLUG_A_RANGE_MAX,
@@ -321,6 +373,7 @@ enum {
 	MEMPLUG_CMD_BLOCK_GET,
 	MEMPLUG_CMD_EVENT_GET,
 	MEMPLUG_CMD_EVENT_NTF,
+	MEMPLUG_CMD_RANGE_CANCEL,
 
 	/* private: */
 	__MEMPLUG_CMD_MAX,
