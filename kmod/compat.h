@@ -6,19 +6,20 @@
 #ifndef _MEMPLUG_COMPAT_H
 #define _MEMPLUG_COMPAT_H
 
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
 
 /*
- * Joining the monitor group must need CAP_NET_ADMIN. Kernels without the
- * genetlink flag would let anyone read physical addresses from events.
+ * Joining the monitor group must need CAP_SYS_ADMIN: events carry physical
+ * addresses. Kernels without the genetlink flag would let anyone join.
  */
-#ifndef GENL_MCAST_CAP_NET_ADMIN
-#error "memplug needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.1.55 or later)"
+#ifndef GENL_MCAST_CAP_SYS_ADMIN
+#error "memplug needs GENL_MCAST_CAP_SYS_ADMIN (Linux 6.1.55 or later)"
 #endif
-#define MEMPLUG_MCAST_CAP_FLAGS GENL_MCAST_CAP_NET_ADMIN
+#define MEMPLUG_MCAST_CAP_FLAGS GENL_MCAST_CAP_SYS_ADMIN
 
 /* The largest chunk the online page callback is handed, as an order. */
 #ifdef MAX_PAGE_ORDER
@@ -41,6 +42,31 @@ static inline void memplug_offline_managed_adjust(struct page *page, long nr)
 	adjust_managed_page_count(page, nr);
 #endif
 }
+
+/*
+ * Memory map on the memory itself (MHP_MEMMAP_ON_MEMORY). Up to 6.7 the
+ * core takes it for exactly one memory block per add and per remove, and
+ * fails with -EINVAL when the boot parameter is off. Since 6.8 the core
+ * splits a larger request across blocks itself, exports whether it would
+ * honour the flag, and silently adds the memory with its map elsewhere when
+ * it would not: so ask first.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define MEMPLUG_MHP_SPLITS_MEMMAP_ON_MEMORY true
+static inline bool memplug_memmap_on_memory_refused(void)
+{
+	return !mhp_supports_memmap_on_memory();
+}
+#else
+#define MEMPLUG_MHP_SPLITS_MEMMAP_ON_MEMORY false
+static inline bool memplug_memmap_on_memory_refused(void)
+{
+	return false;
+}
+#endif
+
+/* The CXL core's bus; memplug finds it with symbol_get() only. */
+extern struct bus_type cxl_bus_type;
 
 /*
  * Push a range out of the CPU caches, so that verify-on-online reads the

@@ -3,12 +3,19 @@
  * memplug: internal interfaces between the parts of the module.
  *
  * Parts and what they own:
- *   range.c    the registry of ranges, their states and the RCU lookup table
+ *   range.c    the registry of ranges, their states, references and the RCU
+ *              lookup table
+ *   resource.c what may be plugged: the checks against /proc/iomem and the
+ *              claim of a range's physical addresses
  *   plug.c     adding and removing memory (the only callers of the hotplug
- *              core), and the rollback of held ranges whose owner went away
+ *              core's add and remove)
+ *   rollback.c removing, in a kernel thread, ranges whose owner went away
+ *              before committing them or whose undo failed
+ *   pm.c       refusing hibernation while anything is plugged
  *   notifier.c the memory notifier: events, zone policy, offline protection,
  *              fake-offline bookkeeping
- *   online.c   the online page callback: accounting, exclusion, verify
+ *   online.c   the online page callback: who holds the slot, accounting,
+ *              exclusion, verify
  *   event.c    the event ring and the "monitor" multicast group
  *   nl.c       the generic netlink family: policies, operations, groups
  *   netlink.c  the request handlers and message fill helpers
@@ -19,7 +26,10 @@
  *     notifier and online callback)
  *   memplug_lock (range.c): the registry. Never held across a call into
  *     the hotplug core and never taken by the notifier or the online
- *     callback, which find ranges through RCU instead.
+ *     callback, which find ranges through RCU and a reference instead.
+ *   memplug_online_cb_lock (online.c): who holds the online page callback
+ *     slot. Held across set/restore_online_page_callback(), which take the
+ *     core's locks, so never taken by the notifier or the callback.
  *   memplug_event_lock (event.c): the event ring and sequence numbers. May
  *     be taken inside the notifier; never held across the hotplug core.
  */
@@ -32,18 +42,22 @@
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 #include <linux/memplug.h>
 
-#define MEMPLUG_VERSION "0.1.0"
+#define MEMPLUG_VERSION "0.2.0"
 
 /**
  * enum memplug_rs - internal state of a range
- * @MEMPLUG_RS_ADDING: reserved in the registry, add in progress
+ * @MEMPLUG_RS_ADDING: claimed and published, add in progress
  * @MEMPLUG_RS_HELD: added with HOLD, waiting for its owner's COMMIT
  * @MEMPLUG_RS_PLUGGED: added and committed
- * @MEMPLUG_RS_REMOVING: offline and remove in progress
+ * @MEMPLUG_RS_REMOVING: a removal runs: an unplug, or a rollback attempt
+ * @MEMPLUG_RS_ROLLBACK: to be removed by the rollback thread, waiting for
+ *	its next attempt (on memplug_rollbacks)
+ * @MEMPLUG_RS_FAILED: removing it failed for good or its rollback was
+ *	cancelled; blocks may still be added, and an unplug tries again
  * @MEMPLUG_RS_COUNT: number of states
  */
 enum memplug_rs {
@@ -51,6 +65,8 @@ enum memplug_rs {
 	MEMPLUG_RS_HELD,
 	MEMPLUG_RS_PLUGGED,
 	MEMPLUG_RS_REMOVING,
+	MEMPLUG_RS_ROLLBACK,
+	MEMPLUG_RS_FAILED,
 	MEMPLUG_RS_COUNT
 };
 
@@ -65,16 +81,21 @@ struct memplug_excl {
 };
 
 /**
- * struct memplug_block_acct - what the online callback did to one block
+ * struct memplug_block_acct - one memory block of a range
  * @online: pages handed to the buddy allocator
  * @excluded: pages kept fake-offline
  * @verified: pages that passed verify-on-online
  * @bad: pages that failed verify-on-online (also counted in @excluded)
  * @t_start: when the block's current online or offline step began, in ns
+ * @going_online: between MEM_GOING_ONLINE and MEM_ONLINE/MEM_CANCEL_ONLINE
  * @going_offline: our fake-offline pages had their references dropped in
  *	MEM_GOING_OFFLINE and must be restored on MEM_CANCEL_OFFLINE
+ * @present: the block is added to the kernel. Written only by whoever
+ *	removes or adds the range's memory, which the range's state makes one
+ *	thread at a time; read with READ_ONCE() elsewhere.
  *
- * Written only with mem_hotplug_lock held (notifier and online callback).
+ * The counters and flags but @present are written only with
+ * mem_hotplug_lock held (notifier and online callback).
  */
 struct memplug_block_acct {
 	u32 online;
@@ -82,70 +103,91 @@ struct memplug_block_acct {
 	u32 verified;
 	u32 bad;
 	u64 t_start;
+	bool going_online;
 	bool going_offline;
+	bool present;
 };
+
+#define MEMPLUG_CLAIM_NAME_LEN 32
 
 /**
  * struct memplug_range - one plugged (or plugging) physical range
  * @list: registry list, sorted by id; memplug_lock
- * @rcu: frees the range after the lookup table stopped pointing to it
+ * @rcu: frees the range after the last reference is gone
+ * @ref: references: one from the registry, one per lock-free reader that
+ *	found it in the lookup table, one for a handler that replies with it
  * @id: stable id, never reused while the module is loaded
  * @state: enum memplug_rs; written under memplug_lock by
  *	memplug_range_set_state() only, read locklessly by the notifier
  * @start: physical start, block aligned; immutable
  * @size: bytes, a multiple of the block size; immutable
  * @nid: NUMA node; immutable
- * @mgid: memory group id; immutable once added
- * @res_name: resource name handed to the core; must outlive the memory
+ * @mgid: memory group id, -1 before it is registered
+ * @published: in the lookup table (memplug_lock)
+ * @claim: our resource over the range in /proc/iomem, named @claim_name;
+ *	the memory's own resources nest in it
+ * @claim_name: "memplug range <id>"
  * @name: operator's label
  * @zone_policy: enum memplug_zone_policy; WRITE_ONCE/READ_ONCE
  * @protect: veto offlining by anyone but memplug; WRITE_ONCE/READ_ONCE
  * @verify: verify pages in the online callback; immutable
- * @memmap_on_memory: added block by block with MHP_MEMMAP_ON_MEMORY
+ * @uses_cb: the range needs memplug's online page callback (verify or
+ *	exclusions) and holds a use of the slot while any of it is added
+ * @per_block: its memory is added and removed block by block (memmap on
+ *	memory on kernels whose core does not split such requests)
+ * @memmap_on_memory: added with MHP_MEMMAP_ON_MEMORY
  * @defer_online: veto onlining while the range is being added, so that the
  *	kernel's auto-online policy leaves the blocks to user space; immutable
  * @benching: a test-only benchmark writes to the (offline) memory; onlining
  *	is vetoed meanwhile
  * @owner_portid: netlink port that holds the range in MEMPLUG_RS_HELD
- * @rollback_node: on the rollback thread's list while a removal of a held
- *	range whose owner closed its socket is due (memplug_lock)
- * @rollback_tries: failed attempts at that removal so far (memplug_lock)
+ * @rollback_node: on the rollback thread's list (memplug_lock)
+ * @rollback_attempts: failed rollback attempts so far (memplug_lock)
  * @rollback_due: jiffies when the next attempt is due (memplug_lock)
+ * @rollback_cancel: the operator cancelled the attempt in progress
+ *	(memplug_lock)
  * @excl: exclusion list, sorted and merged; immutable
  * @nr_excl: entries in @excl
  * @nr_blocks: memory blocks in the range
- * @acct: per-block accounting, @nr_blocks entries
+ * @acct: per-block state, @nr_blocks entries
  * @add_ns: time add_memory_driver_managed() took
  * @remove_ns: time offline_and_remove_memory() took (last attempt)
  * @online_ns: in-kernel time spent onlining blocks (notifier to notifier)
  * @offline_ns: in-kernel time spent offlining blocks
  * @unplug_next: index of the first block not yet offlined by the unplug
- *	in progress
- * @fail_block: block whose offlining last failed, U32_MAX if none
+ *	in progress; WRITE_ONCE/READ_ONCE
+ * @fail_block: block whose offlining last failed, U32_MAX if none;
+ *	WRITE_ONCE/READ_ONCE
  * @fail_errno: the error of the last failed unplug, 0 if none
  * @pages_bad: pages that failed verify-on-online
  */
 struct memplug_range {
 	struct list_head list;
 	struct rcu_head rcu;
+	refcount_t ref;
 	u32 id;
 	enum memplug_rs state;
 	u64 start;
 	u64 size;
 	int nid;
 	int mgid;
-	const char *res_name;
+	bool published;
+	struct resource *claim;
+	char claim_name[MEMPLUG_CLAIM_NAME_LEN];
 	char name[MEMPLUG_NAME_LEN];
 	enum memplug_zone_policy zone_policy;
 	bool protect;
 	bool verify;
+	bool uses_cb;
+	bool per_block;
 	bool memmap_on_memory;
 	bool defer_online;
 	bool benching;
 	u32 owner_portid;
 	struct list_head rollback_node;
-	unsigned int rollback_tries;
+	unsigned int rollback_attempts;
 	unsigned long rollback_due;
+	bool rollback_cancel;
 	struct memplug_excl *excl;
 	unsigned int nr_excl;
 	unsigned int nr_blocks;
@@ -188,7 +230,6 @@ struct memplug_counters {
 	u64 unplugs;
 	u64 plug_failures;
 	u64 unplug_failures;
-	u64 plugged_bytes;
 	u32 ranges;
 };
 
@@ -200,14 +241,20 @@ extern atomic_t memplug_objects;
 
 struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 					    struct netlink_ext_ack *extack);
+int memplug_range_publish(struct memplug_range *range,
+			  struct netlink_ext_ack *extack);
+void memplug_range_unpublish(struct memplug_range *range);
 void memplug_range_release(struct memplug_range *range);
 void memplug_range_exit(void);
 struct memplug_range *memplug_range_find(u32 id);
+void memplug_range_get(struct memplug_range *range);
+void memplug_range_put(struct memplug_range *range);
+struct memplug_range *memplug_range_get_pfn(unsigned long pfn);
 void memplug_range_set_state(struct memplug_range *range,
 			     enum memplug_rs state);
-struct memplug_range *memplug_range_lookup_pfn(unsigned long pfn);
 enum memplug_range_state memplug_range_uapi_state(enum memplug_rs state);
 unsigned int memplug_range_blocks_online(const struct memplug_range *range);
+unsigned int memplug_range_blocks_present(const struct memplug_range *range);
 unsigned long memplug_block_bytes(void);
 
 static inline u32 memplug_phys_to_block(u64 phys)
@@ -215,14 +262,39 @@ static inline u32 memplug_phys_to_block(u64 phys)
 	return phys / memplug_block_bytes();
 }
 
+/* The physical address of block @idx of @range. */
+static inline u64 memplug_range_block(const struct memplug_range *range,
+				      unsigned int idx)
+{
+	return range->start + (u64)idx * memplug_block_bytes();
+}
+
+/* resource.c */
+int memplug_res_claim(struct memplug_range *range, bool force,
+		      struct netlink_ext_ack *extack);
+void memplug_res_unclaim(struct memplug_range *range);
+
 /* plug.c */
 int memplug_plug(struct memplug_range_args *args, struct netlink_ext_ack *extack,
 		 struct memplug_range **out);
 int memplug_unplug(struct memplug_range *range, struct netlink_ext_ack *extack);
 int memplug_commit(struct memplug_range *range, u32 portid,
 		   struct netlink_ext_ack *extack);
-int memplug_plug_init(void);
-void memplug_plug_exit(void);
+int memplug_remove(struct memplug_range *range, bool bounded);
+
+/* rollback.c */
+void memplug_rollback_queue(struct memplug_range *range, unsigned long delay);
+void memplug_rollback_dequeue(struct memplug_range *range);
+int memplug_rollback_cancel(struct memplug_range *range,
+			    struct netlink_ext_ack *extack);
+int memplug_rollback_bound(struct memplug_range *range, unsigned int blocks);
+void memplug_rollback_unbound(void);
+int memplug_rollback_init(unsigned int attempts);
+void memplug_rollback_exit(void);
+
+/* pm.c */
+int memplug_pm_init(void);
+void memplug_pm_exit(void);
 
 /**
  * struct memplug_event - one event, as kept in the ring
@@ -282,10 +354,10 @@ void memplug_notifier_exit(void);
 extern atomic64_t memplug_vetoes;
 
 /* online.c */
-int memplug_online_init(void);
 void memplug_online_exit(void);
-bool memplug_online_cb_take(void);
-bool memplug_online_cb_held(void);
+int memplug_online_cb_get(struct netlink_ext_ack *extack);
+void memplug_online_cb_put(void);
+enum memplug_online_cb memplug_online_cb_state(u32 *ranges);
 const char *memplug_online_cb_reason(void);
 void memplug_online_going_offline(struct memplug_range *range,
 				  unsigned int block);

@@ -11,10 +11,12 @@
  *                     write clears it)
  *   fail              "SITE COUNT": the next COUNT allocations at SITE fail;
  *                     SITE "any" matches every site. Sites: range, acct,
- *                     table, name, excl, reply (netlink replies), event
+ *                     table, excl, reply (netlink replies), event
  *                     (multicast notifications), group (memory group
- *                     registration) and add (the core's add, as if it had
- *                     run out of memory)
+ *                     registration), add (the core's add, as if it had
+ *                     run out of memory) and add_block (the add of any
+ *                     block but the first, where a range is added block by
+ *                     block)
  *   bench_verify      write a range id whose blocks are all offline: times a
  *                     memset and a verify-on-online pass over the same memory;
  *                     read "bytes= memset_ns= verify_ns= bad=" of the last run
@@ -204,6 +206,17 @@ static const struct file_operations memplug_knob_fail_fops = {
 static u64 memplug_bench_bytes, memplug_bench_memset_ns, memplug_bench_verify_ns;
 static unsigned long memplug_bench_bad;
 
+/* Whether a block of @range is between MEM_GOING_ONLINE and its end. */
+static bool memplug_bench_onlining(const struct memplug_range *range)
+{
+	unsigned int i;
+
+	for (i = 0; i < range->nr_blocks; i++)
+		if (READ_ONCE(range->acct[i].going_online))
+			return true;
+	return false;
+}
+
 /*
  * Run with memplug_lock held, so the range cannot be unplugged, and with
  * range->benching set, so the notifier vetoes onlining it meanwhile.
@@ -217,7 +230,7 @@ static void memplug_bench_run(struct memplug_range *range)
 
 	t0 = ktime_get_ns();
 	for (i = 0; i < range->nr_blocks; i++) {
-		memset(page_address(pfn_to_page(PHYS_PFN(range->start + (u64)i * bs))),
+		memset(page_address(pfn_to_page(PHYS_PFN(memplug_range_block(range, i)))),
 		       0, bs);
 		cond_resched();
 	}
@@ -256,8 +269,13 @@ static ssize_t memplug_knob_bench_write(struct file *file,
 		goto out_unlock;
 	}
 	WRITE_ONCE(range->benching, true);
-	/* A block that went online before the flag was seen is a refusal. */
-	if (memplug_range_blocks_online(range)) {
+	/*
+	 * Pairs with the barrier in MEM_GOING_ONLINE: either the notifier
+	 * sees the flag and vetoes, or we see the block on its way online
+	 * (its pages may already be in the allocator) and refuse.
+	 */
+	smp_mb();
+	if (memplug_range_blocks_online(range) || memplug_bench_onlining(range)) {
 		rc = -EBUSY;
 	} else {
 		memplug_bench_run(range);

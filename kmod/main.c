@@ -14,6 +14,11 @@ module_param(event_ring_size, uint, 0444);
 MODULE_PARM_DESC(event_ring_size,
 		 "Events kept for listeners to catch up from (16..1048576, default 1024)");
 
+static unsigned int rollback_attempts = 8;
+module_param(rollback_attempts, uint, 0444);
+MODULE_PARM_DESC(rollback_attempts,
+		 "Attempts at removing a range whose owner went away before the range is left failed (1..1000, default 8)");
+
 static bool test_knobs;
 module_param(test_knobs, bool, 0444);
 MODULE_PARM_DESC(test_knobs,
@@ -27,34 +32,39 @@ static int __init memplug_init(void)
 		pr_err("event_ring_size must be between 16 and 1048576\n");
 		return -EINVAL;
 	}
+	if (rollback_attempts < 1 || rollback_attempts > 1000) {
+		pr_err("rollback_attempts must be between 1 and 1000\n");
+		return -EINVAL;
+	}
 
 	rc = memplug_event_init(event_ring_size);
 	if (rc)
 		return rc;
 	memplug_knob_init(test_knobs);
-	memplug_online_init();
 	rc = memplug_notifier_init();
 	if (rc)
-		goto out_online;
-	rc = memplug_plug_init();
+		goto out_knob;
+	rc = memplug_rollback_init(rollback_attempts);
 	if (rc)
 		goto out_notifier;
+	rc = memplug_pm_init();
+	if (rc)
+		goto out_rollback;
 	/* Last: requests may come in as soon as the family exists. */
 	rc = memplug_nl_init();
 	if (rc)
-		goto out_plug;
+		goto out_pm;
 
-	pr_info("version %s loaded, online page callback %s\n",
-		MEMPLUG_VERSION,
-		memplug_online_cb_held() ? "held" : "unavailable");
+	pr_info("version %s loaded\n", MEMPLUG_VERSION);
 	return 0;
 
-out_plug:
-	memplug_plug_exit();
+out_pm:
+	memplug_pm_exit();
+out_rollback:
+	memplug_rollback_exit();
 out_notifier:
 	memplug_notifier_exit();
-out_online:
-	memplug_online_exit();
+out_knob:
 	memplug_knob_exit();
 	memplug_event_exit();
 	return rc;
@@ -62,12 +72,14 @@ out_online:
 
 /*
  * Every range holds a module reference, so no memory of ours is plugged
- * here; what remains is to stop requests first and free state last.
+ * here, nothing is claimed and nobody needs the online page callback; what
+ * remains is to stop requests first and free state last.
  */
 static void __exit memplug_exit(void)
 {
 	memplug_nl_exit();
-	memplug_plug_exit();
+	memplug_pm_exit();
+	memplug_rollback_exit();
 	memplug_notifier_exit();
 	memplug_online_exit();
 	memplug_knob_exit();

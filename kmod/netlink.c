@@ -12,6 +12,7 @@
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
 #include <linux/numa.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <net/genetlink.h>
@@ -40,28 +41,64 @@ static int memplug_nl_put_u64(struct sk_buff *skb, int attr, u64 value,
 	return nla_put_u64_64bit(skb, attr, value, pad);
 }
 
+/*
+ * memplug's power is that of /dev/mem, and its answers carry physical
+ * addresses, which /proc/iomem shows only to CAP_SYS_ADMIN. So every
+ * command but STATUS_GET needs CAP_SYS_ADMIN in the initial user namespace,
+ * of the sender and, for a socket written without an explicit address, of
+ * its opener (netlink_capable()). GENL_ADMIN_PERM would ask for
+ * CAP_NET_ADMIN only, which network daemons and containers are given.
+ */
+static int memplug_nl_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_MOD(extack, "needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
+/*
+ * A dump is checked in its first round, which runs in the sender's context
+ * (later rounds run in whoever reads the socket). Its start callback would
+ * come earlier, but Linux 6.1 gives that no extended ACK to say why.
+ */
+static int memplug_nl_dump_admin(struct netlink_callback *cb, bool *checked)
+{
+	int rc;
+
+	if (*checked)
+		return 0;
+	rc = memplug_nl_admin(cb->skb, cb->extack);
+	*checked = !rc;
+	return rc;
+}
+
 static int memplug_nl_status_fill(struct sk_buff *skb, bool privileged)
 {
 	struct memplug_counters c;
+	struct memplug_range *range;
+	enum memplug_online_cb cb;
 	struct range pluggable;
-	u64 next, oldest;
-	u32 ring_size;
+	u64 next, oldest, plugged = 0;
+	u32 ring_size, cb_ranges;
 
 	mutex_lock(&memplug_lock);
 	c = memplug_counters;
+	list_for_each_entry(range, &memplug_ranges, list)
+		plugged += (u64)memplug_range_blocks_present(range) *
+			   memplug_block_bytes();
 	mutex_unlock(&memplug_lock);
 	memplug_event_seq_info(&next, &oldest, &ring_size);
+	cb = memplug_online_cb_state(&cb_ranges);
 
 	if (nla_put_string(skb, MEMPLUG_A_STATUS_VERSION, MEMPLUG_VERSION) ||
 	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_BLOCK_SIZE,
 			       memplug_block_bytes(), MEMPLUG_A_STATUS_PAD) ||
-	    nla_put_u32(skb, MEMPLUG_A_STATUS_ONLINE_CB,
-			memplug_online_cb_held() ?
-			MEMPLUG_ONLINE_CB_MEMPLUG :
-			MEMPLUG_ONLINE_CB_UNAVAILABLE) ||
+	    nla_put_u32(skb, MEMPLUG_A_STATUS_ONLINE_CB, cb) ||
+	    nla_put_u32(skb, MEMPLUG_A_STATUS_ONLINE_CB_RANGES, cb_ranges) ||
 	    nla_put_u32(skb, MEMPLUG_A_STATUS_RANGES, c.ranges) ||
-	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_PLUGGED_BYTES,
-			       c.plugged_bytes, MEMPLUG_A_STATUS_PAD) ||
+	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_PLUGGED_BYTES, plugged,
+			       MEMPLUG_A_STATUS_PAD) ||
 	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_PLUGS, c.plugs,
 			       MEMPLUG_A_STATUS_PAD) ||
 	    memplug_nl_put_u64(skb, MEMPLUG_A_STATUS_UNPLUGS, c.unplugs,
@@ -82,7 +119,7 @@ static int memplug_nl_status_fill(struct sk_buff *skb, bool privileged)
 			atomic_read(&memplug_objects)))
 		return -EMSGSIZE;
 
-	if (!memplug_online_cb_held() &&
+	if (cb == MEMPLUG_ONLINE_CB_UNAVAILABLE &&
 	    nla_put_string(skb, MEMPLUG_A_STATUS_ONLINE_CB_REASON,
 			   memplug_online_cb_reason()))
 		return -EMSGSIZE;
@@ -182,10 +219,15 @@ static int memplug_nl_range_fill_attrs(struct sk_buff *skb,
 	    memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_OFFLINE_NS,
 			       atomic64_read(&range->offline_ns),
 			       MEMPLUG_A_RANGE_PAD) ||
-	    (range->fail_block != U32_MAX &&
-	     nla_put_u32(skb, MEMPLUG_A_RANGE_FAIL_BLOCK, range->fail_block)) ||
+	    (READ_ONCE(range->fail_block) != U32_MAX &&
+	     nla_put_u32(skb, MEMPLUG_A_RANGE_FAIL_BLOCK,
+			 READ_ONCE(range->fail_block))) ||
 	    (range->fail_errno &&
-	     nla_put_s32(skb, MEMPLUG_A_RANGE_FAIL_ERRNO, range->fail_errno)))
+	     nla_put_s32(skb, MEMPLUG_A_RANGE_FAIL_ERRNO, range->fail_errno)) ||
+	    nla_put_u32(skb, MEMPLUG_A_RANGE_BLOCKS_PRESENT,
+			memplug_range_blocks_present(range)) ||
+	    nla_put_u32(skb, MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS,
+			range->rollback_attempts))
 		return -EMSGSIZE;
 	return memplug_nl_range_fill_excl(skb, range);
 }
@@ -254,7 +296,7 @@ int memplug_nl_status_get_doit(struct sk_buff *skb, struct genl_info *info)
 		rc = -EMSGSIZE;
 		goto out_free;
 	}
-	rc = memplug_nl_status_fill(msg, netlink_capable(skb, CAP_NET_ADMIN));
+	rc = memplug_nl_status_fill(msg, netlink_capable(skb, CAP_SYS_ADMIN));
 	if (rc)
 		goto out_free;
 	genlmsg_end(msg, hdr);
@@ -361,7 +403,30 @@ out_free:
 	return rc;
 }
 
-static int memplug_nl_parse_range_add(struct genl_info *info,
+/*
+ * FORCE turns any physical range that nothing claims into RAM, like a write
+ * to /dev/mem: it needs what /dev/mem needs, CAP_SYS_RAWIO and a kernel
+ * that is not locked down.
+ */
+static int memplug_nl_force_allowed(struct sk_buff *skb,
+				    struct netlink_ext_ack *extack)
+{
+	int rc;
+
+	if (!netlink_capable(skb, CAP_SYS_RAWIO)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "force needs CAP_SYS_RAWIO, as /dev/mem does");
+		return -EPERM;
+	}
+	rc = security_locked_down(LOCKDOWN_DEV_MEM);
+	if (rc)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "force is refused while the kernel is locked down, as /dev/mem is");
+	return rc;
+}
+
+static int memplug_nl_parse_range_add(struct sk_buff *skb,
+				      struct genl_info *info,
 				      struct memplug_range_args *args)
 {
 	struct netlink_ext_ack *extack = info->extack;
@@ -441,12 +506,11 @@ static int memplug_nl_parse_range_add(struct genl_info *info,
 	args->defer_online = nla_get_flag(tb[MEMPLUG_A_RANGE_DEFER_ONLINE]);
 	args->force = nla_get_flag(tb[MEMPLUG_A_RANGE_FORCE]);
 	args->portid = info->snd_portid;
+	if (args->force) {
+		int rc = memplug_nl_force_allowed(skb, extack);
 
-	if ((args->verify || tb[MEMPLUG_A_RANGE_EXCLUDE]) &&
-	    !memplug_online_cb_take()) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "verify and exclusion need the online page callback, which another driver holds");
-		return -EOPNOTSUPP;
+		if (rc)
+			return rc;
 	}
 	return memplug_nl_parse_excl(info, args);
 }
@@ -458,10 +522,13 @@ int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
+	rc = memplug_nl_admin(skb, info->extack);
+	if (rc)
+		return rc;
 	msg = memplug_nl_reply_new(info);
 	if (!msg)
 		return -ENOMEM;
-	rc = memplug_nl_parse_range_add(info, &args);
+	rc = memplug_nl_parse_range_add(skb, info, &args);
 	if (!rc)
 		rc = memplug_plug(&args, info->extack, &range);
 	if (rc) {
@@ -473,9 +540,14 @@ int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
 		return rc;
 	}
 
+	/*
+	 * Our reference keeps the range, even if a RANGE_DEL that saw the
+	 * PLUG event removed it meanwhile; the lock keeps it consistent.
+	 */
 	mutex_lock(&memplug_lock);
 	rc = memplug_nl_range_reply(info, range, msg);
 	mutex_unlock(&memplug_lock);
+	memplug_range_put(range);
 	return rc;
 }
 
@@ -500,6 +572,9 @@ int memplug_nl_range_del_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
+	rc = memplug_nl_admin(skb, info->extack);
+	if (rc)
+		return rc;
 	msg = memplug_nl_reply_new(info);
 	if (!msg)
 		return -ENOMEM;
@@ -535,6 +610,9 @@ int memplug_nl_range_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
+	rc = memplug_nl_admin(skb, info->extack);
+	if (rc)
+		return rc;
 	msg = memplug_nl_reply_new(info);
 	if (!msg)
 		return -ENOMEM;
@@ -553,6 +631,7 @@ int memplug_nl_range_get_doit(struct sk_buff *skb, struct genl_info *info)
 /* Dump position: the last range id sent. */
 struct memplug_nl_range_ctx {
 	u32 last_id;
+	bool checked;
 };
 
 int memplug_nl_range_get_dumpit(struct sk_buff *skb,
@@ -560,9 +639,13 @@ int memplug_nl_range_get_dumpit(struct sk_buff *skb,
 {
 	struct memplug_nl_range_ctx *ctx = (void *)cb->ctx;
 	struct memplug_range *range;
-	int rc = 0;
+	int rc;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+
+	rc = memplug_nl_dump_admin(cb, &ctx->checked);
+	if (rc)
+		return rc;
 
 	mutex_lock(&memplug_lock);
 	list_for_each_entry(range, &memplug_ranges, list) {
@@ -590,6 +673,9 @@ int memplug_nl_range_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
+	rc = memplug_nl_admin(skb, info->extack);
+	if (rc)
+		return rc;
 	msg = memplug_nl_reply_new(info);
 	if (!msg)
 		return -ENOMEM;
@@ -600,9 +686,10 @@ int memplug_nl_range_set_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 	if (range->state == MEMPLUG_RS_ADDING ||
-	    range->state == MEMPLUG_RS_REMOVING) {
+	    range->state == MEMPLUG_RS_REMOVING ||
+	    range->state == MEMPLUG_RS_ROLLBACK) {
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "range is busy: a plug or unplug of it is in progress");
+				   "range is busy: a plug, unplug or rollback of it is in progress");
 		rc = -EBUSY;
 		goto out_unlock;
 	}
@@ -628,24 +715,55 @@ out_unlock:
 	return rc;
 }
 
+int memplug_nl_range_cancel_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memplug_range *range;
+	struct sk_buff *msg;
+	int rc;
+
+	rc = memplug_nl_admin(skb, info->extack);
+	if (rc)
+		return rc;
+	msg = memplug_nl_reply_new(info);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&memplug_lock);
+	range = memplug_nl_range_lookup(info);
+	if (!range) {
+		mutex_unlock(&memplug_lock);
+		nlmsg_free(msg);
+		return info->attrs[MEMPLUG_A_RANGE_ID] ? -ENOENT : -EINVAL;
+	}
+	/* The cancel may wait without the lock, while the range could go. */
+	memplug_range_get(range);
+	rc = memplug_rollback_cancel(range, info->extack);
+	if (rc)
+		nlmsg_free(msg);
+	else
+		rc = memplug_nl_range_reply(info, range, msg);
+	mutex_unlock(&memplug_lock);
+	memplug_range_put(range);
+	return rc;
+}
+
 static int memplug_nl_block_fill(struct sk_buff *skb,
 				 const struct memplug_range *range,
 				 unsigned int idx, u32 portid, u32 seq)
 {
 	unsigned long bs = memplug_block_bytes();
-	u64 start = range->start + (u64)idx * bs;
+	u64 start = memplug_range_block(range, idx);
 	const char *zone = NULL;
 	int nid = range->nid;
 	struct page *page;
 	void *hdr;
 
 	/*
-	 * The memmap stays while the range is held or plugged: removal needs
-	 * memplug_lock, which our caller holds, to leave that state.
+	 * The memmap of a present block stays while no removal runs: it needs
+	 * memplug_lock, which our caller holds, to start.
 	 */
 	page = pfn_to_online_page(PHYS_PFN(start));
-	if (page && (range->state == MEMPLUG_RS_PLUGGED ||
-		     range->state == MEMPLUG_RS_HELD)) {
+	if (page && range->state != MEMPLUG_RS_ADDING &&
+	    range->state != MEMPLUG_RS_REMOVING) {
 		zone = page_zone(page)->name;
 		nid = page_to_nid(page);
 	}
@@ -676,6 +794,7 @@ static int memplug_nl_block_fill(struct sk_buff *skb,
 struct memplug_nl_block_ctx {
 	u32 range_id;
 	u32 idx;
+	bool checked;
 };
 
 int memplug_nl_block_get_dumpit(struct sk_buff *skb,
@@ -689,6 +808,9 @@ int memplug_nl_block_get_dumpit(struct sk_buff *skb,
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 
+	rc = memplug_nl_dump_admin(cb, &ctx->checked);
+	if (rc)
+		return rc;
 	/* The core validated the request already; this only indexes it. */
 	rc = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, MEMPLUG_A_BLOCK_MAX,
 			 memplug_block_get_nl_policy, cb->extack);
@@ -713,6 +835,8 @@ int memplug_nl_block_get_dumpit(struct sk_buff *skb,
 			ctx->idx = 0;
 		}
 		for (; ctx->idx < range->nr_blocks; ctx->idx++) {
+			if (!READ_ONCE(range->acct[ctx->idx].present))
+				continue;
 			rc = memplug_nl_block_fill(skb, range, ctx->idx,
 						   NETLINK_CB(cb->skb).portid,
 						   cb->nlh->nlmsg_seq);
@@ -774,6 +898,7 @@ int memplug_nl_event_fill(struct sk_buff *skb, const struct memplug_event *ev,
 struct memplug_nl_event_ctx {
 	u64 next_seq;
 	bool started;
+	bool checked;
 };
 
 int memplug_nl_event_get_dumpit(struct sk_buff *skb,
@@ -785,6 +910,9 @@ int memplug_nl_event_get_dumpit(struct sk_buff *skb,
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 
+	rc = memplug_nl_dump_admin(cb, &ctx->checked);
+	if (rc)
+		return rc;
 	if (!ctx->started) {
 		rc = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, MEMPLUG_A_EVENT_MAX,
 				 memplug_event_get_nl_policy, cb->extack);

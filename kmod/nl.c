@@ -36,6 +36,11 @@ memplug_range_add_nl_policy[MEMPLUG_A_RANGE_MAX + 1] = {
 		NLA_POLICY_NESTED(memplug_exclude_nl_policy),
 };
 
+/* STATUS_GET takes no attribute: every one is refused. */
+static const struct nla_policy
+memplug_status_nl_policy[MEMPLUG_A_STATUS_MAX + 1] = {
+};
+
 static const struct nla_policy
 memplug_range_id_nl_policy[MEMPLUG_A_RANGE_MAX + 1] = {
 	[MEMPLUG_A_RANGE_ID] = { .type = NLA_U32 },
@@ -62,27 +67,28 @@ memplug_event_get_nl_policy[MEMPLUG_A_EVENT_MAX + 1] = {
 };
 
 /*
- * Strict validation everywhere (resv_start_op is 0). Everything but status
- * needs CAP_NET_ADMIN: the replies carry physical addresses.
+ * Strict validation everywhere (resv_start_op is 0). Every handler but
+ * status checks for CAP_SYS_ADMIN itself (memplug_nl_admin()):
+ * GENL_ADMIN_PERM would ask for CAP_NET_ADMIN only.
  */
 static const struct genl_ops memplug_nl_ops[] = {
 	{
 		.cmd = MEMPLUG_CMD_STATUS_GET,
 		.doit = memplug_nl_status_get_doit,
+		.policy = memplug_status_nl_policy,
+		.maxattr = MEMPLUG_A_STATUS_MAX,
 	},
 	{
 		.cmd = MEMPLUG_CMD_RANGE_ADD,
 		.doit = memplug_nl_range_add_doit,
 		.policy = memplug_range_add_nl_policy,
 		.maxattr = MEMPLUG_A_RANGE_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MEMPLUG_CMD_RANGE_DEL,
 		.doit = memplug_nl_range_del_doit,
 		.policy = memplug_range_id_nl_policy,
 		.maxattr = MEMPLUG_A_RANGE_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MEMPLUG_CMD_RANGE_GET,
@@ -90,28 +96,30 @@ static const struct genl_ops memplug_nl_ops[] = {
 		.dumpit = memplug_nl_range_get_dumpit,
 		.policy = memplug_range_id_nl_policy,
 		.maxattr = MEMPLUG_A_RANGE_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MEMPLUG_CMD_RANGE_SET,
 		.doit = memplug_nl_range_set_doit,
 		.policy = memplug_range_set_nl_policy,
 		.maxattr = MEMPLUG_A_RANGE_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MEMPLUG_CMD_BLOCK_GET,
 		.dumpit = memplug_nl_block_get_dumpit,
 		.policy = memplug_block_get_nl_policy,
 		.maxattr = MEMPLUG_A_BLOCK_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MEMPLUG_CMD_EVENT_GET,
 		.dumpit = memplug_nl_event_get_dumpit,
 		.policy = memplug_event_get_nl_policy,
 		.maxattr = MEMPLUG_A_EVENT_MAX,
-		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MEMPLUG_CMD_RANGE_CANCEL,
+		.doit = memplug_nl_range_cancel_doit,
+		.policy = memplug_range_id_nl_policy,
+		.maxattr = MEMPLUG_A_RANGE_MAX,
 	},
 };
 

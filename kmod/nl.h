@@ -22,6 +22,7 @@ int memplug_nl_range_get_doit(struct sk_buff *skb, struct genl_info *info);
 int memplug_nl_range_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb);
 int memplug_nl_range_set_doit(struct sk_buff *skb, struct genl_info *info);
+int memplug_nl_range_cancel_doit(struct sk_buff *skb, struct genl_info *info);
 int memplug_nl_block_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb);
 int memplug_nl_event_get_dumpit(struct sk_buff *skb,

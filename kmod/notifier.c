@@ -9,8 +9,7 @@
  *
  * Runs with device_hotplug_lock and mem_hotplug_lock held: it never calls
  * into the hotplug core and never takes memplug_lock. It finds ranges
- * through the RCU lookup table; a range found for a block stays valid for
- * the whole call because its memory cannot be removed meanwhile.
+ * through the RCU lookup table and holds a reference while it uses one.
  */
 #include <linux/ktime.h>
 #include <linux/memory.h>
@@ -93,9 +92,7 @@ static int memplug_memory_notify(struct notifier_block *nb,
 	if (!ev_action)
 		return NOTIFY_DONE;
 
-	rcu_read_lock();
-	range = memplug_range_lookup_pfn(mn->start_pfn);
-	rcu_read_unlock();
+	range = memplug_range_get_pfn(mn->start_pfn);
 	if (range) {
 		idx = (PFN_PHYS(mn->start_pfn) - range->start) /
 		      memplug_block_bytes();
@@ -105,6 +102,11 @@ static int memplug_memory_notify(struct notifier_block *nb,
 	now = ktime_get_ns();
 	switch (action) {
 	case MEM_GOING_ONLINE:
+		if (acct) {
+			WRITE_ONCE(acct->going_online, true);
+			/* Pairs with the barrier in the benchmark knob. */
+			smp_mb();
+		}
 		if (range && READ_ONCE(range->benching)) {
 			reason = memplug_bench_reason;
 			veto = -EBUSY;
@@ -123,8 +125,14 @@ static int memplug_memory_notify(struct notifier_block *nb,
 			acct->t_start = now;
 		break;
 	case MEM_ONLINE:
-		if (acct && acct->t_start)
+		if (!acct)
+			break;
+		if (acct->t_start)
 			atomic64_add(now - acct->t_start, &range->online_ns);
+		/* The online callback counts the pages of the others. */
+		if (!range->uses_cb)
+			acct->online = mn->nr_pages;
+		WRITE_ONCE(acct->going_online, false);
 		break;
 	case MEM_GOING_OFFLINE:
 		if (range && READ_ONCE(range->protect) &&
@@ -143,7 +151,8 @@ static int memplug_memory_notify(struct notifier_block *nb,
 		if (range) {
 			memplug_online_cancel_offline(range, idx);
 			if (READ_ONCE(range->state) == MEMPLUG_RS_REMOVING)
-				range->fail_block = memplug_phys_to_block(range->start) + idx;
+				WRITE_ONCE(range->fail_block,
+					   memplug_phys_to_block(range->start) + idx);
 		}
 		break;
 	case MEM_OFFLINE:
@@ -153,16 +162,20 @@ static int memplug_memory_notify(struct notifier_block *nb,
 				atomic64_add(now - acct->t_start,
 					     &range->offline_ns);
 			if (READ_ONCE(range->state) == MEMPLUG_RS_REMOVING)
-				range->unplug_next = idx + 1;
+				WRITE_ONCE(range->unplug_next, idx + 1);
 		}
 		break;
 	case MEM_CANCEL_ONLINE:
+		if (acct)
+			WRITE_ONCE(acct->going_online, false);
 		break;
 	}
 	if (acct && action != MEM_GOING_ONLINE && action != MEM_GOING_OFFLINE)
 		acct->t_start = 0;
 
 	memplug_event_memory(ev_action, mn, range, veto, reason);
+	if (range)
+		memplug_range_put(range);
 	if (veto) {
 		atomic64_inc(&memplug_vetoes);
 		return notifier_from_errno(veto);

@@ -3,16 +3,21 @@
  * memplug: the online page callback.
  *
  * The core hands every chunk of a block being onlined (up to 4 MiB, with
- * mem_hotplug_lock held) to one global callback. Ours passes memory that is
- * not memplug's straight to generic_online_page(). For memplug's ranges it
- * counts what it hands to the buddy allocator, keeps excluded pages out of
- * it (fake-offline, as virtio-mem does) and, with verify, tests each page
- * before the allocator sees it and keeps the failures out too.
+ * mem_hotplug_lock held) to one global callback. The slot has one owner,
+ * and virtio-mem, hv_balloon and the Xen balloon need it for their own
+ * memory, so memplug holds it only while a range needs it: a range with
+ * exclusions (pages that must never reach the page allocator) or verify
+ * (pages tested before the allocator sees them). Nothing else needs it:
+ * plain ranges are counted by the memory notifier. The first such plug
+ * takes the slot, and the removal of the last such range gives it back.
+ * If another driver holds it, such plugs are refused with the reason and
+ * plain plugs work as ever.
  *
- * The slot has one owner. We take it at module load and give it back at
- * unload; if virtio-mem, hv_balloon or the Xen balloon holds it, plain plugs
- * still work and only exclusion and verify are refused. Each plug that needs
- * the callback tries to take the slot again first.
+ * While memplug holds the slot, memory that is not memplug's, or that
+ * belongs to a plain range, goes straight to generic_online_page(). For the
+ * other ranges the callback counts what it hands to the buddy allocator,
+ * keeps excluded pages out of it (fake-offline, as virtio-mem does) and,
+ * with verify, tests each page and keeps the failures out too.
  *
  * A fake-offline page of ours is PageOffline, not reserved, has a reference
  * count of 1 and our cookie in page->private, so that MEM_GOING_OFFLINE can
@@ -23,13 +28,25 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/page_ref.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "internal.h"
 #include "compat.h"
 
+/*
+ * Protects memplug_online_cb_users and memplug_online_cb_refused, and
+ * serialises taking and giving back the slot. Held across
+ * set_online_page_callback() and restore_online_page_callback(), which
+ * wait for onlining in progress: never taken by the notifier or the
+ * callback.
+ */
 static DEFINE_MUTEX(memplug_online_cb_lock);
-/* Whether we hold the slot; written under memplug_online_cb_lock. */
-static bool memplug_online_cb_installed;
+/* Ranges that need the slot; memplug holds it while this is not 0. */
+static unsigned int memplug_online_cb_users;
+/* Our last attempt to take the slot found another driver holding it. */
+static bool memplug_online_cb_refused;
 /* Identifies our fake-offline pages, via its address. */
 static const char memplug_page_cookie;
 
@@ -40,8 +57,8 @@ static const char memplug_online_cb_busy[] =
 
 /* Two complementary patterns for verify-on-online. */
 #define MEMPLUG_PATTERN 0x5aa5c33c96699669ULL
-
-static void memplug_online_page(struct page *page, unsigned int order);
+/* Bytes verify reads back per machine-check-safe copy. */
+#define MEMPLUG_VERIFY_CHUNK 256
 
 static bool memplug_page_is_ours(struct page *page)
 {
@@ -77,29 +94,45 @@ static void memplug_online_run(unsigned long pfn, unsigned long nr_pages)
 }
 
 /*
+ * Read one page back and compare it with @pattern. The read is the one a
+ * machine check can interrupt: copy_mc_to_kernel() turns an uncorrectable
+ * error into a short copy instead of a panic (on CPUs that can recover
+ * from it), so a poisoned page is excluded like any other bad one.
+ */
+static bool memplug_verify_read(const void *p, u64 pattern)
+{
+	u64 buf[MEMPLUG_VERIFY_CHUNK / sizeof(u64)];
+	unsigned int off, i;
+
+	for (off = 0; off < PAGE_SIZE; off += sizeof(buf)) {
+		if (copy_mc_to_kernel(buf, p + off, sizeof(buf)))
+			return false;
+		for (i = 0; i < ARRAY_SIZE(buf); i++)
+			if (buf[i] != pattern)
+				return false;
+	}
+	return true;
+}
+
+/*
  * Test one page with two complementary patterns, then zero it. The cache
- * is flushed between passes so the reads come from the memory itself.
+ * is flushed after each write so the reads come from the memory itself.
+ * A page that fails is left alone after the failing read.
  */
 static bool memplug_verify_page(unsigned long pfn)
 {
-	u64 *p = page_address(pfn_to_page(pfn));
-	const unsigned int n = PAGE_SIZE / sizeof(u64);
-	u64 diff = 0;
+	void *p = page_address(pfn_to_page(pfn));
+	const u64 patterns[] = { MEMPLUG_PATTERN, ~MEMPLUG_PATTERN };
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		WRITE_ONCE(p[i], MEMPLUG_PATTERN);
-	memplug_flush_dcache(p, PAGE_SIZE);
-	for (i = 0; i < n; i++) {
-		diff |= READ_ONCE(p[i]) ^ MEMPLUG_PATTERN;
-		WRITE_ONCE(p[i], ~MEMPLUG_PATTERN);
+	for (i = 0; i < ARRAY_SIZE(patterns); i++) {
+		memset64(p, patterns[i], PAGE_SIZE / sizeof(u64));
+		memplug_flush_dcache(p, PAGE_SIZE);
+		if (!memplug_verify_read(p, patterns[i]))
+			return false;
 	}
-	memplug_flush_dcache(p, PAGE_SIZE);
-	for (i = 0; i < n; i++) {
-		diff |= READ_ONCE(p[i]) ^ ~MEMPLUG_PATTERN;
-		WRITE_ONCE(p[i], 0);
-	}
-	return !diff && !memplug_knob_verify_fails(pfn);
+	memset(p, 0, PAGE_SIZE);
+	return !memplug_knob_verify_fails(pfn);
 }
 
 /**
@@ -169,6 +202,7 @@ static void memplug_online_chunk(struct memplug_range *range,
 		}
 		/* Verify page by page; hand over good runs as they end. */
 		for (good = pfn; pfn < next_excl; pfn++) {
+			cond_resched();
 			if (memplug_verify_page(pfn)) {
 				acct->verified++;
 				continue;
@@ -200,27 +234,20 @@ static void memplug_online_chunk(struct memplug_range *range,
 static void memplug_online_page(struct page *page, unsigned int order)
 {
 	const unsigned long pfn = page_to_pfn(page);
-	const unsigned long nr_pages = 1UL << order;
-	struct memplug_block_acct *acct;
 	struct memplug_range *range;
 
-	rcu_read_lock();
-	range = memplug_range_lookup_pfn(pfn);
-	rcu_read_unlock();
-	if (!range) {
+	range = memplug_range_get_pfn(pfn);
+	if (!range || !range->uses_cb) {
 		generic_online_page(page, order);
-		return;
-	}
+	} else {
+		unsigned int idx = (PFN_PHYS(pfn) - range->start) /
+				   memplug_block_bytes();
 
-	/* Valid while the core holds mem_hotplug_lock for this block. */
-	acct = &range->acct[(PFN_PHYS(pfn) - range->start) /
-			    memplug_block_bytes()];
-	if (!range->nr_excl && !range->verify) {
-		generic_online_page(page, order);
-		acct->online += nr_pages;
-		return;
+		memplug_online_chunk(range, &range->acct[idx], pfn,
+				     1UL << order);
 	}
-	memplug_online_chunk(range, acct, pfn, nr_pages);
+	if (range)
+		memplug_range_put(range);
 }
 
 /**
@@ -301,48 +328,84 @@ void memplug_online_offline(struct memplug_range *range, unsigned int idx)
 }
 
 /**
- * memplug_online_cb_take() - take the online page callback slot if free
+ * memplug_online_cb_get() - a range needs the online page callback
+ * @extack: for the refusal
  *
- * Must not be called from the notifier or the callback itself.
+ * Takes the slot for the first range that needs it. Must not be called
+ * from the notifier or the callback.
  *
- * Return: whether we hold the slot.
+ * Return: 0, or -EOPNOTSUPP with the reason if another driver holds the
+ * slot.
  */
-bool memplug_online_cb_take(void)
+int memplug_online_cb_get(struct netlink_ext_ack *extack)
 {
-	bool held;
+	int rc = 0;
 
 	mutex_lock(&memplug_online_cb_lock);
-	if (!memplug_online_cb_installed &&
-	    !set_online_page_callback(memplug_online_page))
-		memplug_online_cb_installed = true;
-	held = memplug_online_cb_installed;
+	if (!memplug_online_cb_users) {
+		rc = set_online_page_callback(memplug_online_page);
+		WRITE_ONCE(memplug_online_cb_refused, rc != 0);
+	}
+	if (rc) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "verify and exclusion need the online page callback, which another driver holds");
+		rc = -EOPNOTSUPP;
+	} else {
+		WRITE_ONCE(memplug_online_cb_users,
+			   memplug_online_cb_users + 1);
+	}
 	mutex_unlock(&memplug_online_cb_lock);
-	return held;
+	return rc;
 }
 
-bool memplug_online_cb_held(void)
+/**
+ * memplug_online_cb_put() - a range that needed the callback is gone
+ *
+ * Gives the slot back to the kernel's default when no range needs it any
+ * more, so that another driver may take it. Must not be called from the
+ * notifier or the callback.
+ */
+void memplug_online_cb_put(void)
 {
-	return READ_ONCE(memplug_online_cb_installed);
+	mutex_lock(&memplug_online_cb_lock);
+	if (!WARN_ON_ONCE(!memplug_online_cb_users)) {
+		WRITE_ONCE(memplug_online_cb_users,
+			   memplug_online_cb_users - 1);
+		if (!memplug_online_cb_users)
+			WARN_ON_ONCE(restore_online_page_callback(memplug_online_page));
+	}
+	mutex_unlock(&memplug_online_cb_lock);
+}
+
+/**
+ * memplug_online_cb_state() - memplug and the slot, for status
+ * @ranges: set to the number of ranges that need the slot
+ *
+ * Return: MEMPLUG_ONLINE_CB_MEMPLUG while memplug holds the slot,
+ * MEMPLUG_ONLINE_CB_UNAVAILABLE if the last attempt to take it failed,
+ * MEMPLUG_ONLINE_CB_IDLE otherwise.
+ */
+enum memplug_online_cb memplug_online_cb_state(u32 *ranges)
+{
+	*ranges = READ_ONCE(memplug_online_cb_users);
+	if (*ranges)
+		return MEMPLUG_ONLINE_CB_MEMPLUG;
+	if (READ_ONCE(memplug_online_cb_refused))
+		return MEMPLUG_ONLINE_CB_UNAVAILABLE;
+	return MEMPLUG_ONLINE_CB_IDLE;
 }
 
 const char *memplug_online_cb_reason(void)
 {
-	if (memplug_online_cb_held())
+	u32 ranges;
+
+	if (memplug_online_cb_state(&ranges) != MEMPLUG_ONLINE_CB_UNAVAILABLE)
 		return NULL;
 	return memplug_online_cb_busy;
 }
 
-int memplug_online_init(void)
-{
-	memplug_online_cb_take();
-	return 0;
-}
-
+/* Every range is gone by now, and with the last one the slot. */
 void memplug_online_exit(void)
 {
-	mutex_lock(&memplug_online_cb_lock);
-	if (memplug_online_cb_installed)
-		WARN_ON_ONCE(restore_online_page_callback(memplug_online_page));
-	memplug_online_cb_installed = false;
-	mutex_unlock(&memplug_online_cb_lock);
+	WARN_ON_ONCE(READ_ONCE(memplug_online_cb_users));
 }

@@ -2,11 +2,15 @@
 /*
  * memplug: the registry of ranges.
  *
- * Ranges live on memplug_ranges, sorted by id, under memplug_lock. The
- * notifier and the online callback run with the hotplug core's locks held
- * and must not take memplug_lock; they find ranges through
- * memplug_range_table, an RCU-published array sorted by start address that
- * is rebuilt whenever a range joins or leaves the registry.
+ * Ranges live on memplug_ranges, sorted by id, under memplug_lock, from the
+ * moment a plug reserves them until their memory and their claim are gone.
+ * The notifier and the online callback run with the hotplug core's locks
+ * held and must not take memplug_lock; they find ranges through
+ * memplug_table, an RCU-published array sorted by start address, and take
+ * a reference for as long as they use one. A range enters the table only
+ * once its physical range is claimed (resource.c) and leaves it once its
+ * memory is removed, so whatever the core reports for a block of a range
+ * in the table is about memory that range owns.
  */
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
@@ -31,7 +35,7 @@ static u32 memplug_next_id;
  * struct memplug_range_table - lookup table for lock-free readers
  * @rcu: frees the table after readers are done
  * @nr: entries in @ranges
- * @ranges: every registered range, sorted by start
+ * @ranges: every published range, sorted by start
  */
 struct memplug_range_table {
 	struct rcu_head rcu;
@@ -57,9 +61,9 @@ static int memplug_range_cmp_start(const void *a, const void *b)
 }
 
 /*
- * Publish a new table built from memplug_ranges. Must be called with
+ * Publish a new table of the published ranges. Must be called with
  * memplug_lock held. @gfp lets removal insist (__GFP_NOFAIL): a range that
- * is gone from the list must be gone from the table too.
+ * is unpublished must be gone from the table too.
  */
 static int memplug_table_rebuild(gfp_t gfp)
 {
@@ -70,7 +74,7 @@ static int memplug_table_rebuild(gfp_t gfp)
 	lockdep_assert_held(&memplug_lock);
 
 	list_for_each_entry(range, &memplug_ranges, list)
-		nr++;
+		nr += range->published;
 
 	/* Only insertion may fail; removal passes __GFP_NOFAIL. */
 	if (!(gfp & __GFP_NOFAIL) && memplug_knob_fail("table"))
@@ -80,7 +84,8 @@ static int memplug_table_rebuild(gfp_t gfp)
 		return -ENOMEM;
 	new->nr = 0;
 	list_for_each_entry(range, &memplug_ranges, list)
-		new->ranges[new->nr++] = range;
+		if (range->published)
+			new->ranges[new->nr++] = range;
 	sort(new->ranges, new->nr, sizeof(new->ranges[0]),
 	     memplug_range_cmp_start, NULL);
 
@@ -91,18 +96,7 @@ static int memplug_table_rebuild(gfp_t gfp)
 	return 0;
 }
 
-/**
- * memplug_range_lookup_pfn() - find the range that contains a page frame
- * @pfn: page frame number
- *
- * Must be called under rcu_read_lock(). The range stays valid after the
- * RCU section only while the caller holds the hotplug core's locks for
- * memory of that range: a range leaves the table only after its memory was
- * removed.
- *
- * Return: the range, or NULL if the page is not memplug's.
- */
-struct memplug_range *memplug_range_lookup_pfn(unsigned long pfn)
+static struct memplug_range *memplug_range_lookup_pfn(unsigned long pfn)
 {
 	struct memplug_range_table *table = rcu_dereference(memplug_table);
 	u64 phys = PFN_PHYS(pfn);
@@ -126,6 +120,53 @@ struct memplug_range *memplug_range_lookup_pfn(unsigned long pfn)
 }
 
 /**
+ * memplug_range_get_pfn() - find the range that contains a page frame
+ * @pfn: page frame number
+ *
+ * For the notifier and the online callback, which must not take
+ * memplug_lock. Release the range with memplug_range_put().
+ *
+ * Return: the range with a reference taken, or NULL if the page is not
+ * memplug's.
+ */
+struct memplug_range *memplug_range_get_pfn(unsigned long pfn)
+{
+	struct memplug_range *range;
+
+	rcu_read_lock();
+	range = memplug_range_lookup_pfn(pfn);
+	if (range && !refcount_inc_not_zero(&range->ref))
+		range = NULL;
+	rcu_read_unlock();
+	return range;
+}
+
+void memplug_range_get(struct memplug_range *range)
+{
+	refcount_inc(&range->ref);
+}
+
+static void memplug_range_free_rcu(struct rcu_head *rcu)
+{
+	struct memplug_range *range = container_of(rcu, struct memplug_range,
+						   rcu);
+
+	kfree(range->excl);
+	kvfree(range->acct);
+	kfree(range);
+}
+
+/*
+ * The last reference frees the range after an RCU grace period: a reader
+ * may still be looking at it in an old table.
+ */
+void memplug_range_put(struct memplug_range *range)
+{
+	if (refcount_dec_and_test(&range->ref))
+		call_rcu(&range->rcu, memplug_range_free_rcu);
+}
+
+/**
  * memplug_range_set_state() - the one place a range changes state
  * @range: the range
  * @state: its new state
@@ -145,7 +186,10 @@ enum memplug_range_state memplug_range_uapi_state(enum memplug_rs state)
 	case MEMPLUG_RS_PLUGGED:
 		return MEMPLUG_RANGE_STATE_PLUGGED;
 	case MEMPLUG_RS_REMOVING:
+	case MEMPLUG_RS_ROLLBACK:
 		return MEMPLUG_RANGE_STATE_UNPLUGGING;
+	case MEMPLUG_RS_FAILED:
+		return MEMPLUG_RANGE_STATE_FAILED;
 	case MEMPLUG_RS_ADDING:
 	case MEMPLUG_RS_HELD:
 	default:
@@ -176,32 +220,35 @@ struct memplug_range *memplug_range_find(u32 id)
  * memplug_range_blocks_online() - count the online blocks of a range
  * @range: the range
  *
- * Reads only the section online bits, never the memmap, so it is safe in
- * any state.
+ * Reads only the section online bits of blocks that are added, never the
+ * memmap, so it is safe in any state.
  *
  * Return: the number of online memory blocks.
  */
 unsigned int memplug_range_blocks_online(const struct memplug_range *range)
 {
-	unsigned long bs = memplug_block_bytes();
 	unsigned int i, n = 0;
 
-	if (range->state == MEMPLUG_RS_ADDING)
-		return 0;
 	for (i = 0; i < range->nr_blocks; i++)
-		if (pfn_to_online_page(PFN_DOWN(range->start + (u64)i * bs)))
+		if (READ_ONCE(range->acct[i].present) &&
+		    pfn_to_online_page(PHYS_PFN(memplug_range_block(range, i))))
 			n++;
 	return n;
 }
 
-static void memplug_range_free_rcu(struct rcu_head *rcu)
+/**
+ * memplug_range_blocks_present() - count the blocks of a range that are added
+ * @range: the range
+ *
+ * Return: the number of memory blocks the kernel has of @range.
+ */
+unsigned int memplug_range_blocks_present(const struct memplug_range *range)
 {
-	struct memplug_range *range = container_of(rcu, struct memplug_range,
-						   rcu);
+	unsigned int i, n = 0;
 
-	kfree(range->excl);
-	kvfree(range->acct);
-	kfree(range);
+	for (i = 0; i < range->nr_blocks; i++)
+		n += READ_ONCE(range->acct[i].present);
+	return n;
 }
 
 static bool memplug_ranges_overlap(const struct memplug_range *range,
@@ -216,13 +263,14 @@ static bool memplug_ranges_overlap(const struct memplug_range *range,
  * @args: the validated request; its exclusion list moves to the range
  * @extack: for the refusal
  *
- * The range starts in MEMPLUG_RS_ADDING and is visible to the notifier at
- * once, so that onlining during the add (the kernel's auto-online policy)
- * already meets its zone policy. It holds a module reference until it is
- * released. Must be called without memplug_lock held.
+ * The range starts in MEMPLUG_RS_ADDING with one reference (the
+ * registry's), known by id but not yet published to the notifier and the
+ * online callback: nothing of the physical range is ours yet. It holds a
+ * module reference until it is released. Must be called without
+ * memplug_lock held.
  *
  * Return: the range, or an ERR_PTR: -EEXIST if it overlaps another
- * memplug range, -ENOMEM.
+ * memplug range, -ENOMEM, -ENODEV while the module is unloading.
  */
 struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 					    struct netlink_ext_ack *extack)
@@ -241,6 +289,7 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 		kfree(range);
 		goto out_nomem;
 	}
+	refcount_set(&range->ref, 1);
 	range->state = MEMPLUG_RS_ADDING;
 	range->start = args->start;
 	range->size = args->size;
@@ -250,9 +299,13 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 	range->zone_policy = args->zone_policy;
 	range->protect = args->protect;
 	range->verify = args->verify;
+	range->uses_cb = args->verify || args->nr_excl;
 	range->memmap_on_memory = args->memmap_on_memory;
+	range->per_block = args->memmap_on_memory &&
+			   !MEMPLUG_MHP_SPLITS_MEMMAP_ON_MEMORY;
 	range->defer_online = args->defer_online;
 	range->owner_portid = args->hold ? args->portid : 0;
+	INIT_LIST_HEAD(&range->rollback_node);
 	range->fail_block = U32_MAX;
 	atomic64_set(&range->online_ns, 0);
 	atomic64_set(&range->offline_ns, 0);
@@ -275,13 +328,9 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 		}
 	}
 	range->id = ++memplug_next_id;
+	snprintf(range->claim_name, sizeof(range->claim_name),
+		 "memplug range %u", range->id);
 	list_add_tail(&range->list, &memplug_ranges);
-	rc = memplug_table_rebuild(GFP_KERNEL);
-	if (rc) {
-		NL_SET_ERR_MSG_MOD(extack, "out of memory for the range lookup table");
-		list_del(&range->list);
-		goto out_unlock;
-	}
 	range->excl = args->excl;
 	range->nr_excl = args->nr_excl;
 	args->excl = NULL;
@@ -305,23 +354,67 @@ out_nomem:
 }
 
 /**
- * memplug_range_release() - take a range out of the registry and free it
- * @range: a range whose memory is not (or no longer) added
+ * memplug_range_publish() - let the notifier and the callback see a range
+ * @range: a reserved range whose physical range is claimed
+ * @extack: for the refusal
  *
- * Drops the module reference the range held. The memory is freed after an
- * RCU grace period, so lock-free readers that found it may finish. Must be
- * called with memplug_lock held.
+ * Must be called without memplug_lock held.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memplug_range_publish(struct memplug_range *range,
+			  struct netlink_ext_ack *extack)
+{
+	int rc;
+
+	mutex_lock(&memplug_lock);
+	range->published = true;
+	rc = memplug_table_rebuild(GFP_KERNEL);
+	if (rc) {
+		range->published = false;
+		NL_SET_ERR_MSG_MOD(extack,
+				   "out of memory for the range lookup table");
+	}
+	mutex_unlock(&memplug_lock);
+	return rc;
+}
+
+/**
+ * memplug_range_unpublish() - hide a range whose memory is gone again
+ * @range: a published range none of whose blocks is added
+ *
+ * Readers that found it before keep their reference; new ones do not find
+ * it. Must be called without memplug_lock held.
+ */
+void memplug_range_unpublish(struct memplug_range *range)
+{
+	mutex_lock(&memplug_lock);
+	if (range->published) {
+		range->published = false;
+		memplug_table_rebuild(GFP_KERNEL | __GFP_NOFAIL);
+	}
+	mutex_unlock(&memplug_lock);
+}
+
+/**
+ * memplug_range_release() - take a range out of the registry
+ * @range: an unpublished range with no memory added and nothing claimed
+ *
+ * Drops the module reference and the registry's reference to the range.
+ * Must be called with memplug_lock held.
  */
 void memplug_range_release(struct memplug_range *range)
 {
 	lockdep_assert_held(&memplug_lock);
 
+	if (WARN_ON_ONCE(range->published || range->claim ||
+			 memplug_range_blocks_present(range)))
+		return;
 	list_del(&range->list);
-	memplug_table_rebuild(GFP_KERNEL | __GFP_NOFAIL);
 	memplug_counters.ranges--;
 	atomic_dec(&memplug_objects);
-	call_rcu(&range->rcu, memplug_range_free_rcu);
 	module_put(THIS_MODULE);
+	memplug_range_put(range);
 }
 
 /**
@@ -338,5 +431,6 @@ void memplug_range_exit(void)
 	table = rcu_replace_pointer(memplug_table, NULL,
 				    lockdep_is_held(&memplug_lock));
 	mutex_unlock(&memplug_lock);
-	kfree_rcu(table, rcu);
+	if (table)
+		kfree_rcu(table, rcu);
 }
