@@ -82,6 +82,7 @@ const char *mp_event_action_name(uint32_t action)
 		[MEMPLUG_EVENT_PLUG] = "plug",
 		[MEMPLUG_EVENT_UNPLUG] = "unplug",
 		[MEMPLUG_EVENT_VERIFY_FAIL] = "verify-fail",
+		[MEMPLUG_EVENT_FAILED] = "failed",
 	};
 
 	if (action < MP_ARRAY_SIZE(names) && names[action])

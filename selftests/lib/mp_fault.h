@@ -47,7 +47,7 @@ bool mp_knobs_available(void);
 void mp_knob_params(char *buf, size_t len);
 /*
  * Make the next @count allocations at @site fail. Sites: range, acct,
- * table, name, excl, reply, event, group, add, and any (every site).
+ * table, excl, reply, event, group, add, add_block, and any (every site).
  */
 int mp_knob_fail(const char *site, unsigned int count);
 /* What the fail knob holds now: its site and the failures left. */

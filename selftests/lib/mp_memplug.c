@@ -76,6 +76,11 @@ void mp_status_decode(const struct nlmsghdr *nlh, struct mp_status *st)
 		mp_attr_str(tb[MEMPLUG_A_STATUS_ONLINE_CB_REASON],
 			    st->online_cb_reason, sizeof(st->online_cb_reason));
 	}
+	if (tb[MEMPLUG_A_STATUS_ONLINE_CB_RANGES]) {
+		st->has_online_cb_ranges = true;
+		st->online_cb_ranges =
+			mp_attr_u32(tb[MEMPLUG_A_STATUS_ONLINE_CB_RANGES]);
+	}
 	if (tb[MEMPLUG_A_STATUS_RANGES]) {
 		st->has_ranges = true;
 		st->ranges = mp_attr_u32(tb[MEMPLUG_A_STATUS_RANGES]);
@@ -195,6 +200,14 @@ void mp_range_decode(const struct nlmsghdr *nlh, struct mp_range *r)
 	if (tb[MEMPLUG_A_RANGE_PAGES_BAD])
 		r->pages_bad = mp_attr_u64(tb[MEMPLUG_A_RANGE_PAGES_BAD]);
 	r->defer_online = tb[MEMPLUG_A_RANGE_DEFER_ONLINE];
+	if (tb[MEMPLUG_A_RANGE_BLOCKS_PRESENT]) {
+		r->has_blocks_present = true;
+		r->blocks_present =
+			mp_attr_u32(tb[MEMPLUG_A_RANGE_BLOCKS_PRESENT]);
+	}
+	if (tb[MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS])
+		r->rollback_attempts =
+			mp_attr_u32(tb[MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS]);
 	if (tb[MEMPLUG_A_RANGE_ONLINE_NS])
 		r->online_ns = mp_attr_u64(tb[MEMPLUG_A_RANGE_ONLINE_NS]);
 	if (tb[MEMPLUG_A_RANGE_OFFLINE_NS])
@@ -327,6 +340,8 @@ int mp_add_opts_put(struct mp_msg *m, const struct mp_add_opts *opts)
 		ok &= !!mp_put_flag(m, MEMPLUG_A_RANGE_VERIFY);
 	if (opts->defer_online)
 		ok &= !!mp_put_flag(m, MEMPLUG_A_RANGE_DEFER_ONLINE);
+	if (opts->memmap_on_memory)
+		ok &= !!mp_put_flag(m, MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY);
 	if (opts->force)
 		ok &= !!mp_put_flag(m, MEMPLUG_A_RANGE_FORCE);
 	for (i = 0; ok && i < opts->nr_excl; i++) {
@@ -361,6 +376,12 @@ int mp_range_get(struct mp_ctx *c, uint32_t id, struct mp_range *out,
 		 struct mp_ack *ack)
 {
 	return mp_range_id_req(c, MEMPLUG_CMD_RANGE_GET, id, out, ack);
+}
+
+int mp_range_cancel(struct mp_ctx *c, uint32_t id, struct mp_range *out,
+		    struct mp_ack *ack)
+{
+	return mp_range_id_req(c, MEMPLUG_CMD_RANGE_CANCEL, id, out, ack);
 }
 
 int mp_range_set(struct mp_ctx *c, uint32_t id, int protect,
@@ -447,6 +468,8 @@ const char *mp_range_state_name(uint32_t state)
 		return "plugged";
 	case MEMPLUG_RANGE_STATE_UNPLUGGING:
 		return "unplugging";
+	case MEMPLUG_RANGE_STATE_FAILED:
+		return "failed";
 	default:
 		return "?";
 	}

@@ -30,6 +30,8 @@ struct mp_status {
 	uint32_t online_cb;
 	bool has_online_cb_reason;
 	char online_cb_reason[256];
+	bool has_online_cb_ranges;
+	uint32_t online_cb_ranges;
 	bool has_ranges;
 	uint32_t ranges;
 	uint64_t plugged_bytes;
@@ -79,6 +81,9 @@ struct mp_range {
 	bool defer_online;
 	uint64_t online_ns;
 	uint64_t offline_ns;
+	bool has_blocks_present;
+	uint32_t blocks_present;
+	uint32_t rollback_attempts;
 	int nr_excl; /* EXCLUDE nests as the kernel reports them (merged) */
 	struct mp_excl {
 		uint64_t start;
@@ -108,6 +113,7 @@ struct mp_add_opts {
 	bool protect;         /* PROTECT 1 */
 	bool verify;          /* VERIFY */
 	bool defer_online;    /* DEFER_ONLINE */
+	bool memmap_on_memory; /* MEMMAP_ON_MEMORY */
 	bool force;           /* FORCE */
 	int nr_excl;          /* EXCLUDE nests, in this order, unmerged */
 	const struct mp_excl *excl;
@@ -128,6 +134,8 @@ int mp_range_del(struct mp_ctx *c, uint32_t id, struct mp_range *out,
 		 struct mp_ack *ack);
 int mp_range_get(struct mp_ctx *c, uint32_t id, struct mp_range *out,
 		 struct mp_ack *ack);
+int mp_range_cancel(struct mp_ctx *c, uint32_t id, struct mp_range *out,
+		    struct mp_ack *ack);
 /* RANGE_SET: @protect 0 or 1 (-1: leave out), @zone_policy 0: leave out. */
 int mp_range_set(struct mp_ctx *c, uint32_t id, int protect,
 		 uint32_t zone_policy, struct mp_range *out, struct mp_ack *ack);

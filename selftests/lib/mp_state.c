@@ -138,7 +138,7 @@ int mp_state_check(struct mp_ctx *c, uint64_t dev_start, uint64_t dev_size,
 	struct mp_block *b = NULL;
 	unsigned int *ids = NULL;
 	uint64_t bs = mp_block_size(), pages_online = 0;
-	int nr, nb, nids, i, k, rc, expect_res = 0;
+	int nr, nb, nids, i, k, rc, expect_res = 0, partial_res = 0;
 	struct mp_ack ack;
 	char *iomem = NULL;
 
@@ -180,7 +180,19 @@ int mp_state_check(struct mp_ctx *c, uint64_t dev_start, uint64_t dev_size,
 		if (g->blocks != g->size / bs)
 			MP_DIFF("range %u: BLOCKS %u for 0x%" PRIx64 " bytes",
 				g->id, g->blocks, g->size);
+		if (!g->has_blocks_present || g->blocks_present > g->blocks)
+			MP_DIFF("range %u: BLOCKS_PRESENT %s%u of %u",
+				g->id, g->has_blocks_present ? "" : "missing, ",
+				g->blocks_present, g->blocks);
 		pages_online += g->pages_online;
+		if (g->blocks_present < g->blocks) {
+			/* Part of it is gone: only count what BLOCK_GET lists. */
+			for (j = 0; j < g->blocks_present; j++, k++)
+				if (k >= nb || b[k].range_id != g->id)
+					MP_DIFF("BLOCK_GET lacks a present block of range %u",
+						g->id);
+			continue;
+		}
 		for (j = 0; j < g->blocks; j++, k++) {
 			char state[32], zone[64];
 			bool on;
@@ -239,17 +251,30 @@ int mp_state_check(struct mp_ctx *c, uint64_t dev_start, uint64_t dev_size,
 			MP_DIFF("memory%u is in sysfs but in no range", ids[i]);
 	}
 
-	/* Each range in /proc/iomem: whole, or block by block. */
+	/*
+	 * Each range in /proc/iomem: its claim, and in it its memory, whole or
+	 * block by block; of a range that is partly gone, what is left.
+	 */
 	iomem = mp_iomem();
 	if (!iomem) {
 		rc = -EIO;
 		goto out;
 	}
 	for (i = 0; i < nr; i++) {
-		char line[160];
+		char line[160], claim[64];
 		unsigned int j;
 
+		snprintf(claim, sizeof(claim), "%s%u", MP_CLAIM_PREFIX, r[i].id);
 		mp_iomem_line(line, sizeof(line), 1, r[i].start,
+			      r[i].start + r[i].size - 1, claim);
+		if (!mp_iomem_has_line(iomem, line))
+			MP_DIFF("range %u has no claim '%s' in /proc/iomem",
+				r[i].id, line);
+		if (r[i].blocks_present < r[i].blocks) {
+			partial_res += r[i].blocks_present;
+			continue;
+		}
+		mp_iomem_line(line, sizeof(line), 2, r[i].start,
 			      r[i].start + r[i].size - 1, "System RAM (memplug)");
 		if (mp_iomem_has_line(iomem, line)) {
 			expect_res++;
@@ -258,7 +283,7 @@ int mp_state_check(struct mp_ctx *c, uint64_t dev_start, uint64_t dev_size,
 		for (j = 0; j < r[i].blocks; j++) {
 			uint64_t s = r[i].start + j * bs;
 
-			mp_iomem_line(line, sizeof(line), 1, s, s + bs - 1,
+			mp_iomem_line(line, sizeof(line), 2, s, s + bs - 1,
 				      "System RAM (memplug)");
 			if (!mp_iomem_has_line(iomem, line))
 				MP_DIFF("range %u (0x%" PRIx64 "+0x%" PRIx64
@@ -267,10 +292,15 @@ int mp_state_check(struct mp_ctx *c, uint64_t dev_start, uint64_t dev_size,
 			expect_res++;
 		}
 	}
-	if (mp_iomem_count(iomem, "System RAM (memplug)") != expect_res)
-		MP_DIFF("/proc/iomem has %d memplug resources, the ranges %d",
+	if (mp_iomem_count(iomem, MP_CLAIM_PREFIX) != nr)
+		MP_DIFF("/proc/iomem has %d memplug claims, the ranges %d",
+			mp_iomem_count(iomem, MP_CLAIM_PREFIX), nr);
+	if (mp_iomem_count(iomem, "System RAM (memplug)") < expect_res ||
+	    mp_iomem_count(iomem, "System RAM (memplug)") >
+	    expect_res + partial_res)
+		MP_DIFF("/proc/iomem has %d memplug resources, the ranges %d%s",
 			mp_iomem_count(iomem, "System RAM (memplug)"),
-			expect_res);
+			expect_res, partial_res ? " and what is left of others" : "");
 
 	if (opts->memtotal_base > 0) {
 		long long want = opts->memtotal_base +

@@ -448,6 +448,11 @@ bool mp_memplug_loaded_with(const char *params)
 			have, sizeof(have)) || strtoul(want, NULL, 0) !=
 						       strtoul(have, NULL, 0))
 		return false;
+	mp_param_of(params, "rollback_attempts", "8", want, sizeof(want));
+	if (mp_read_str("/sys/module/memplug/parameters/rollback_attempts",
+			have, sizeof(have)) || strtoul(want, NULL, 0) !=
+						       strtoul(have, NULL, 0))
+		return false;
 	mp_param_of(params, "test_knobs", "N", want, sizeof(want));
 	if (mp_read_str("/sys/module/memplug/parameters/test_knobs", have,
 			sizeof(have)))
@@ -819,21 +824,63 @@ int mp_run_nobody(struct mp_run *r, int timeout_s, const char *const argv[])
 	return mp_run_how(r, timeout_s, args, false);
 }
 
-int mp_drop_caps(void)
+int mp_keep_caps(uint64_t mask)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[2];
+	int i;
 
 	memset(data, 0, sizeof(data));
+	for (i = 0; i < 2; i++) {
+		data[i].effective = (uint32_t)(mask >> (32 * i));
+		data[i].permitted = data[i].effective;
+	}
 	if (syscall(SYS_capset, &hdr, data)) {
 		int rc = -errno;
 
-		mp_seterr("capset(none): %s", strerror(errno));
+		mp_seterr("capset(0x%" PRIx64 "): %s", mask, strerror(errno));
 		return rc;
 	}
 	return 0;
+}
+
+int mp_drop_caps(void)
+{
+	return mp_keep_caps(0);
+}
+
+int mp_run_caps(struct mp_run *r, int timeout_s, const char *caps,
+		const char *const argv[])
+{
+	const char *args[64];
+	char setpriv[256], bounding[128];
+	int i, n = 0;
+
+	if (!mp_which("setpriv", setpriv, sizeof(setpriv))) {
+		mp_seterr("no setpriv to run %s with only %s", argv[0], caps);
+		return -ENOENT;
+	}
+	n = snprintf(bounding, sizeof(bounding), "--bounding-set=-all");
+	for (i = 0; caps[i] && n + 3 < (int)sizeof(bounding); i++) {
+		if (i == 0 || caps[i - 1] == ',') {
+			bounding[n++] = ',';
+			bounding[n++] = '+';
+		}
+		if (caps[i] != ',')
+			bounding[n++] = caps[i];
+	}
+	bounding[n] = '\0';
+	n = 0;
+	args[n++] = setpriv;
+	args[n++] = "--inh-caps=-all";
+	args[n++] = bounding;
+	args[n++] = "--";
+	for (i = 0; argv[i] && n < 63; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	return mp_run_how(r, timeout_s, args, false);
 }
 
 int mp_become_nobody(void)
@@ -1139,7 +1186,8 @@ int mp_prepare(struct mp_ctx *c)
 		mp_close(c);
 		return -EIO;
 	}
-	rc = mp_iomem_count(iomem, "(memplug)") ? -EEXIST : 0;
+	rc = mp_iomem_count(iomem, "(memplug)") ||
+	     mp_iomem_count(iomem, MP_CLAIM_PREFIX) ? -EEXIST : 0;
 	free(iomem);
 	if (rc) {
 		mp_seterr("memplug memory left in /proc/iomem with no range");

@@ -35,6 +35,12 @@ bool mp_path_exists(const char *path);
 /* MemTotal in kB, or -1. */
 long long mp_memtotal_kb(void);
 
+/*
+ * memplug claims each range in /proc/iomem as "memplug range <id>"; the
+ * range's "System RAM (memplug)" nests in the claim.
+ */
+#define MP_CLAIM_PREFIX "memplug range "
+
 /* /proc/iomem (malloc'd) and exact-line / substring searches in it. */
 char *mp_iomem(void);
 bool mp_iomem_has_line(const char *iomem, const char *line);
@@ -79,10 +85,10 @@ int mp_module_refcnt(const char *name);
  * memplug's load parameters. mp_memplug_reload() unplugs every range,
  * closes @c, removes memplug and loads MEMPLUG_KO with @params, then opens
  * @c again. mp_memplug_loaded_with() tells whether the loaded module's
- * event_ring_size and test_knobs are what @params asks for (the defaults
- * where it does not say). mp_memplug_restore() reloads with
- * MEMPLUG_KO_PARAMS unless that is what is loaded already (then @c is left
- * as it is, open or closed).
+ * event_ring_size, rollback_attempts and test_knobs are what @params asks
+ * for (the defaults where it does not say). mp_memplug_restore() reloads
+ * with MEMPLUG_KO_PARAMS unless that is what is loaded already (then @c is
+ * left as it is, open or closed).
  */
 int mp_memplug_reload(struct mp_ctx *c, const char *params);
 bool mp_memplug_loaded_with(const char *params);
@@ -112,6 +118,13 @@ int mp_run(struct mp_run *r, int timeout_s, const char *const argv[]);
  */
 int mp_run_nobody(struct mp_run *r, int timeout_s, const char *const argv[]);
 /*
+ * The same as root with only the capabilities @caps (setpriv(1) names,
+ * comma separated, e.g. "net_admin"), through setpriv(1)'s bounding set;
+ * -ENOENT if setpriv is not installed.
+ */
+int mp_run_caps(struct mp_run *r, int timeout_s, const char *caps,
+		const char *const argv[]);
+/*
  * Run the controller (MEMPLUGCTL) with the arguments that follow, up to a
  * NULL, as mp_run() does.
  */
@@ -139,6 +152,8 @@ void mp_sleep_ms(unsigned int ms);
 
 /* Privileges of the calling process (use in a child). */
 int mp_drop_caps(void);
+/* Keep only the capabilities whose CAP_* bits are set in @mask. */
+int mp_keep_caps(uint64_t mask);
 int mp_become_nobody(void);
 bool mp_have_cap(int cap);
 

@@ -36,6 +36,14 @@
 		log_run(_metadata, __argv, (run));                            \
 	} while (0)
 
+/* The same as root with only the capabilities @caps ("net_admin", ...). */
+#define CTL_CAPS(run, caps, ...)                                              \
+	do {                                                                  \
+		const char *__argv[] = { self->ctl, __VA_ARGS__, NULL };      \
+		MP_OK(mp_run_caps((run), CTL_TIMEOUT, (caps), __argv));       \
+		log_run(_metadata, __argv, (run));                            \
+	} while (0)
+
 #define EXIT_IS(run, code)                                                    \
 	do {                                                                  \
 		ASSERT_FALSE((run)->timed_out);                               \

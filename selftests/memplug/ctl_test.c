@@ -77,7 +77,7 @@ static void ctl_cycle(struct __test_metadata *_metadata,
 	/* What the kernel and sysfs say. */
 	io = mp_iomem();
 	ASSERT_NE(NULL, io);
-	MP_IOMEM_HAS(io, 1, e->dev_start, size, MP_MEMPLUG_RES);
+	MP_IOMEM_PLUGGED(io, 1, e->dev_start, size, id);
 	free(io);
 	MP_NL_OK(mp_range_get(&e->c, id, &g, &ack), ack);
 	ASSERT_EQ(e->dev_start, g.start);
@@ -454,7 +454,7 @@ TEST_F_TIMEOUT(ctl, force_outside_device_regions, MP_TIMEOUT)
 	CTL(run, "plug", "--start", start, "--size", bs);
 	EXIT_IS(run, 1);
 	STDERR_HAS(run,
-		   ": memplug: range is not inside device or reserved memory regions of /proc/iomem; force plugs it anyway (ENXIO)");
+		   ": memplug: nothing in /proc/iomem describes this range as memory; use --force only if you know RAM backs it (ENXIO)");
 	MP_UNCHANGED(&e->c, &before);
 	mp_snap_free(&before);
 

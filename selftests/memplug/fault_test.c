@@ -688,7 +688,6 @@ static const struct {
 	{ "range", NULL },
 	{ "acct", NULL },
 	{ "table", NULL },
-	{ "name", NULL },
 	{ "group", "memplug: registering the memory group failed" },
 	{ "add", "memplug: kernel refused: out of memory for the memory map of the range" },
 	{ "any", NULL },

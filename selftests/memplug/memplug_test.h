@@ -127,4 +127,17 @@
 
 #define MP_MEMPLUG_RES "System RAM (memplug)"
 
+/*
+ * Range @id plugged whole at @depth of @iomem: memplug's claim
+ * "memplug range <id>", and in it the memory.
+ */
+#define MP_IOMEM_PLUGGED(iomem, depth, start, size, id)                       \
+	do {                                                                  \
+		char __claim[64];                                             \
+		snprintf(__claim, sizeof(__claim), MP_CLAIM_PREFIX "%u",      \
+			 (unsigned int)(id));                                 \
+		MP_IOMEM_HAS(iomem, depth, start, size, __claim);             \
+		MP_IOMEM_HAS(iomem, (depth) + 1, start, size, MP_MEMPLUG_RES);\
+	} while (0)
+
 #endif /* MEMPLUG_TEST_H */

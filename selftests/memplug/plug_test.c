@@ -5,7 +5,11 @@
  * sees before, during and after: MemTotal, /proc/iomem, the memory blocks
  * in sysfs, and what RANGE_GET and BLOCK_GET report.
  */
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "memplug_test.h"
+#include "mp_event.h"
 
 FIXTURE(plug) {
 	struct mp_env e;
@@ -113,8 +117,9 @@ static void plug_cycle(struct __test_metadata *_metadata, struct mp_env *e,
 	ASSERT_NE(NULL, io);
 	MP_IOMEM_HAS(io, 0, e->dev_start, e->dev_size,
 		     "Persistent Memory (legacy)");
-	MP_IOMEM_HAS(io, 1, start, size, MP_MEMPLUG_RES);
+	MP_IOMEM_PLUGGED(io, 1, start, size, r.id);
 	ASSERT_EQ(1, mp_iomem_count(io, MP_MEMPLUG_RES));
+	ASSERT_EQ(1, mp_iomem_count(io, MP_CLAIM_PREFIX));
 	free(io);
 	ASSERT_EQ(mt0, mp_memtotal_kb());
 	for (i = 0; i < nblk; i++)
@@ -258,8 +263,8 @@ TEST_F_TIMEOUT(plug, two_ranges_get_and_dump, MP_TIMEOUT)
 
 	io = mp_iomem();
 	ASSERT_NE(NULL, io);
-	MP_IOMEM_HAS(io, 1, sa, MP_MIB(256), MP_MEMPLUG_RES);
-	MP_IOMEM_HAS(io, 1, sb, MP_MIB(256), MP_MEMPLUG_RES);
+	MP_IOMEM_PLUGGED(io, 1, sa, MP_MIB(256), a.id);
+	MP_IOMEM_PLUGGED(io, 1, sb, MP_MIB(256), b.id);
 	ASSERT_EQ(2, mp_iomem_count(io, MP_MEMPLUG_RES));
 	free(io);
 	/* The gap between them stays out of the kernel. */
@@ -331,6 +336,73 @@ TEST_F_TIMEOUT(plug, ids_never_reused, MP_TIMEOUT)
 	rc = mp_range_get(&e->c, r2.id, NULL, &ack);
 	MP_REFUSED(rc, ack, ENOENT, "no range with this id");
 	MP_NL_OK(mp_range_del(&e->c, r3.id, NULL, &ack), ack);
+}
+
+/*
+ * A RANGE_DEL that reacts to the PLUG event races the RANGE_ADD's reply:
+ * the reply still describes the range that was added, whether the unplug
+ * came before the reply was built or after. (memplug builds the reply from
+ * a reference of its own; under slub_debug a reply built from a freed range
+ * would show its poison.)
+ */
+#define RACE_ROUNDS 20
+
+static int unplug_on_plug_events(const struct mp_family *fam, int rounds)
+{
+	struct mp_monitor mon;
+	struct mp_event ev;
+	struct mp_ack ack;
+	struct mp_ctx c;
+	int done = 0;
+
+	if (mp_open(&c) || mp_monitor_open(&mon, fam, 0, false))
+		return 2;
+	while (done < rounds && !mp_monitor_recv(&mon, &ev, 30000)) {
+		if (ev.action != MEMPLUG_EVENT_PLUG || !ev.has_range_id)
+			continue;
+		if (mp_range_del(&c, ev.range_id, NULL, &ack))
+			return 3;
+		done++;
+	}
+	return done == rounds ? 0 : 4;
+}
+
+TEST_F_TIMEOUT(plug, add_reply_races_an_unplug, MP_TIMEOUT)
+{
+	struct mp_env *e = &self->e;
+	struct mp_range r;
+	struct mp_ack ack;
+	int i, rc, status;
+	uint32_t last = 0;
+	pid_t pid;
+
+	MP_NEED_DEVICE();
+	fflush(stdout);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(unplug_on_plug_events(&e->c.fam, RACE_ROUNDS));
+	/* Let the child join the group before the first plug. */
+	mp_sleep_ms(500);
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		/* The last range may not be gone yet. */
+		do {
+			rc = mp_range_add(&e->c, e->dev_start, e->bs, NULL, &r,
+					  &ack);
+		} while (rc == -EEXIST && (mp_sleep_ms(10), 1));
+		MP_NL_OK(rc, ack);
+		ASSERT_LT(last, r.id);
+		ASSERT_EQ(e->dev_start, r.start);
+		ASSERT_EQ(e->bs, r.size);
+		ASSERT_EQ(1, r.blocks);
+		ASSERT_TRUE(r.state == MEMPLUG_RANGE_STATE_PLUGGED ||
+			    r.state == MEMPLUG_RANGE_STATE_UNPLUGGING)
+		TH_LOG("reply of range %u says %s", r.id,
+		       mp_range_state_name(r.state));
+		last = r.id;
+	}
+	MP_OK(mp_wait_pid(pid, 60000, &status));
+	ASSERT_EQ(0, status) TH_LOG("the unplugging child failed (%d)", status);
 }
 
 TEST_HARNESS_MAIN

@@ -29,7 +29,9 @@ MP_FIXTURE_TEARDOWN(refuse)
 #define MSG_SYSTEM_RAM "memplug: range overlaps System RAM"
 #define MSG_BUSY "memplug: range overlaps a busy resource claimed by another driver"
 #define MSG_NO_REGION \
-	"memplug: range is not inside device or reserved memory regions of /proc/iomem; force plugs it anyway"
+	"memplug: nothing in /proc/iomem describes this range as memory; use --force only if you know RAM backs it"
+#define MSG_STRADDLE \
+	"memplug: range straddles the edge of a region of /proc/iomem, or another driver claimed it meanwhile"
 #define MSG_NODE "node is not possible on this machine"
 #define MSG_NO_ID "no range with this id"
 #define MSG_UNPLUG_BUSY \
@@ -243,17 +245,18 @@ TEST_F(refuse, system_ram)
 }
 
 /*
- * Memory that no device or reserved region describes is refused, also
- * in part; FORCE plugs it. The forced range is added with DEFER_ONLINE and
- * never onlined, because nothing is behind its addresses.
+ * Memory that nothing describes is refused, and so is a range that lies
+ * in part inside the region before it; FORCE plugs the former. The forced
+ * range is added with DEFER_ONLINE and never onlined, because nothing is
+ * behind its addresses.
  */
 TEST_F_TIMEOUT(refuse, outside_device_regions, MP_TIMEOUT)
 {
 	struct mp_env *e = &self->e;
 	struct mp_add_opts forced = { .force = true, .defer_online = true };
 	uint64_t hole = mp_iomem_hole(e->dev_start + e->dev_size, 2 * e->bs, e->bs);
-	char line[128], *iomem;
 	struct mp_status st;
+	char *iomem;
 	struct mp_range r, d;
 	struct mp_ack ack;
 
@@ -266,22 +269,55 @@ TEST_F_TIMEOUT(refuse, outside_device_regions, MP_TIMEOUT)
 	add_refused(_metadata, e, hole, e->bs, ENXIO, MSG_NO_REGION, 0);
 	add_refused(_metadata, e, hole, 2 * e->bs, ENXIO, MSG_NO_REGION, 0);
 	/* In part inside whatever comes before the hole. */
-	add_refused(_metadata, e, hole - e->bs, 2 * e->bs, ENXIO,
-		    MSG_NO_REGION, 0);
+	add_refused(_metadata, e, hole - e->bs, 2 * e->bs, EBUSY,
+		    MSG_STRADDLE, 0);
 
 	MP_NL_OK(mp_range_add(&e->c, hole, e->bs, &forced, &r, &ack), ack);
 	iomem = mp_iomem();
 	ASSERT_NE(NULL, iomem);
-	mp_iomem_line(line, sizeof(line), 0, hole, hole + e->bs - 1,
-		      "System RAM (memplug)");
-	ASSERT_EQ(1, mp_iomem_count(iomem, line)) TH_LOG("no '%s'", line);
+	MP_IOMEM_PLUGGED(iomem, 0, hole, e->bs, r.id);
 	free(iomem);
 	MP_BLOCK_STATE(hole / e->bs, "offline");
 	MP_NL_OK(mp_range_del(&e->c, r.id, &d, &ack), ack);
 	iomem = mp_iomem();
 	ASSERT_NE(NULL, iomem);
 	ASSERT_EQ(0, mp_iomem_count(iomem, "System RAM (memplug)"));
+	ASSERT_EQ(0, mp_iomem_count(iomem, MP_CLAIM_PREFIX));
 	free(iomem);
+}
+
+/*
+ * memmap-on-memory where the kernel would not do it (booted without
+ * memory_hotplug.memmap_on_memory=1): refused, never added with the map
+ * elsewhere while RANGE_GET claims otherwise. Kernels from 6.8 on would
+ * silently add it without, so memplug asks first (EOPNOTSUPP); older ones
+ * refuse by themselves (EINVAL).
+ */
+TEST_F(refuse, memmap_on_memory_not_in_effect)
+{
+	struct mp_env *e = &self->e;
+	struct mp_add_opts o = { .memmap_on_memory = true };
+	char param[16] = "N";
+	struct mp_snap before;
+	struct mp_ack ack;
+	int rc;
+
+	MP_NEED_DEVICE();
+	mp_read_str("/sys/module/memory_hotplug/parameters/memmap_on_memory",
+		    param, sizeof(param));
+	ASSERT_TRUE(param[0] == 'N' || param[0] == '0')
+	TH_LOG("booted with memmap_on_memory=%s: wants a profile without it",
+	       param);
+	MP_OK(mp_snap_take(&e->c, &before));
+	rc = mp_range_add(&e->c, e->dev_start, e->bs, &o, NULL, &ack);
+	if (rc == -EOPNOTSUPP)
+		MP_REFUSED(rc, ack, EOPNOTSUPP,
+			   "memplug: the kernel would not put the memory map on the range: memmap-on-memory needs the boot parameter memory_hotplug.memmap_on_memory=1");
+	else
+		MP_REFUSED(rc, ack, EINVAL,
+			   "memplug: kernel refused memmap-on-memory: it needs the boot parameter memory_hotplug.memmap_on_memory=1 and a block size it supports");
+	MP_UNCHANGED(&e->c, &before);
+	mp_snap_free(&before);
 }
 
 /* A busy resource of another driver inside the device range. */
