@@ -13,7 +13,11 @@
  *     "too small", the one after it is usable from the next block on (free
  *     stretches are trimmed inward to memory blocks), and a range plugged
  *     in the middle splits A;
- *   - as another user: exit 4, the kernel hides the addresses.
+ *   - as another user: exit 4, the kernel hides the addresses;
+ *   - 128 MiB of RAM the firmware reserves (e820 Reserved, profile
+ *     "candidates" boots with memmap=128M$2G): listed as needing --force,
+ *     with the reason; a plain plug is refused with that reason and changes
+ *     nothing; plug --force plugs it, and it comes online as RAM.
  */
 #include <unistd.h>
 
@@ -22,6 +26,10 @@
 
 #define PMEM "Persistent Memory (legacy)"
 #define CLAIM "memplug-test-claim"
+#define RESERVED_START 0x80000000ULL
+#define RESERVED_SIZE MP_MIB(128)
+#define MSG_RESERVED \
+	"firmware-reserved: may be MMIO or firmware data; use --force only if you know RAM backs it"
 
 FIXTURE(cand) {
 	struct mp_env e;
@@ -304,6 +312,110 @@ TEST_F_TIMEOUT(cand, trimmed_to_blocks, MP_TIMEOUT)
 	want[3] = (struct cand){ a + 2 * bs, a + 4 * bs - 1, false, ids, id };
 	want[4] = (struct cand){ a + 4 * bs, a_end, true, NULL, -1 };
 	expect_cands(_metadata, self, want, 6);
+}
+
+/* The JSON object of the candidate of type @type at @start, into @obj. */
+static bool cand_at(const char *json, const char *type, uint64_t start,
+		    char *obj, size_t len)
+{
+	const char *pos = strstr(json, "{\"candidates\":[");
+	char want[64], s[128];
+
+	if (!pos)
+		return false;
+	pos += strlen("{\"candidates\":[");
+	snprintf(want, sizeof(want), "\"start\":\"0x%" PRIx64 "\"", start);
+	while (json_next_object(&pos, obj, len))
+		if (json_str(obj, "type", s, sizeof(s)) == 1 &&
+		    !strcmp(s, type) && strstr(obj, want))
+			return true;
+	return false;
+}
+
+/*
+ * Firmware-reserved RAM: candidates says it needs --force and why; a plain
+ * plug, raw or through memplugctl, is refused with that reason and changes
+ * nothing; forced, it plugs, comes online and counts in MemTotal, and
+ * candidates then names the range.
+ */
+TEST_F_TIMEOUT(cand, firmware_reserved_needs_force, MP_TIMEOUT)
+{
+	const uint64_t end = RESERVED_START + RESERVED_SIZE - 1;
+	struct mp_run *run = self->run;
+	char obj[1024], line[160], s[32], z[32], r[128], ids[64];
+	struct mp_snap snap;
+	struct mp_ack ack;
+	long long mt0, id;
+	char *io, *j;
+	int rc;
+
+	NEED_CTL();
+	io = mp_iomem();
+	ASSERT_NE(NULL, io);
+	mp_iomem_line(line, sizeof(line), 0, RESERVED_START, end, "Reserved");
+	ASSERT_TRUE(mp_iomem_has_line(io, line))
+	TH_LOG("no '%s' (profile candidates boots with memmap=128M$2G):\n%s",
+	       line, io);
+	free(io);
+
+	CTL(run, "candidates", "--json");
+	EXIT_IS(run, 0);
+	j = json_of(run);
+	ASSERT_TRUE(cand_at(j, "Reserved", RESERVED_START, obj, sizeof(obj)))
+	TH_LOG("%s", j);
+	free(j);
+	ASSERT_NE(NULL, strstr(obj, "\"usable\":false")) TH_LOG("%s", obj);
+	ASSERT_NE(NULL, strstr(obj, "\"needs_force\":true")) TH_LOG("%s", obj);
+	snprintf(line, sizeof(line), "\"end\":\"0x%" PRIx64 "\"", end);
+	ASSERT_NE(NULL, strstr(obj, line)) TH_LOG("%s", obj);
+	ASSERT_EQ(1, json_str(obj, "reason", r, sizeof(r))) TH_LOG("%s", obj);
+	ASSERT_STREQ(MSG_RESERVED, r);
+	CTL(run, "candidates");
+	EXIT_IS(run, 0);
+	snprintf(line, sizeof(line), "0x%" PRIx64 " ", (uint64_t)RESERVED_START);
+	ASSERT_NE(NULL, strstr(run->out, line)) TH_LOG("%s", run->out);
+	ASSERT_NE(NULL, strstr(strstr(run->out, line), "needs --force"))
+	TH_LOG("%s", run->out);
+
+	/* Refused, raw and through the controller, and nothing changes. */
+	MP_OK(mp_snap_take(&self->e.c, &snap));
+	rc = mp_range_add(&self->e.c, RESERVED_START, RESERVED_SIZE, NULL, NULL,
+			  &ack);
+	MP_REFUSED(rc, ack, ENXIO, "memplug: " MSG_RESERVED);
+	snprintf(s, sizeof(s), "0x%" PRIx64, (uint64_t)RESERVED_START);
+	snprintf(z, sizeof(z), "%" PRIu64, RESERVED_SIZE);
+	CTL(run, "plug", "--start", s, "--size", z);
+	EXIT_IS(run, 1);
+	STDERR_HAS(run, "memplug: " MSG_RESERVED " (ENXIO)");
+	MP_UNCHANGED(&self->e.c, &snap);
+	mp_snap_free(&snap);
+
+	/* Forced: it is RAM after all. */
+	mt0 = mp_memtotal_kb();
+	CTL(run, "plug", "--start", s, "--size", z, "--force", "--json");
+	EXIT_IS(run, 0);
+	j = json_of(run);
+	ASSERT_TRUE(mp_json_int(j, "id", &id)) TH_LOG("%s", j);
+	free(j);
+	ASSERT_EQ(mt0 + MP_KB(RESERVED_SIZE), mp_memtotal_kb());
+	io = mp_iomem();
+	ASSERT_NE(NULL, io);
+	MP_IOMEM_PLUGGED(io, 1, RESERVED_START, RESERVED_SIZE, id);
+	free(io);
+	CTL(run, "candidates", "--json");
+	EXIT_IS(run, 0);
+	j = json_of(run);
+	ASSERT_TRUE(cand_at(j, "Reserved", RESERVED_START, obj, sizeof(obj)))
+	TH_LOG("%s", j);
+	free(j);
+	snprintf(ids, sizeof(ids), "plugged by memplug (range %lld)", id);
+	ASSERT_EQ(1, json_str(obj, "reason", r, sizeof(r))) TH_LOG("%s", obj);
+	ASSERT_STREQ(ids, r);
+
+	snprintf(s, sizeof(s), "%lld", id);
+	CTL(run, "unplug", s);
+	EXIT_IS(run, 0);
+	ASSERT_EQ(mt0, mp_memtotal_kb());
 }
 
 /* Another user sees no addresses in /proc/iomem: exit 4, saying so. */

@@ -7,9 +7,17 @@
  * Plugged that way, MemTotal grows by the size minus the memory map, the
  * memory the machine already had is not consumed for the map, and unplug,
  * block by block, gives everything back.
+ *
+ * Kernels before 6.8 take such memory one block per add and per remove, so
+ * memplug adds and removes it block by block there, and a removal that
+ * stops half way keeps what it removed: a rollback that gives up leaves a
+ * FAILED range with the rest, and a plug that fails half way whose undo
+ * fails too hands what it added to the rollback. (Newer kernels add such a
+ * range at once, like any other: rollback_test covers that.)
  */
 #include "memplug_test.h"
 #include "ctl.h"
+#include "mp_fault.h"
 
 FIXTURE(memmap) {
 	struct mp_env e;
@@ -25,7 +33,14 @@ FIXTURE_SETUP(memmap)
 		 self->e.dev_start);
 }
 
-MP_FIXTURE_TEARDOWN(memmap)
+FIXTURE_TEARDOWN(memmap)
+{
+	mp_write_str(MP_SYSFS_MEMORY "/auto_online_blocks", "offline");
+	mp_inject_unload();
+	mp_env_teardown(&self->e);
+	mp_memplug_restore(&self->e.c);
+	mp_close(&self->e.c);
+}
 
 /* The memory map of one block, in kB: one struct page per 4 KiB page. */
 static long long memmap_kb_per_block(uint64_t bs)
@@ -159,6 +174,186 @@ TEST_F_TIMEOUT(memmap, protect_and_exclusions_still_work, MP_TIMEOUT)
 	snprintf(buf, sizeof(buf), "%lld", id);
 	CTL(&run, "unplug", buf);
 	EXIT_IS(&run, 0);
+	ASSERT_EQ(mt0, mp_memtotal_kb());
+}
+
+/* Reload memplug with @extra after the usual parameters. */
+static void reload(struct __test_metadata *_metadata, struct mp_env *e,
+		   const char *extra)
+{
+	char params[256];
+
+	snprintf(params, sizeof(params), "%s%s%s", mp_ko_params(),
+		 mp_ko_params()[0] ? " " : "", extra);
+	MP_OK(mp_memplug_reload(&e->c, params));
+}
+
+/* Range @id's "System RAM (memplug)" resources in /proc/iomem. */
+static int ram_resources(void)
+{
+	char *io = mp_iomem();
+	int n = io ? mp_iomem_count(io, MP_MEMPLUG_RES) : -1;
+
+	free(io);
+	return n;
+}
+
+/*
+ * Whether this kernel takes a memmap-on-memory range one block at a time
+ * (before 6.8): then memplug adds it block by block, one resource each.
+ */
+static bool added_block_by_block(struct __test_metadata *_metadata,
+				 struct mp_env *e)
+{
+	struct mp_add_opts o = { .defer_online = true,
+				 .memmap_on_memory = true };
+	struct mp_range r;
+	struct mp_ack ack;
+	int n;
+
+	MP_NL_OK(mp_range_add(&e->c, e->dev_start, 2 * e->bs, &o, &r, &ack),
+		 ack);
+	n = ram_resources();
+	MP_NL_OK(mp_range_del(&e->c, r.id, NULL, &ack), ack);
+	return n == 2;
+}
+
+/* Wait up to @ms for range @id to be FAILED. */
+static int wait_failed(struct mp_ctx *c, uint32_t id, int ms,
+		       struct mp_range *g)
+{
+	int64_t deadline = mp_time_ms() + ms;
+	struct mp_ack ack;
+	int rc;
+
+	do {
+		rc = mp_range_get(c, id, g, &ack);
+		if (rc || g->state == MEMPLUG_RANGE_STATE_FAILED)
+			return rc;
+		mp_sleep_ms(50);
+	} while (mp_time_ms() < deadline);
+	return -ETIMEDOUT;
+}
+
+/*
+ * A held range of 4 blocks whose owner goes away while a page of block 3
+ * is held: the rollback removes blocks 0-2 and gives up on block 3. The
+ * range is FAILED with one block present, its claim whole and that block's
+ * memory in it; a cancel has nothing to stop; an unplug removes the rest
+ * once the page is free.
+ */
+TEST_F_TIMEOUT(memmap, rollback_keeps_what_it_removed, MP_TIMEOUT)
+{
+	struct mp_add_opts o = { .defer_online = true };
+	struct mp_env *e = &self->e;
+	uint64_t b3 = e->dev_start + 3 * e->bs;
+	char ko[512], params[128], line[160], *io;
+	long long mt0 = mp_memtotal_kb();
+	struct mp_range r, g;
+	struct mp_ctx owner;
+	struct mp_ack ack;
+	struct mp_msg m;
+	int rc, i;
+
+	MP_NEED_DEVICE();
+	if (!added_block_by_block(_metadata, e))
+		SKIP(return, "this kernel adds a memmap-on-memory range at once, and removes it so");
+	reload(_metadata, e, "rollback_attempts=2");
+	MP_OK(mp_open(&owner));
+	mp_req_init(&owner, &m, MEMPLUG_CMD_RANGE_ADD, false);
+	mp_put_u64(&m, MEMPLUG_A_RANGE_START, e->dev_start);
+	mp_put_u64(&m, MEMPLUG_A_RANGE_SIZE, 4 * e->bs);
+	mp_put_flag(&m, MEMPLUG_A_RANGE_HOLD);
+	mp_put_flag(&m, MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY);
+	MP_OK(mp_add_opts_put(&m, &o));
+	MP_NL_OK(mp_transact_range(&owner, &m, &r, &ack), ack);
+	ASSERT_EQ(4, ram_resources());
+	MP_OK(mp_block_set(e->dev_block + 3, "online_movable"));
+	snprintf(ko, sizeof(ko), "%s/memplug_test_pin.ko", mp_test_modules());
+	snprintf(params, sizeof(params), "start=0x%" PRIx64 " size=0x%" PRIx64,
+		 b3, e->bs);
+	MP_OK(mp_insmod(ko, params));
+	mp_close(&owner);
+
+	rc = wait_failed(&e->c, r.id, 60000, &g);
+	ASSERT_EQ(0, rc) TH_LOG("range %u is %s", r.id,
+				mp_range_state_name(g.state));
+	ASSERT_EQ(2, g.rollback_attempts);
+	ASSERT_EQ(1, g.blocks_present);
+	ASSERT_EQ(e->dev_block + 3, g.fail_block);
+	for (i = 0; i < 3; i++)
+		MP_BLOCK_GONE(e->dev_block + i);
+	MP_BLOCK_STATE(e->dev_block + 3, "online");
+	io = mp_iomem();
+	ASSERT_NE(NULL, io);
+	snprintf(params, sizeof(params), MP_CLAIM_PREFIX "%u", r.id);
+	MP_IOMEM_HAS(io, 1, e->dev_start, 4 * e->bs, params);
+	mp_iomem_line(line, sizeof(line), 2, b3, b3 + e->bs - 1,
+		      MP_MEMPLUG_RES);
+	ASSERT_TRUE(mp_iomem_has_line(io, line)) TH_LOG("no '%s':\n%s", line,
+							io);
+	ASSERT_EQ(1, mp_iomem_count(io, MP_MEMPLUG_RES));
+	free(io);
+
+	rc = mp_range_cancel(&e->c, r.id, NULL, &ack);
+	MP_REFUSED(rc, ack, EINVAL,
+		   "memplug: range has no rollback to cancel (a failed range with blocks removed is unplugged, not cancelled)");
+
+	MP_OK(mp_rmmod("memplug_test_pin"));
+	MP_NL_OK(mp_range_del(&e->c, r.id, NULL, &ack), ack);
+	MP_BLOCK_GONE(e->dev_block + 3);
+	ASSERT_EQ(0, ram_resources());
+	ASSERT_EQ(mt0, mp_memtotal_kb());
+}
+
+/*
+ * A plug that fails at its second block (test knob) after the kernel
+ * onlined the first (auto-online), whose undo fails too (offlining vetoed):
+ * the plug is refused, and the first block is not forgotten. The range
+ * stays, UNPLUGGING and then FAILED, keeping the module and its claim, and
+ * once the veto is gone an unplug removes it.
+ */
+TEST_F_TIMEOUT(memmap, failed_add_whose_undo_fails, MP_TIMEOUT)
+{
+	struct mp_add_opts o = { .memmap_on_memory = true };
+	struct mp_env *e = &self->e;
+	long long mt0 = mp_memtotal_kb();
+	struct mp_range list[4], g;
+	struct mp_ack ack;
+	int rc, n;
+
+	MP_NEED_DEVICE();
+	if (!added_block_by_block(_metadata, e))
+		SKIP(return, "this kernel adds a memmap-on-memory range at once: no block by block undo");
+	if (mp_inject_load(1))
+		SKIP(return, "memory-notifier-error-inject: %s", mp_errstr());
+	reload(_metadata, e, "rollback_attempts=2 test_knobs=1");
+	MP_OK(mp_write_str(MP_SYSFS_MEMORY "/auto_online_blocks",
+			   "online_movable"));
+	MP_OK(mp_inject_set("MEM_GOING_OFFLINE", EBUSY));
+	MP_OK(mp_knob_fail("add_block", 1));
+	rc = mp_range_add(&e->c, e->dev_start, 2 * e->bs, &o, NULL, &ack);
+	MP_OK(mp_knob_fail("none", 0));
+	MP_REFUSED(rc, ack, ENOMEM,
+		   "memplug: kernel refused: out of memory for the memory map of the range");
+
+	MP_NL_OK(mp_range_dump(&e->c, list, 4, &n, &ack), ack);
+	ASSERT_EQ(1, n);
+	ASSERT_EQ(1, list[0].blocks_present);
+	ASSERT_NE(MEMPLUG_RANGE_STATE_PLUGGED, list[0].state);
+	MP_BLOCK_STATE(e->dev_block, "online");
+	MP_BLOCK_GONE(e->dev_block + 1);
+	rc = wait_failed(&e->c, list[0].id, 60000, &g);
+	ASSERT_EQ(0, rc) TH_LOG("range %u is %s", list[0].id,
+				mp_range_state_name(g.state));
+	mp_close(&e->c);
+	ASSERT_NE(0, mp_rmmod("memplug")) TH_LOG("memplug unloaded with memory plugged");
+	MP_OK(mp_open(&e->c));
+
+	MP_OK(mp_inject_set("MEM_GOING_OFFLINE", 0));
+	MP_NL_OK(mp_range_del(&e->c, g.id, NULL, &ack), ack);
+	MP_BLOCK_GONE(e->dev_block);
+	ASSERT_EQ(0, ram_resources());
 	ASSERT_EQ(mt0, mp_memtotal_kb());
 }
 

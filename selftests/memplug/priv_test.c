@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * priv_test: callers without CAP_NET_ADMIN get nothing but STATUS_GET, and
- * that without the pluggable physical range. Checked for a socket opened
- * unprivileged, for a root-opened socket used after the process dropped its
- * capabilities or its uid, and for an unprivileged socket handed to a
- * privileged process (the opener's privileges count too). Nothing a user
- * sees may change, and the privileged range stays as it was.
+ * priv_test: memplug's power is that of /dev/mem, so callers without
+ * CAP_SYS_ADMIN get nothing but STATUS_GET, and that without the pluggable
+ * physical range; every refusal says "needs CAP_SYS_ADMIN". Checked for a
+ * socket opened unprivileged, for a root-opened socket used after the
+ * process dropped its capabilities, its uid, or all but CAP_NET_ADMIN, and
+ * for an unprivileged socket handed to a privileged process (the opener's
+ * privileges count too). FORCE also needs CAP_SYS_RAWIO. The controller
+ * run with CAP_NET_ADMIN alone is refused for every command that changes
+ * something or joins the event stream (exit 4), and with CAP_SYS_ADMIN but
+ * not CAP_SYS_RAWIO for --force. Nothing a user sees may change, and the
+ * privileged range stays as it was.
  */
 #include <linux/capability.h>
 #include <sys/mman.h>
@@ -14,6 +19,10 @@
 #include <unistd.h>
 
 #include "memplug_test.h"
+#include "ctl.h"
+
+#define MSG_NEEDS_ADMIN "memplug: needs CAP_SYS_ADMIN"
+#define MSG_NEEDS_RAWIO "memplug: force needs CAP_SYS_RAWIO, as /dev/mem does"
 
 enum {
 	REQ_ADD,
@@ -41,11 +50,17 @@ struct priv_out {
 	int status_rc;
 	struct mp_status st;
 	int join_rc;
+	int force_rc;
+	char force_msg[128];
+	int plain_rc;
+	char plain_msg[128];
 	bool done;
 };
 
 FIXTURE(priv) {
 	struct mp_env e;
+	const char *ctl;
+	struct mp_run *run;
 	struct mp_range r; /* plugged by root, the target of DEL and SET */
 	struct mp_snap before;
 	struct priv_out *out;
@@ -58,6 +73,9 @@ FIXTURE_SETUP(priv)
 
 	rc = mp_env_setup(&self->e);
 	ASSERT_EQ(0, rc) TH_LOG("setup: %s", mp_errstr());
+	self->ctl = mp_ctl_path();
+	self->run = malloc(sizeof(*self->run));
+	ASSERT_NE(NULL, self->run);
 	self->out = mmap(NULL, sizeof(*self->out), PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->out);
@@ -73,6 +91,7 @@ FIXTURE_SETUP(priv)
 FIXTURE_TEARDOWN(priv)
 {
 	mp_snap_free(&self->before);
+	free(self->run);
 	if (self->out && self->out != MAP_FAILED)
 		munmap(self->out, sizeof(*self->out));
 	mp_env_teardown(&self->e);
@@ -159,6 +178,7 @@ enum {
 	MODE_NOBODY_THEN_OPEN,  /* drop everything, then open the socket */
 	MODE_OPEN_THEN_NO_CAPS, /* open as root, then capset() to nothing */
 	MODE_OPEN_THEN_NOBODY,  /* open as root, then become uid 65534 */
+	MODE_OPEN_THEN_NET_ADMIN, /* open as root, keep only CAP_NET_ADMIN */
 };
 
 static void child_fail(struct priv_out *o, int rc)
@@ -185,9 +205,11 @@ static void priv_child(struct priv_out *o, void *arg)
 		rc = mp_drop_caps();
 	else if (a->mode == MODE_OPEN_THEN_NOBODY)
 		rc = mp_become_nobody();
+	else if (a->mode == MODE_OPEN_THEN_NET_ADMIN)
+		rc = mp_keep_caps(1ULL << CAP_NET_ADMIN);
 	if (rc)
 		return child_fail(o, rc);
-	o->had_cap = mp_have_cap(CAP_NET_ADMIN);
+	o->had_cap = mp_have_cap(CAP_SYS_ADMIN);
 	try_everything(&c, a->id, a->free_start, o);
 	mp_close(&c);
 }
@@ -203,11 +225,13 @@ static void check_refused(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, o->setup_rc) TH_LOG("child setup: %s", o->setup_err);
 	ASSERT_TRUE(o->done);
-	ASSERT_FALSE(o->had_cap) TH_LOG("the child still had CAP_NET_ADMIN");
+	ASSERT_FALSE(o->had_cap) TH_LOG("the child still had CAP_SYS_ADMIN");
 	for (i = 0; i < REQ_COUNT; i++) {
 		ASSERT_EQ(-EPERM, o->rc[i])
 		TH_LOG("%s: %d (%s), extack '%s'", req_names[i], o->rc[i],
 		       o->rc[i] ? strerror(-o->rc[i]) : "allowed", o->msg[i]);
+		ASSERT_STREQ(MSG_NEEDS_ADMIN, o->msg[i])
+		TH_LOG("%s", req_names[i]);
 	}
 
 	/* STATUS_GET works, without physical addresses. */
@@ -258,6 +282,123 @@ TEST_F(priv, root_socket_after_becoming_nobody)
 {
 	MP_NEED_DEVICE();
 	run_mode(_metadata, self, MODE_OPEN_THEN_NOBODY);
+}
+
+/* CAP_NET_ADMIN, which network daemons and containers get, is not enough. */
+TEST_F(priv, net_admin_is_not_enough)
+{
+	MP_NEED_DEVICE();
+	run_mode(_metadata, self, MODE_OPEN_THEN_NET_ADMIN);
+}
+
+/* With CAP_SYS_ADMIN only: a plain plug works, FORCE is refused. */
+static void sys_admin_child(struct priv_out *o, void *arg)
+{
+	const uint64_t *start = arg;
+	struct mp_add_opts force = { .force = true, .defer_online = true };
+	struct mp_range r;
+	struct mp_ack ack;
+	struct mp_ctx c;
+	int rc;
+
+	rc = mp_open(&c);
+	if (!rc)
+		rc = mp_keep_caps(1ULL << CAP_SYS_ADMIN);
+	if (rc)
+		return child_fail(o, rc);
+	o->had_cap = mp_have_cap(CAP_SYS_RAWIO);
+	o->force_rc = mp_range_add(&c, *start, MP_MIB(256), &force, NULL, &ack);
+	snprintf(o->force_msg, sizeof(o->force_msg), "%.127s", ack.msg);
+	o->plain_rc = mp_range_add(&c, *start, MP_MIB(256), NULL, &r, &ack);
+	snprintf(o->plain_msg, sizeof(o->plain_msg), "%.127s", ack.msg);
+	if (!o->plain_rc)
+		mp_range_del(&c, r.id, NULL, &ack);
+	mp_close(&c);
+	o->done = true;
+}
+
+TEST_F(priv, force_needs_rawio)
+{
+	uint64_t start = self->e.dev_start + MP_MIB(512);
+	struct priv_out *o = self->out;
+
+	MP_NEED_DEVICE();
+	ASSERT_EQ(0, in_child(sys_admin_child, &start, o));
+	ASSERT_EQ(0, o->setup_rc) TH_LOG("child setup: %s", o->setup_err);
+	ASSERT_TRUE(o->done);
+	ASSERT_FALSE(o->had_cap) TH_LOG("the child still had CAP_SYS_RAWIO");
+	ASSERT_EQ(-EPERM, o->force_rc) TH_LOG("extack '%s'", o->force_msg);
+	ASSERT_STREQ(MSG_NEEDS_RAWIO, o->force_msg);
+	ASSERT_EQ(0, o->plain_rc) TH_LOG("extack '%s'", o->plain_msg);
+	MP_SAME(&self->e.c, &self->before, false);
+}
+
+/*
+ * memplugctl with CAP_NET_ADMIN alone: every command that changes
+ * something, and monitor, exit 4 saying what is needed; nothing changes.
+ */
+TEST_F_TIMEOUT(priv, controller_with_net_admin_only, MP_TIMEOUT)
+{
+	struct mp_run *run = self->run;
+	char id[16], start[32];
+
+	MP_NEED_DEVICE();
+	NEED_CTL();
+	snprintf(id, sizeof(id), "%u", self->r.id);
+	snprintf(start, sizeof(start), "0x%" PRIx64,
+		 self->e.dev_start + MP_MIB(512));
+	CTL_CAPS(run, "net_admin", "plug", "--start", start, "--size", "256M");
+	EXIT_IS(run, 4);
+	STDERR_HAS(run, "CAP_SYS_ADMIN");
+	CTL_CAPS(run, "net_admin", "unplug", id);
+	EXIT_IS(run, 4);
+	STDERR_HAS(run, "CAP_SYS_ADMIN");
+	CTL_CAPS(run, "net_admin", "protect", id);
+	EXIT_IS(run, 4);
+	STDERR_HAS(run, "CAP_SYS_ADMIN");
+	CTL_CAPS(run, "net_admin", "offline", id);
+	EXIT_IS(run, 4);
+	STDERR_HAS(run, "CAP_SYS_ADMIN");
+	CTL_CAPS(run, "net_admin", "online", id);
+	EXIT_IS(run, 4);
+	STDERR_HAS(run, "CAP_SYS_ADMIN");
+	CTL_CAPS(run, "net_admin", "monitor", "--count", "1", "--timeout", "5");
+	EXIT_IS(run, 4);
+	STDERR_HAS(run, "CAP_SYS_ADMIN");
+	MP_UNCHANGED(&self->e.c, &self->before);
+}
+
+/*
+ * memplugctl with CAP_SYS_ADMIN but not CAP_SYS_RAWIO: --force is refused
+ * (exit 4) with the kernel's reason, while a plain plug and unplug work.
+ */
+TEST_F_TIMEOUT(priv, controller_force_without_rawio, MP_TIMEOUT)
+{
+	struct mp_run *run = self->run;
+	char start[32], id[16];
+	long long n;
+	char *j;
+
+	MP_NEED_DEVICE();
+	NEED_CTL();
+	snprintf(start, sizeof(start), "0x%" PRIx64,
+		 self->e.dev_start + MP_MIB(512));
+	CTL_CAPS(run, "sys_admin", "plug", "--start", start, "--size", "256M",
+		 "--force", "--online", "none");
+	EXIT_IS(run, 4);
+	STDERR_HAS(run, MSG_NEEDS_RAWIO);
+	MP_UNCHANGED(&self->e.c, &self->before);
+
+	CTL_CAPS(run, "sys_admin", "plug", "--start", start, "--size", "256M",
+		 "--json");
+	EXIT_IS(run, 0);
+	j = json_of(run);
+	ASSERT_TRUE(mp_json_int(j, "id", &n)) TH_LOG("%s", j);
+	free(j);
+	snprintf(id, sizeof(id), "%lld", n);
+	CTL_CAPS(run, "sys_admin", "unplug", id);
+	EXIT_IS(run, 0);
+	MP_SAME(&self->e.c, &self->before, false);
 }
 
 /* The child opens a socket as nobody and passes it over @arg (a unix fd). */
@@ -315,7 +456,7 @@ static int recv_fd(int unix_fd)
 
 /*
  * Root, with every capability, writing on a socket that nobody opened (the
- * confused deputy): the opener's missing CAP_NET_ADMIN is enough to refuse.
+ * confused deputy): the opener's missing CAP_SYS_ADMIN is enough to refuse.
  * The kernel checks the opener only for messages without an explicit
  * destination address, so this one uses send(2); with sendto(2) to the
  * kernel's address the sender's own capabilities decide.
@@ -327,7 +468,7 @@ TEST_F(priv, unprivileged_socket_used_by_root)
 	int sv[2], i;
 
 	MP_NEED_DEVICE();
-	ASSERT_TRUE(mp_have_cap(CAP_NET_ADMIN));
+	ASSERT_TRUE(mp_have_cap(CAP_SYS_ADMIN));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	ASSERT_EQ(0, in_child(opener_child, &sv[1], o));
 	ASSERT_EQ(0, o->setup_rc) TH_LOG("child: %s", o->setup_err);

@@ -18,6 +18,8 @@
 #                     build/vm/runs/); files of an earlier run there are
 #                     replaced
 #   --mem SIZE        guest RAM (default 3G)
+#   --maxmem SIZE     room for device memory beyond --mem, for a
+#                     virtio-mem device (QEMU's -m maxmem=; default none)
 #   --smp N           guest CPUs (default 2)
 #   --pmem SPEC[,SPEC]  memmap=SPEC device-backed ranges (default 1G!1G, i.e.
 #                     1 GiB at 1 GiB, shown as "Persistent Memory (legacy)");
@@ -94,6 +96,7 @@ opt_kernel=
 opt_payload=
 opt_out=
 opt_mem=3G
+opt_maxmem=
 opt_smp=2
 opt_pmem='1G!1G'
 opt_append=
@@ -140,7 +143,7 @@ parse_args() {
 
 	while (($#)); do
 		case $1 in
-		--kernel | --payload | --out | --mem | --smp | --pmem | --append | \
+		--kernel | --payload | --out | --mem | --maxmem | --smp | --pmem | --append | \
 			--qemu-args | --modules | --bins | --timeout | --accel)
 			(($# >= 2)) || die "$1 needs a value"
 			need=${1#--}
@@ -174,6 +177,8 @@ parse_args() {
 	[[ $opt_smp =~ ^[1-9][0-9]*$ ]] || die "--smp wants a positive number"
 	[[ $opt_timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds"
 	[[ $opt_mem =~ ^[1-9][0-9]*[MGT]?$ ]] || die "--mem wants e.g. 3G"
+	[[ -z $opt_maxmem || $opt_maxmem =~ ^[1-9][0-9]*[MGT]?$ ]] ||
+		die "--maxmem wants e.g. 5G"
 	if [[ $opt_pmem != none ]]; then
 		# memmap=SIZE!START must lie inside guest RAM: a range past the
 		# end is not backed and the guest crashes when it is used.
@@ -621,7 +626,8 @@ main() {
 	fi
 	[[ -n $opt_append ]] && cmdline+=" $opt_append"
 	qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none
-		-no-reboot -m "$opt_mem" -smp "$opt_smp")
+		-no-reboot -m "$opt_mem${opt_maxmem:+,maxmem=$opt_maxmem}"
+		-smp "$opt_smp")
 	if [[ $accel == kvm ]]; then
 		qemu+=(-accel kvm -cpu host)
 	else
