@@ -169,6 +169,24 @@ long long mp_memtotal_kb(void)
 	return kb;
 }
 
+long long mp_vmstat(const char *name)
+{
+	char *text = mp_read_file("/proc/vmstat"), *line, *save;
+	size_t len = strlen(name);
+	long long v = -1;
+
+	if (!text)
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, name, len) && line[len] == ' ') {
+			v = strtoll(line + len + 1, NULL, 10);
+			break;
+		}
+	free(text);
+	return v;
+}
+
 char *mp_iomem(void)
 {
 	return mp_read_file("/proc/iomem");

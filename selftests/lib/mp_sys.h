@@ -34,6 +34,8 @@ bool mp_path_exists(const char *path);
 
 /* MemTotal in kB, or -1. */
 long long mp_memtotal_kb(void);
+/* The counter @name of /proc/vmstat, or -1. */
+long long mp_vmstat(const char *name);
 
 /*
  * memplug claims each range in /proc/iomem as "memplug range <id>"; the

@@ -20,14 +20,19 @@
  *   slice 3: a raw controller plugging without HOLD and unplugging while
  *            the sysfs racer onlines and offlines its blocks;
  * and all along a dumper (RANGE_GET and BLOCK_GET dumps, memplugctl list
- * and blocks --json) and a monitor listener that checks that seq is
- * consecutive and reads whatever it missed back from the ring. Between
- * rounds memplug is removed and loaded again.
+ * and blocks --json), a monitor listener that checks that seq is
+ * consecutive and reads whatever it missed back from the ring, and
+ * canaries (mp_canary.h): processes that write a pattern into every word
+ * of their memory and read every word back, pass after pass, in fresh
+ * (huge page) mappings that land on the blocks being onlined and offlined
+ * around them, so that a store lost while the kernel migrates a page fails
+ * the test. Between rounds memplug is removed and loaded again.
  *
  * After every round: no range, MemTotal, /proc/iomem and the memory blocks
  * as before the test, STATUS with no range, no live object, as many plugs
  * as unplugs and no plugged bytes, the module's reference count 0, and no
- * event the listener could not get back from the ring.
+ * event the listener could not get back from the ring, and not one word a
+ * canary read back different from what it wrote.
  *
  *   MEMPLUG_STRESS_SECS=N        run time in all (default 20)
  *   MEMPLUG_STRESS_ROUND_SECS=N  time per round (default 10)
@@ -40,11 +45,14 @@
 #include <unistd.h>
 
 #include "memplug_test.h"
+#include "mp_canary.h"
 #include "mp_event.h"
 #include "mp_state.h"
 
 #define NSLICES 4
 #define NRACERS 3
+#define NCANARIES 2
+#define CANARY_BYTES MP_MIB(48)
 #define CTL_TIMEOUT 120
 /* How long a rollback or a controller's own clean-up may take. */
 #define SETTLE_MS 60000
@@ -759,8 +767,10 @@ TEST_F_TIMEOUT(stress, concurrent_controllers, 3600)
 	int round_secs = atoi(mp_env("MEMPLUG_STRESS_ROUND_SECS", "10"));
 	struct stress *st = calloc(1, sizeof(*st));
 	struct racer racers[NRACERS];
-	unsigned long long events = 0, ops;
+	unsigned long long events = 0, ops, words = 0, w;
 	int64_t end, t0 = mp_time_ms();
+	long long migrated = mp_vmstat("pgmigrate_success");
+	long long thp = mp_vmstat("thp_migration_success");
 	int round = 0, i;
 
 	MP_NEED_DEVICE();
@@ -786,9 +796,10 @@ TEST_F_TIMEOUT(stress, concurrent_controllers, 3600)
 
 	do {
 		pthread_t th[NRACERS + 6];
+		struct mp_canary canary;
 		struct mp_status st0;
 		struct mp_ack ack;
-		int nth = 0;
+		int nth = 0, rc;
 
 		round++;
 		MP_NL_OK(mp_status_get(&e->c, &st0, &ack), ack);
@@ -797,6 +808,8 @@ TEST_F_TIMEOUT(stress, concurrent_controllers, 3600)
 			st->deadline = end;
 		atomic_store(&st->monitor_finish, false);
 
+		MP_OK(mp_canary_start(&canary, NCANARIES, CANARY_BYTES,
+				      st->seed + round));
 		ASSERT_EQ(0, pthread_create(&th[nth++], NULL, monitor, st));
 		/* Let the listener join before anything happens. */
 		mp_sleep_ms(100);
@@ -815,6 +828,10 @@ TEST_F_TIMEOUT(stress, concurrent_controllers, 3600)
 			pthread_join(th[i], NULL);
 		atomic_store(&st->monitor_finish, true);
 		pthread_join(th[0], NULL);
+		rc = mp_canary_stop(&canary, &w);
+		words += w;
+		ASSERT_EQ(0, rc) TH_LOG("round %d: a canary: %s", round,
+					mp_errstr());
 
 		events += st->watch.received + st->watch.recovered;
 		atomic_fetch_add(&st->events, st->watch.received);
@@ -826,10 +843,10 @@ TEST_F_TIMEOUT(stress, concurrent_controllers, 3600)
 		TH_LOG("round %d: the listener lost %" PRIu64 " events the ring no longer had",
 		       round, st->watch.lost);
 		round_clean(_metadata, self, &st0);
-		fprintf(stderr, "# round %d: %llu netlink requests, %llu memplugctl runs, %llu sysfs writes, %llu events so far\n",
+		fprintf(stderr, "# round %d: %llu netlink requests, %llu memplugctl runs, %llu sysfs writes, %llu events, %llu canary words so far\n",
 			round, atomic_load(&st->nl_ops),
 			atomic_load(&st->ctl_runs),
-			atomic_load(&st->sysfs_writes), events);
+			atomic_load(&st->sysfs_writes), events, words);
 
 		/* Out and in again between rounds. */
 		if (mp_time_ms() < end) {
@@ -839,14 +856,17 @@ TEST_F_TIMEOUT(stress, concurrent_controllers, 3600)
 
 	ops = atomic_load(&st->nl_ops) + atomic_load(&st->ctl_runs) +
 	      atomic_load(&st->sysfs_writes) + atomic_load(&st->dumps);
-	TH_LOG("%d rounds in %.1f s: %llu operations: %llu netlink requests, %llu dumps, %llu memplugctl runs, %llu sysfs writes (%llu refused); %llu plugs (%llu memplugctl plugs failed by the racer), %llu same-range races (%llu holders walked away); %llu events received, %llu read back from the ring, %llu ENOBUFS",
+	TH_LOG("%d rounds in %.1f s: %llu operations: %llu netlink requests, %llu dumps, %llu memplugctl runs, %llu sysfs writes (%llu refused); %llu plugs (%llu memplugctl plugs failed by the racer), %llu same-range races (%llu holders walked away); %llu events received, %llu read back from the ring, %llu ENOBUFS; %llu canary words checked, none lost",
 	       round, (mp_time_ms() - t0) / 1000.0, ops,
 	       atomic_load(&st->nl_ops), atomic_load(&st->dumps),
 	       atomic_load(&st->ctl_runs), atomic_load(&st->sysfs_writes),
 	       atomic_load(&st->sysfs_refused), atomic_load(&st->plugs),
 	       atomic_load(&st->ctl_plugs_failed), atomic_load(&st->races),
 	       atomic_load(&st->abandoned), atomic_load(&st->events),
-	       atomic_load(&st->recovered), atomic_load(&st->enobufs));
+	       atomic_load(&st->recovered), atomic_load(&st->enobufs), words);
+	TH_LOG("meanwhile the kernel migrated %lld pages, %lld of them as transparent huge pages (thp_migration_success)",
+	       mp_vmstat("pgmigrate_success") - migrated,
+	       mp_vmstat("thp_migration_success") - thp);
 	pthread_barrier_destroy(&st->bar);
 	pthread_mutex_destroy(&st->lock);
 	free(st);

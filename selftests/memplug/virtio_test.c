@@ -35,7 +35,7 @@
 
 FIXTURE(virtio) {
 	struct mp_env e;
-	char dev[64];
+	char dev[256];
 };
 
 /* The virtio device whose device id is virtio-mem's, into @dev. */
@@ -87,7 +87,7 @@ FIXTURE_TEARDOWN(virtio)
 
 static bool driver_bound(const char *dev)
 {
-	char path[256];
+	char path[512];
 
 	snprintf(path, sizeof(path), DRIVER "/%s", dev);
 	return mp_path_exists(path);
@@ -101,7 +101,7 @@ static int pci_rescan(struct __test_metadata *_metadata, const char *dev)
 {
 	char link[512], target[512], remove[600], *slash;
 	int64_t deadline = mp_time_ms() + 10000;
-	char now[64];
+	char now[256];
 	ssize_t n;
 
 	snprintf(link, sizeof(link), "/sys/bus/virtio/devices/%s", dev);
