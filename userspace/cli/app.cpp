@@ -15,8 +15,9 @@ constexpr const char *kExitCodes = R"(Exit status:
      offline is rolled back); monitor: events were lost
   2  usage error
   3  the memplug module is not loaded (no generic netlink family "memplug")
-  4  permission denied (every command but status needs CAP_NET_ADMIN;
-     candidates needs root)
+  4  permission denied (every command but status needs CAP_SYS_ADMIN;
+     plug --force also CAP_SYS_RAWIO and a kernel that is not locked
+     down; candidates needs root)
   5  busy or timed out (EBUSY, EAGAIN, or unplug --timeout expired); retry later
   124  monitor --timeout expired before --count events arrived)";
 
@@ -46,6 +47,7 @@ Cli::Cli()
 	events = setup_events(app);
 	protect = setup_protect(app);
 	unprotect = setup_unprotect(app);
+	cancel = setup_cancel(app);
 	online = setup_online(app);
 	offline = setup_offline(app);
 	monitor = setup_monitor(app);
@@ -82,6 +84,8 @@ int dispatch(Cli &cli, Context &ctx)
 			return run_protect(*cli.protect, ctx);
 		if (cli.app.got_subcommand("unprotect"))
 			return run_protect(*cli.unprotect, ctx);
+		if (cli.app.got_subcommand("cancel"))
+			return run_cancel(*cli.cancel, ctx);
 		if (cli.app.got_subcommand("online"))
 			return run_online(*cli.online, ctx);
 		if (cli.app.got_subcommand("offline"))

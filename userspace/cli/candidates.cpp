@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <algorithm>
 #include <cerrno>
 
 #include "common.hpp"
@@ -12,14 +11,17 @@ std::shared_ptr<CandidatesOptions> setup_candidates(CLI::App &app)
 	auto opts = std::make_shared<CandidatesOptions>();
 	auto *sub = app.add_subcommand(
 		"candidates",
-		"List the device and reserved regions of /proc/iomem that could be plugged, "
-		"trimmed to memory blocks, or why not (needs root to see addresses)");
+		"List the regions of /proc/iomem that memplug could plug, trimmed to memory "
+		"blocks, or why not (needs root to see addresses)");
 	add_json_flag(*sub, opts->json);
-	sub->footer("Candidates are regions the firmware or kernel set aside: Persistent Memory\n"
-		    "(legacy), Persistent Memory, Soft Reserved and Reserved. /proc/iomem cannot\n"
-		    "tell whether cache-coherent memory backs a region, and firmware reserves\n"
-		    "address space that has none (a \"usable\" Reserved region may be such a\n"
-		    "hole): plug only what you know to be memory.");
+	sub->footer(
+		"Usable: Soft Reserved, Persistent Memory (legacy), Persistent Memory, and CXL\n"
+		"regions (regionN in a CXL Window) whose /sys/bus/cxl/devices/regionN/commit is\n"
+		"1; memplug plugs these as they are. Needs --force: Reserved (firmware-reserved,\n"
+		"which may be MMIO holes or firmware data), a CXL Window outside its committed\n"
+		"regions (nothing decodes those addresses) and a region not yet committed;\n"
+		"memplug refuses them without --force. /proc/iomem cannot tell whether RAM\n"
+		"backs a region: use --force only for what you know to be memory.");
 	return opts;
 }
 
@@ -34,12 +36,16 @@ int run_candidates(const CandidatesOptions &opts, Context &ctx)
 				    "(CAP_SYS_ADMIN); run memplugctl candidates as root");
 	const std::uint64_t block_size = ctx.system.memory.block_size().value();
 
-	// Ids of memplug's own ranges, when there are any to name: from the
-	// module, if it is loaded (it is while it has memory plugged).
+	std::vector<std::string> committed;
+	for (const auto &region : cxl_regions(entries))
+		if (cxl_region_committed(ctx.system.files, region))
+			committed.push_back(region);
+
+	// memplug's claims name their ranges; only its memory without one
+	// (modules before the claim) needs the module, if it is loaded (it
+	// is while it has memory plugged), to name them.
 	std::vector<Range> ranges;
-	const bool plugged = std::any_of(entries.begin(), entries.end(),
-					 [](const auto &e) { return e.name == kMemplugResource; });
-	if (plugged) {
+	if (needs_range_ids(entries)) {
 		auto backend = ctx.connect();
 		if (backend) {
 			auto dumped = (*backend)->range_dump();
@@ -47,7 +53,8 @@ int run_candidates(const CandidatesOptions &opts, Context &ctx)
 				ranges = std::move(*dumped);
 		}
 	}
-	formatter(opts.json, ctx)->candidates(find_candidates(entries, block_size, ranges));
+	formatter(opts.json, ctx)
+		->candidates(find_candidates(entries, block_size, ranges, committed));
 	return 0;
 }
 

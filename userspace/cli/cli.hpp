@@ -61,6 +61,11 @@ struct ProtectOptions {
 	bool json = false;
 };
 
+struct CancelOptions {
+	std::uint32_t id = 0;
+	bool json = false;
+};
+
 struct OnlineOptions {
 	OnlineRequest request;
 	bool json = false;
@@ -93,6 +98,7 @@ std::shared_ptr<BlocksOptions> setup_blocks(CLI::App &app);
 std::shared_ptr<EventsOptions> setup_events(CLI::App &app);
 std::shared_ptr<ProtectOptions> setup_protect(CLI::App &app);
 std::shared_ptr<ProtectOptions> setup_unprotect(CLI::App &app);
+std::shared_ptr<CancelOptions> setup_cancel(CLI::App &app);
 std::shared_ptr<OnlineOptions> setup_online(CLI::App &app);
 std::shared_ptr<OfflineOptions> setup_offline(CLI::App &app);
 std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &app);
@@ -107,6 +113,7 @@ int run_blocks(const BlocksOptions &opts, Context &ctx);
 int run_events(const EventsOptions &opts, Context &ctx);
 // protect and unprotect
 int run_protect(const ProtectOptions &opts, Context &ctx);
+int run_cancel(const CancelOptions &opts, Context &ctx);
 int run_online(const OnlineOptions &opts, Context &ctx);
 int run_offline(const OfflineOptions &opts, Context &ctx);
 int run_monitor(const MonitorCliOptions &opts, Context &ctx);
@@ -123,6 +130,7 @@ struct Cli {
 	std::shared_ptr<EventsOptions> events;
 	std::shared_ptr<ProtectOptions> protect;
 	std::shared_ptr<ProtectOptions> unprotect;
+	std::shared_ptr<CancelOptions> cancel;
 	std::shared_ptr<OnlineOptions> online;
 	std::shared_ptr<OfflineOptions> offline;
 	std::shared_ptr<MonitorCliOptions> monitor;

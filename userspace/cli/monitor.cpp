@@ -37,7 +37,7 @@ std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &app)
 		    "skipped, the missing events are read back from the module's ring; those the\n"
 		    "ring no longer holds are printed as an overrun record (JSON: action\n"
 		    "\"overrun\", lost_from, lost_to) and the exit status is then 1. SIGINT and\n"
-		    "SIGTERM end the monitor cleanly. Needs CAP_NET_ADMIN.");
+		    "SIGTERM end the monitor cleanly. Needs CAP_SYS_ADMIN.");
 	return opts;
 }
 

@@ -57,8 +57,10 @@ std::shared_ptr<PlugOptions> setup_plug(CLI::App &app)
 		      "Put the memmap on the range itself (needs the boot parameter "
 		      "memory_hotplug.memmap_on_memory=1)");
 	sub->add_flag("--force", req->force,
-		      "Plug even where /proc/iomem shows no device or reserved region; "
-		      "only for memory the firmware does not describe");
+		      "Plug what memplug otherwise refuses: firmware-reserved memory, a CXL "
+		      "window outside a committed region, addresses nothing describes; only "
+		      "if you know RAM backs it. Needs CAP_SYS_RAWIO and a kernel that is not "
+		      "locked down");
 	sub->add_flag("--strict-ratio", req->strict_ratio,
 		      "Refuse, instead of warning, when onlining movable takes the node's "
 		      "movable/kernel memory ratio above 3.0 (see below)");

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // parse_iomem() and find_candidates() (memplugctl candidates) on the input
-// as /proc/iomem. A parse that succeeds gives ordered intervals whose
-// parent is the nearest earlier entry indented less, and reads the same
-// when written back in the kernel's format. Every candidate, for a small
-// and a large block size, lies inside a candidate region, has a size that
-// matches its bounds, and is usable only if block aligned, at least one
-// block and clear of every child resource of its region; when the input
-// is a resource tree as the kernel's is (children inside their parent,
-// siblings in order and apart), also clear of every other usable part.
+// as /proc/iomem, every other CXL region committed. A parse that succeeds
+// gives ordered intervals whose parent is the nearest earlier entry
+// indented less, and reads the same when written back in the kernel's
+// format. Every candidate, for a small and a large block size, lies inside
+// a candidate region, has a size that matches its bounds, and is usable or
+// needs --force only if block aligned, at least one block and clear of
+// every child resource of its region; when the input is a resource tree as
+// the kernel's is (children inside their parent, siblings in order and
+// apart), also clear of every other such part. Usable parts lie in device
+// memory or a committed CXL region, parts that need --force carry the
+// kernel's reason for their region, and memplug's claims are never busy.
 #include <algorithm>
 #include <cinttypes>
 #include <string>
@@ -65,6 +68,18 @@ bool is_tree(const std::vector<IomemEntry> &entries)
 	return true;
 }
 
+bool is_device(std::string_view name)
+{
+	return name == "Persistent Memory (legacy)" || name == "Persistent Memory" ||
+	       name == "Soft Reserved";
+}
+
+// The type find_candidates() gives the parts of entry @r.
+std::string type_of(const std::vector<IomemEntry> &entries, std::size_t r)
+{
+	return is_cxl_region(entries, r) ? "CXL " + entries[r].name : entries[r].name;
+}
+
 void check_candidates(const std::vector<IomemEntry> &entries, std::uint64_t bs)
 {
 	const bool tree = is_tree(entries);
@@ -78,22 +93,33 @@ void check_candidates(const std::vector<IomemEntry> &entries, std::uint64_t bs)
 		r.size = entries[i].end - entries[i].start + 1;
 		ranges.push_back(r);
 	}
+	const auto regions = cxl_regions(entries);
+	std::vector<std::string> committed;
+	for (std::size_t i = 0; i < regions.size(); i += 2)
+		committed.push_back(regions[i]);
+	const auto is_committed = [&](const std::string &name) {
+		return std::find(committed.begin(), committed.end(), name) != committed.end();
+	};
 
-	const auto out = find_candidates(entries, bs, ranges);
+	const std::string busy_claim = "busy: claimed by " + std::string(kMemplugClaim);
+
+	const auto out = find_candidates(entries, bs, ranges, committed);
 	for (std::size_t k = 0; k < out.size(); k++) {
 		const Candidate &c = out[k];
 		FUZZ_CHECK(k == 0 || out[k - 1].start <= c.start);
 		FUZZ_CHECK(c.start <= c.end);
 		FUZZ_CHECK(c.size == c.end - c.start + 1);
-		FUZZ_CHECK(is_candidate_type(c.type));
 		FUZZ_CHECK(c.usable != c.reason.has_value());
+		FUZZ_CHECK(!(c.usable && c.needs_force));
 		FUZZ_CHECK(!c.range || c.reason->rfind("plugged by memplug", 0) == 0);
+		FUZZ_CHECK(!c.reason || c.reason->rfind(busy_claim, 0) != 0);
 
-		// Inside a region of its type; a usable part also clear of that
-		// region's children.
+		// Inside a region of its type; a part that could be plugged
+		// also clear of that region's children, and allowed by it.
 		const auto inside = [&](std::size_t r) {
 			const IomemEntry &e = entries[r];
-			return e.name == c.type && e.start <= c.start && c.end <= e.end;
+			return type_of(entries, r) == c.type && e.start <= c.start &&
+			       c.end <= e.end;
 		};
 		const auto clear = [&](std::size_t r) {
 			return std::none_of(entries.begin(), entries.end(), [&](const auto &e) {
@@ -101,12 +127,23 @@ void check_candidates(const std::vector<IomemEntry> &entries, std::uint64_t bs)
 				       overlap(c.start, c.end, e.start, e.end);
 			});
 		};
+		const auto allows = [&](std::size_t r) {
+			const IomemEntry &e = entries[r];
+			if (c.usable)
+				return is_device(e.name) ||
+				       (is_cxl_region(entries, r) && is_committed(e.name));
+			if (e.name == "Reserved")
+				return *c.reason == kReservedNeedsForce;
+			if (is_cxl_region(entries, r))
+				return !is_committed(e.name) && *c.reason == kCxlRegionNotCommitted;
+			return *c.reason == kCxlWindowNeedsForce;
+		};
 		bool found = false, found_clear = false;
 		for (std::size_t r = 0; r < entries.size(); r++) {
 			if (!inside(r))
 				continue;
 			found = true;
-			found_clear = found_clear || clear(r);
+			found_clear = found_clear || (clear(r) && allows(r));
 		}
 		FUZZ_CHECK(found);
 
@@ -114,13 +151,16 @@ void check_candidates(const std::vector<IomemEntry> &entries, std::uint64_t bs)
 		const U128 past = (U128{c.end} + 1) / bs * bs;
 		if (c.reason && *c.reason == "too small")
 			FUZZ_CHECK(past <= first); // not even one block fits
-		if (!c.usable)
+		const auto pluggable = [](const Candidate &x) {
+			return x.usable || x.needs_force;
+		};
+		if (!pluggable(c))
 			continue;
 		FUZZ_CHECK(first == c.start && past == U128{c.end} + 1 && past > first);
 
 		FUZZ_CHECK(found_clear);
 		for (std::size_t m = 0; m < k && tree; m++)
-			if (out[m].usable)
+			if (pluggable(out[m]))
 				FUZZ_CHECK(!overlap(c.start, c.end, out[m].start, out[m].end));
 	}
 }

@@ -71,10 +71,14 @@ void check_status(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 	FUZZ_CHECK(s->event_ring_size == value<std::uint32_t>(a, MEMPLUG_A_STATUS_EVENT_RING_SIZE));
 	FUZZ_CHECK(s->objects == value<std::uint32_t>(a, MEMPLUG_A_STATUS_OBJECTS));
 	FUZZ_CHECK(s->kdump == has(a, MEMPLUG_A_STATUS_KDUMP));
+	FUZZ_CHECK(s->online_cb_ranges ==
+		   value<std::uint32_t>(a, MEMPLUG_A_STATUS_ONLINE_CB_RANGES));
 
 	const auto j = print([&](Formatter &f) { f.status(*s, std::nullopt); });
 	FUZZ_CHECK(j["block_size"] == (s->block_size ? nlohmann::json(*s->block_size) : nullptr));
 	FUZZ_CHECK(j["kdump"] == s->kdump);
+	FUZZ_CHECK(j["online_callback_ranges"] ==
+		   (s->online_cb_ranges ? nlohmann::json(*s->online_cb_ranges) : nullptr));
 }
 
 void check_range(const nlmsghdr *hdr, const std::vector<Tlv> &a)
@@ -110,6 +114,9 @@ void check_range(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 	FUZZ_CHECK(r->fail_block == value<std::uint32_t>(a, MEMPLUG_A_RANGE_FAIL_BLOCK));
 	FUZZ_CHECK(r->fail_errno == value<std::int32_t>(a, MEMPLUG_A_RANGE_FAIL_ERRNO));
 	FUZZ_CHECK(is_errno(r->fail_errno));
+	FUZZ_CHECK(r->blocks_present == value<std::uint32_t>(a, MEMPLUG_A_RANGE_BLOCKS_PRESENT));
+	FUZZ_CHECK(r->rollback_attempts ==
+		   value<std::uint32_t>(a, MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS));
 
 	// Every EXCLUDE nest, in order, each with its own START and SIZE.
 	std::vector<Exclude> excludes;
@@ -129,7 +136,13 @@ void check_range(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 	FUZZ_CHECK(j["start"] == hex(r->start));
 	FUZZ_CHECK(j["size"] == r->size);
 	FUZZ_CHECK(j["excludes"].size() == r->excludes.size());
+	FUZZ_CHECK(j["state"] == range_state_name(*r));
+	FUZZ_CHECK(j["blocks_present"] ==
+		   (r->blocks_present ? nlohmann::json(*r->blocks_present) : nullptr));
+	FUZZ_CHECK(j["rollback_attempts"] ==
+		   (r->rollback_attempts ? nlohmann::json(*r->rollback_attempts) : nullptr));
 	print([&](Formatter &f) { f.range(*r, RangeAction::Plugged); });
+	print([&](Formatter &f) { f.range(*r, RangeAction::Cancelled); });
 }
 
 void check_block(const nlmsghdr *hdr, const std::vector<Tlv> &a)

@@ -191,6 +191,7 @@ struct Policies {
 		set(status, MEMPLUG_A_STATUS_EVENT_RING_SIZE, NLA_U32);
 		set(status, MEMPLUG_A_STATUS_OBJECTS, NLA_U32);
 		set(status, MEMPLUG_A_STATUS_KDUMP, NLA_FLAG);
+		set(status, MEMPLUG_A_STATUS_ONLINE_CB_RANGES, NLA_U32);
 
 		set(range, MEMPLUG_A_RANGE_ID, NLA_U32);
 		set(range, MEMPLUG_A_RANGE_START, NLA_U64);
@@ -219,6 +220,8 @@ struct Policies {
 		set(range, MEMPLUG_A_RANGE_FAIL_BLOCK, NLA_U32);
 		set(range, MEMPLUG_A_RANGE_FAIL_ERRNO, NLA_U32);
 		set(range, MEMPLUG_A_RANGE_DEFER_ONLINE, NLA_FLAG);
+		set(range, MEMPLUG_A_RANGE_BLOCKS_PRESENT, NLA_U32);
+		set(range, MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS, NLA_U32);
 
 		set(exclude, MEMPLUG_A_EXCLUDE_START, NLA_U64);
 		set(exclude, MEMPLUG_A_EXCLUDE_SIZE, NLA_U64);
@@ -377,6 +380,16 @@ Result<NlMsgPtr> encode_range_set(int family, const RangeSetRequest &request)
 	return finish(std::move(msg), w);
 }
 
+Result<NlMsgPtr> encode_range_cancel(int family, std::uint32_t id)
+{
+	auto msg = start_request(family, MEMPLUG_CMD_RANGE_CANCEL, 0);
+	if (!msg)
+		return msg;
+	Writer w(msg->get());
+	w.u32(MEMPLUG_A_RANGE_ID, id);
+	return finish(std::move(msg), w);
+}
+
 Result<NlMsgPtr> encode_block_get(int family, std::optional<std::uint32_t> range_id)
 {
 	auto msg = start_request(family, MEMPLUG_CMD_BLOCK_GET, NLM_F_DUMP);
@@ -424,6 +437,7 @@ Result<Status> decode_status(const nlmsghdr *hdr)
 	s.event_ring_size = opt_u32(tb[MEMPLUG_A_STATUS_EVENT_RING_SIZE]);
 	s.objects = opt_u32(tb[MEMPLUG_A_STATUS_OBJECTS]);
 	s.kdump = tb[MEMPLUG_A_STATUS_KDUMP] != nullptr;
+	s.online_cb_ranges = opt_u32(tb[MEMPLUG_A_STATUS_ONLINE_CB_RANGES]);
 	return s;
 }
 
@@ -470,6 +484,8 @@ Result<Range> decode_range(const nlmsghdr *hdr)
 	if (!fail_errno)
 		return std::move(fail_errno).error();
 	r.fail_errno = *fail_errno;
+	r.blocks_present = opt_u32(tb[MEMPLUG_A_RANGE_BLOCKS_PRESENT]);
+	r.rollback_attempts = opt_u32(tb[MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS]);
 
 	// EXCLUDE repeats; tb[] only holds the last one.
 	auto *gnlh = static_cast<genlmsghdr *>(nlmsg_data(mutable_hdr(hdr)));

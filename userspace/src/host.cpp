@@ -22,6 +22,7 @@ HostFiles HostFiles::under(const std::filesystem::path &root)
 	f.memmap_on_memory = root / "sys/module/memory_hotplug/parameters/memmap_on_memory";
 	f.iomem = root / "proc/iomem";
 	f.zoneinfo = root / "proc/zoneinfo";
+	f.cxl_devices = root / "sys/bus/cxl/devices";
 	return f;
 }
 
@@ -44,6 +45,20 @@ Result<std::string> read_text_file(const std::filesystem::path &path)
 		text.append(buf, static_cast<std::size_t>(n));
 	}
 	return text;
+}
+
+bool cxl_region_committed(const HostFiles &files, std::string_view name)
+{
+	// A name from /proc/iomem must not lead anywhere else.
+	if (name.empty() || name.find('/') != std::string_view::npos || name == "." || name == "..")
+		return false;
+	auto text = read_text_file(files.cxl_devices / std::string(name) / "commit");
+	if (!text)
+		return false;
+	std::string_view value = *text;
+	while (!value.empty() && (value.back() == '\n' || value.back() == ' '))
+		value.remove_suffix(1);
+	return value == "1";
 }
 
 std::optional<bool> parse_memmap_on_memory(std::string_view text)

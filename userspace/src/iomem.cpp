@@ -65,6 +65,60 @@ std::optional<std::uint32_t> owner(const std::vector<Range> &ranges, std::uint64
 	return std::nullopt;
 }
 
+bool is_claim(std::string_view name)
+{
+	return name.substr(0, kMemplugClaim.size()) == kMemplugClaim;
+}
+
+// The range id a claim's name carries ("memplug range 3"), if well formed.
+std::optional<std::uint32_t> claim_id(std::string_view name)
+{
+	auto id = parse_u32(name.substr(kMemplugClaim.size()), "range id");
+	if (!id)
+		return std::nullopt;
+	return *id;
+}
+
+bool is_cxl_window(std::string_view name)
+{
+	constexpr std::string_view prefix = "CXL Window ";
+	return name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix;
+}
+
+// "region0", as the CXL core names its regions.
+bool is_region_name(std::string_view name)
+{
+	constexpr std::string_view prefix = "region";
+	if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix)
+		return false;
+	name.remove_prefix(prefix.size());
+	return std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// How memplug treats a region, which decides its free parts.
+enum class Kind {
+	None,      // not a candidate
+	Device,    // Soft Reserved, Persistent Memory: plugged as it is
+	Reserved,  // firmware-reserved: FORCE only
+	CxlWindow, // outside its regions: FORCE only
+	CxlRegion, // committed: plugged as it is; else FORCE only
+};
+
+Kind kind_of(const std::vector<IomemEntry> &entries, std::size_t i)
+{
+	const std::string &name = entries[i].name;
+	if (name == "Persistent Memory (legacy)" || name == "Persistent Memory" ||
+	    name == "Soft Reserved")
+		return Kind::Device;
+	if (name == "Reserved")
+		return Kind::Reserved;
+	if (is_cxl_window(name))
+		return Kind::CxlWindow;
+	if (is_cxl_region(entries, i))
+		return Kind::CxlRegion;
+	return Kind::None;
+}
+
 } // namespace
 
 Result<std::vector<IomemEntry>> parse_iomem(std::string_view text)
@@ -119,22 +173,68 @@ bool iomem_hidden(const std::vector<IomemEntry> &entries)
 bool is_candidate_type(std::string_view name)
 {
 	return name == "Persistent Memory (legacy)" || name == "Persistent Memory" ||
-	       name == "Soft Reserved" || name == "Reserved";
+	       name == "Soft Reserved" || name == "Reserved" || is_cxl_window(name);
+}
+
+bool is_cxl_region(const std::vector<IomemEntry> &entries, std::size_t i)
+{
+	const int parent = entries[i].parent;
+	return parent >= 0 && is_region_name(entries[i].name) &&
+	       is_cxl_window(entries[static_cast<std::size_t>(parent)].name);
+}
+
+std::vector<std::string> cxl_regions(const std::vector<IomemEntry> &entries)
+{
+	std::vector<std::string> out;
+	for (std::size_t i = 0; i < entries.size(); i++)
+		if (is_cxl_region(entries, i) &&
+		    std::find(out.begin(), out.end(), entries[i].name) == out.end())
+			out.push_back(entries[i].name);
+	return out;
+}
+
+bool needs_range_ids(const std::vector<IomemEntry> &entries)
+{
+	return std::any_of(entries.begin(), entries.end(), [&](const IomemEntry &e) {
+		return e.name == kMemplugResource &&
+		       (e.parent < 0 ||
+			!is_claim(entries[static_cast<std::size_t>(e.parent)].name));
+	});
 }
 
 std::vector<Candidate> find_candidates(const std::vector<IomemEntry> &entries,
-				       std::uint64_t block_size, const std::vector<Range> &ranges)
+				       std::uint64_t block_size, const std::vector<Range> &ranges,
+				       const std::vector<std::string> &committed)
 {
 	std::vector<Candidate> out;
 	if (block_size == 0)
 		return out;
+	// A region counts at the top level or inside another that counts:
+	// not, e.g., a "Reserved" inside "PCI MMCONFIG". Parents come first.
+	std::vector<Kind> kinds(entries.size(), Kind::None);
+	for (std::size_t i = 0; i < entries.size(); i++) {
+		const int parent = entries[i].parent;
+		if (parent < 0 || kinds[static_cast<std::size_t>(parent)] != Kind::None)
+			kinds[i] = kind_of(entries, i);
+	}
 	for (std::size_t i = 0; i < entries.size(); i++) {
 		const IomemEntry &region = entries[i];
-		if (!is_candidate_type(region.name))
+		const Kind kind = kinds[i];
+		if (kind == Kind::None)
 			continue;
-		if (region.parent >= 0 &&
-		    !is_candidate_type(entries[static_cast<std::size_t>(region.parent)].name))
-			continue; // e.g. "Reserved" inside "PCI MMCONFIG"
+		const std::string type =
+			kind == Kind::CxlRegion ? "CXL " + region.name : region.name;
+		// Why a free part of this region needs FORCE, if it does.
+		std::optional<std::string_view> force;
+		if (kind == Kind::Reserved) {
+			force = kReservedNeedsForce;
+		} else if (kind == Kind::CxlWindow) {
+			force = kCxlWindowNeedsForce;
+		} else if (kind == Kind::CxlRegion) {
+			const auto it = std::find(committed.begin(), committed.end(), region.name);
+			if (it == committed.end())
+				force = kCxlRegionNotCommitted;
+		}
 
 		std::vector<Span> covered;
 		std::optional<Candidate> plugged; // adjacent memplug children merge
@@ -157,15 +257,20 @@ std::vector<Candidate> find_candidates(const std::vector<IomemEntry> &entries,
 			if (s.start > s.end)
 				continue;
 			covered.push_back(s);
-			if (is_candidate_type(child.name))
+			if (kinds[j] != Kind::None)
 				continue; // reported as a region of its own
 			Candidate c;
 			c.start = s.start;
 			c.end = s.end;
 			c.size = s.end - s.start + 1;
-			c.type = region.name;
-			if (child.name == kMemplugResource) {
-				c.range = owner(ranges, s.start, s.end);
+			c.type = type;
+			// memplug's claim of a range, or its memory itself (before
+			// the claim): never another driver's.
+			const bool claim = is_claim(child.name);
+			if (claim || child.name == kMemplugResource) {
+				c.range = claim ? claim_id(child.name) : std::nullopt;
+				if (!c.range)
+					c.range = owner(ranges, s.start, s.end);
 				if (plugged && plugged->end + 1 == s.start &&
 				    plugged->range == c.range) {
 					plugged->end = s.end;
@@ -192,11 +297,16 @@ std::vector<Candidate> find_candidates(const std::vector<IomemEntry> &entries,
 			const U128 first = (U128{gap.start} + bs - 1) / bs * bs;
 			const U128 past = (U128{gap.end} + 1) / bs * bs; // exclusive
 			Candidate c;
-			c.type = region.name;
+			c.type = type;
 			if (past > first) {
 				c.start = static_cast<std::uint64_t>(first);
 				c.end = static_cast<std::uint64_t>(past - 1);
-				c.usable = true;
+				if (force) {
+					c.needs_force = true;
+					c.reason = std::string(*force);
+				} else {
+					c.usable = true;
+				}
 			} else {
 				c.start = gap.start;
 				c.end = gap.end;

@@ -54,6 +54,7 @@ Json status_json(const Status &s, const std::optional<std::vector<NodeMemory>> &
 	j["pluggable_end"] = opt_hex(s.pluggable_end);
 	j["online_callback"] = s.online_cb ? Json(online_cb_name(*s.online_cb)) : Json(nullptr);
 	j["online_callback_reason"] = opt(s.online_cb_reason);
+	j["online_callback_ranges"] = opt(s.online_cb_ranges);
 	j["ranges"] = opt(s.ranges);
 	j["plugged_bytes"] = opt(s.plugged_bytes);
 	j["counters"] = {
@@ -113,6 +114,8 @@ Json range_json(const Range &r)
 	j["offline_ns"] = opt(r.offline_ns);
 	j["fail_block"] = opt(r.fail_block);
 	j["fail_errno"] = opt_errno(r.fail_errno);
+	j["blocks_present"] = opt(r.blocks_present);
+	j["rollback_attempts"] = opt(r.rollback_attempts);
 	return j;
 }
 
@@ -190,6 +193,7 @@ void JsonFormatter::candidates(const std::vector<Candidate> &candidates)
 		j["size"] = c.size;
 		j["type"] = c.type;
 		j["usable"] = c.usable;
+		j["needs_force"] = c.needs_force;
 		j["reason"] = opt(c.reason);
 		j["range"] = opt(c.range);
 		list.push_back(std::move(j));

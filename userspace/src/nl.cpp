@@ -271,8 +271,8 @@ Result<std::unique_ptr<Client>> Client::connect()
 	return std::unique_ptr<Client>(new Client(std::move(sk), family));
 }
 
-Result<std::vector<Client::Message>> Client::transact(const Builder &build, bool dump,
-						      const std::string &what)
+Result<std::vector<Client::Message>>
+Client::transact(const Builder &build, bool dump, const std::string &what, std::string_view needs)
 {
 	for (int attempt = 1;; attempt++) {
 		auto request = build();
@@ -318,9 +318,10 @@ Result<std::vector<Client::Message>> Client::transact(const Builder &build, bool
 
 		if (ex.local)
 			return std::move(ex.local->add_context(what));
-		// genetlink's GENL_ADMIN_PERM check refuses without a message.
+		// memplug says which capability it missed; a refusal by the
+		// netlink core comes without a message.
 		if (ex.error == EPERM && ex.extack.empty())
-			ex.extack = "Operation not permitted, CAP_NET_ADMIN is required";
+			ex.extack = "Operation not permitted, " + std::string(needs);
 		if (ex.error != 0)
 			return Error::kernel(what, ex.error, ex.extack);
 		if (!dump || !ex.interrupted)
@@ -331,9 +332,10 @@ Result<std::vector<Client::Message>> Client::transact(const Builder &build, bool
 	}
 }
 
-Result<Range> Client::range_doit(const Builder &build, const std::string &what)
+Result<Range> Client::range_doit(const Builder &build, const std::string &what,
+				 std::string_view needs)
 {
-	auto replies = transact(build, false, what);
+	auto replies = transact(build, false, what, needs);
 	if (!replies)
 		return std::move(replies).error();
 	return decode_one<Range>(*replies, decode_range, what);
@@ -350,7 +352,10 @@ Result<Status> Client::status_get()
 
 Result<Range> Client::range_add(const RangeAddRequest &request)
 {
-	return range_doit([&] { return encode_range_add(family_, request); }, "adding the range");
+	return range_doit([&] { return encode_range_add(family_, request); }, "adding the range",
+			  request.force ? "CAP_SYS_ADMIN is required, and to force CAP_SYS_RAWIO "
+					  "and a kernel that is not locked down"
+					: kNeeds);
 }
 
 Result<Range> Client::range_del(std::uint32_t id)
@@ -379,6 +384,12 @@ Result<Range> Client::range_set(const RangeSetRequest &request)
 {
 	return range_doit([&] { return encode_range_set(family_, request); },
 			  "changing range " + std::to_string(request.id));
+}
+
+Result<Range> Client::range_cancel(std::uint32_t id)
+{
+	return range_doit([&] { return encode_range_cancel(family_, id); },
+			  "cancelling the rollback of range " + std::to_string(id));
 }
 
 Result<std::vector<Block>> Client::block_dump(std::optional<std::uint32_t> range_id)
@@ -439,7 +450,7 @@ Result<std::unique_ptr<EventSocket>> EventSocket::open()
 	err = nl_socket_add_membership(sk.get(), group);
 	if (err == -NLE_PERM || err == -NLE_NOACCESS)
 		return Error::kernel(what, EPERM,
-				     "receiving events needs CAP_NET_ADMIN (they carry physical "
+				     "receiving events needs CAP_SYS_ADMIN (they carry physical "
 				     "addresses)");
 	if (err < 0)
 		return Error::system(what, nlerr_to_errno(err), nl_geterror(err));

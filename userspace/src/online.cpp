@@ -26,6 +26,15 @@ Result<std::pair<Range, std::uint64_t>> plugged_range(Backend &backend, std::uin
 	auto range = backend.range_get(id);
 	if (!range)
 		return std::move(range).error();
+	// Nothing to wait for: only an unplug (or a cancel, if no block is
+	// gone) gets a failed range out of that state.
+	if (range->state == MEMPLUG_RANGE_STATE_FAILED)
+		return Error::failed("range " + std::to_string(id),
+				     "it is failed: removing it did not succeed; unplug " +
+					     std::to_string(id) +
+					     " tries again, or, if every block is still there, "
+					     "cancel " +
+					     std::to_string(id) + " keeps it plugged");
 	if (range->state != MEMPLUG_RANGE_STATE_PLUGGED)
 		return Error::system("range " + std::to_string(id), EBUSY,
 				     "it is " + range_state_name(*range) +

@@ -30,6 +30,16 @@ std::string seconds(std::chrono::milliseconds ms)
 	return buf;
 }
 
+// ", 2 of 4 blocks still present" for a range that lost some of its
+// blocks (a failed one, or one being rolled back); nothing otherwise.
+std::string blocks_present(const Range &r)
+{
+	if (!r.blocks || !r.blocks_present || *r.blocks_present >= *r.blocks)
+		return {};
+	return ", " + std::to_string(*r.blocks_present) + " of " + std::to_string(*r.blocks) +
+	       " blocks still present";
+}
+
 // A sentence on where a range stands after a failed unplug, for failure
 // messages: its blocks as RANGE_GET counts them, the block the kernel
 // stopped at and why, and whether every block is as it was before (from
@@ -37,12 +47,15 @@ std::string seconds(std::chrono::milliseconds ms)
 std::string describe_range(const Range &r, const std::optional<std::vector<Block>> &before,
 			   const std::optional<std::vector<Block>> &after)
 {
-	std::string text = "range " + std::to_string(r.id) + " remains plugged";
+	std::string text = "range " + std::to_string(r.id) + " remains ";
 	const std::string state = range_state_name(r);
-	if (state == "online")
-		text += " and online";
+	if (r.state != MEMPLUG_RANGE_STATE_PLUGGED)
+		text += state; // failed, or being removed by someone else
+	else if (state == "online")
+		text += "plugged and online";
 	else
-		text += " (" + state + ")";
+		text += "plugged (" + state + ")";
+	text += blocks_present(r);
 	if (r.blocks && r.blocks_online)
 		text += ", " + std::to_string(*r.blocks_online) + "/" + std::to_string(*r.blocks) +
 			" blocks online";
@@ -299,6 +312,18 @@ Result<Range> set_protect(Backend &backend, std::uint32_t id, bool protect)
 			(protect ? "protecting range " : "unprotecting range ") +
 			std::to_string(id)));
 	return range;
+}
+
+Result<Range> cancel_rollback(Backend &backend, std::uint32_t id)
+{
+	auto range = backend.range_cancel(id);
+	if (range || range.error().errnum() != EINVAL)
+		return range;
+	Error error = std::move(range).error();
+	if (auto now = backend.range_get(id); now)
+		error.add_note("range " + std::to_string(id) + " is " + range_state_name(*now) +
+			       blocks_present(*now));
+	return error;
 }
 
 Result<Range> unplug(Backend &backend, const UnplugRequest &request)

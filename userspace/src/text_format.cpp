@@ -92,6 +92,40 @@ std::string blocks_online(const Range &r)
 	return opt_str(r.blocks_online) + "/" + opt_str(r.blocks);
 }
 
+// list's BLOCKS: online/total, and how many are still there when some are
+// gone already ("0/4 (2 present)": a failed range, or a rollback).
+std::string blocks_column(const Range &r)
+{
+	std::string text = blocks_online(r);
+	if (r.blocks && r.blocks_present && *r.blocks_present < *r.blocks)
+		text += " (" + std::to_string(*r.blocks_present) + " present)";
+	return text;
+}
+
+// "memplug (held for 2 ranges)", "idle (taken when ...)", "unavailable
+// (<the kernel's reason>)".
+std::string online_callback(const Status &s)
+{
+	if (!s.online_cb)
+		return kNone;
+	std::string text = online_cb_name(*s.online_cb);
+	switch (*s.online_cb) {
+	case MEMPLUG_ONLINE_CB_MEMPLUG:
+		if (s.online_cb_ranges)
+			text += " (held for " + std::to_string(*s.online_cb_ranges) +
+				(*s.online_cb_ranges == 1 ? " range)" : " ranges)");
+		break;
+	case MEMPLUG_ONLINE_CB_IDLE:
+		text += " (taken when a range needs --verify or --exclude)";
+		break;
+	default:
+		break;
+	}
+	if (s.online_cb_reason && !s.online_cb_reason->empty())
+		text += " (" + printable(*s.online_cb_reason) + ")";
+	return text;
+}
+
 // "2026-11-22T01:16:37.123456Z"
 std::string utc_time(std::uint64_t realtime_ns)
 {
@@ -139,12 +173,8 @@ void TextFormatter::status(const Status &s, const std::optional<std::vector<Node
 		line(out_, "pluggable range",
 		     hex(*s.pluggable_start) + "-" + hex(*s.pluggable_end));
 	else
-		line(out_, "pluggable range", "hidden (needs CAP_NET_ADMIN)");
-
-	std::string cb = s.online_cb ? online_cb_name(*s.online_cb) : kNone;
-	if (s.online_cb_reason && !s.online_cb_reason->empty())
-		cb += " (" + *s.online_cb_reason + ")";
-	line(out_, "online callback", cb);
+		line(out_, "pluggable range", "hidden (needs CAP_SYS_ADMIN)");
+	line(out_, "online callback", online_callback(s));
 
 	std::string ranges = opt_str(s.ranges);
 	if (s.plugged_bytes)
@@ -185,7 +215,7 @@ void TextFormatter::ranges(const std::vector<Range> &ranges)
 		 "NAME"});
 	for (const auto &r : ranges)
 		t.add({std::to_string(r.id), hex(r.start), last_byte(r.start, r.size),
-		       human_size(r.size), opt_str(r.node), range_state_name(r), blocks_online(r),
+		       human_size(r.size), opt_str(r.node), range_state_name(r), blocks_column(r),
 		       r.zone_policy ? zone_policy_name(*r.zone_policy) : kNone,
 		       r.protect ? "yes" : "no", printable(r.name)});
 	t.print(out_);
@@ -221,6 +251,10 @@ void TextFormatter::range(const Range &r, RangeAction action)
 		out_ << (action == RangeAction::Onlined ? "onlined" : "offlined") << " range "
 		     << r.id << ": " << where << ", " << blocks_online(r) << " blocks online\n";
 		break;
+	case RangeAction::Cancelled:
+		// Plugged again, or failed with what is left: as list shows it.
+		ranges({r});
+		break;
 	}
 }
 
@@ -248,7 +282,9 @@ void TextFormatter::candidates(const std::vector<Candidate> &candidates)
 	Table t({"START", "END", "SIZE", "TYPE", "STATUS"});
 	for (const auto &c : candidates)
 		t.add({hex(c.start), hex(c.end), human_size(c.size), c.type,
-		       c.usable ? std::string("usable") : c.reason.value_or("not usable")});
+		       c.usable        ? std::string("usable")
+		       : c.needs_force ? "needs --force: " + c.reason.value_or("")
+				       : c.reason.value_or("not usable")});
 	t.print(out_);
 }
 

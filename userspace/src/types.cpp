@@ -77,6 +77,8 @@ std::string online_cb_name(std::uint32_t cb)
 		return "memplug";
 	case MEMPLUG_ONLINE_CB_UNAVAILABLE:
 		return "unavailable";
+	case MEMPLUG_ONLINE_CB_IDLE:
+		return "idle";
 	default:
 		return unknown(cb);
 	}
@@ -89,6 +91,8 @@ std::string range_state_name(const Range &range)
 		return "plugging";
 	case MEMPLUG_RANGE_STATE_UNPLUGGING:
 		return "unplugging";
+	case MEMPLUG_RANGE_STATE_FAILED:
+		return "failed";
 	case MEMPLUG_RANGE_STATE_PLUGGED: {
 		const std::uint32_t online = range.blocks_online.value_or(0);
 		const std::uint32_t total = range.blocks.value_or(0);
@@ -136,6 +140,8 @@ std::string event_action_name(std::uint32_t action)
 		return "unplug";
 	case MEMPLUG_EVENT_VERIFY_FAIL:
 		return "verify-fail";
+	case MEMPLUG_EVENT_FAILED:
+		return "failed";
 	default:
 		return unknown(action);
 	}

@@ -136,6 +136,29 @@ Result<Range> FakeBackend::range_set(const RangeSetRequest &request)
 	return r;
 }
 
+Result<Range> FakeBackend::range_cancel(std::uint32_t id)
+{
+	calls.push_back("range_cancel " + std::to_string(id));
+	const std::string what = "cancelling the rollback of range " + std::to_string(id);
+	if (cancel_error)
+		return *cancel_error;
+	auto it = ranges.find(id);
+	if (it == ranges.end())
+		return Error::kernel(what, ENOENT, "no such range");
+	Range &r = it->second;
+	const bool whole = !r.blocks_present || !r.blocks || *r.blocks_present >= *r.blocks;
+	if (r.state == MEMPLUG_RANGE_STATE_UNPLUGGING ||
+	    (r.state == MEMPLUG_RANGE_STATE_FAILED && whole)) {
+		r.state = whole ? MEMPLUG_RANGE_STATE_PLUGGED : MEMPLUG_RANGE_STATE_FAILED;
+		Range out = r;
+		fill_counts(out);
+		return out;
+	}
+	return Error::kernel(what, EINVAL,
+			     "range has no rollback to cancel (a failed range with blocks "
+			     "removed is unplugged, not cancelled)");
+}
+
 Result<std::vector<Block>> FakeBackend::block_dump(std::optional<std::uint32_t> range_id)
 {
 	calls.push_back("block_dump");

@@ -30,6 +30,11 @@ public:
 	Result<Range> range_get(std::uint32_t id) override;
 	Result<std::vector<Range>> range_dump() override;
 	Result<Range> range_set(const RangeSetRequest &request) override;
+	// As the module: an unplugging range (a rollback, unless an unplug
+	// is in progress: cancel_error) and a failed one that is whole become
+	// plugged; a failed one with blocks gone stays failed; anything else
+	// is EINVAL.
+	Result<Range> range_cancel(std::uint32_t id) override;
 	Result<std::vector<Block>> block_dump(std::optional<std::uint32_t> range_id) override;
 	Result<std::vector<Event>> event_dump(std::uint64_t first_seq) override;
 	// A stream that plays @script, one entry per receive().
@@ -61,6 +66,7 @@ public:
 	std::optional<Error> add_error;
 	std::optional<Error> set_error;
 	std::optional<Error> del_error;
+	std::optional<Error> cancel_error;
 	// Replaces range_del entirely when set.
 	std::function<Result<Range>(std::uint32_t)> del_hook;
 
@@ -107,6 +113,7 @@ public:
 	Result<Range> range_get(std::uint32_t id) override { return t_.range_get(id); }
 	Result<std::vector<Range>> range_dump() override { return t_.range_dump(); }
 	Result<Range> range_set(const RangeSetRequest &r) override { return t_.range_set(r); }
+	Result<Range> range_cancel(std::uint32_t id) override { return t_.range_cancel(id); }
 	Result<std::vector<Block>> block_dump(std::optional<std::uint32_t> id) override
 	{
 		return t_.block_dump(id);

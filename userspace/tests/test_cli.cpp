@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "fake_backend.hpp"
+#include "memplug/iomem.hpp"
 #include "test_util.hpp"
 
 using namespace memplug;
@@ -195,6 +196,26 @@ TEST_F(CliTest, HelpAndVersion)
 	EXPECT_EQ(connects, 0);
 }
 
+TEST_F(CliTest, HelpNamesTheCapabilities)
+{
+	EXPECT_EQ(run({"--help"}), 0);
+	const std::string help = out.str();
+	EXPECT_NE(help.find("every command but status needs CAP_SYS_ADMIN"), std::string::npos)
+		<< help;
+	EXPECT_NE(help.find("CAP_SYS_RAWIO"), std::string::npos) << help;
+	EXPECT_NE(help.find("locked"), std::string::npos) << help;
+	EXPECT_NE(help.find("cancel"), std::string::npos) << help;
+	EXPECT_EQ(help.find("CAP_NET_ADMIN"), std::string::npos) << help;
+	for (const char *sub : {"plug", "monitor", "cancel", "candidates"}) {
+		EXPECT_EQ(run({sub, "--help"}), 0) << sub;
+		EXPECT_EQ(out.str().find("CAP_NET_ADMIN"), std::string::npos) << out.str();
+	}
+	EXPECT_EQ(run({"plug", "--help"}), 0);
+	EXPECT_NE(out.str().find("CAP_SYS_RAWIO"), std::string::npos) << out.str();
+	EXPECT_EQ(run({"monitor", "--help"}), 0);
+	EXPECT_NE(out.str().find("Needs CAP_SYS_ADMIN."), std::string::npos) << out.str();
+}
+
 TEST_F(CliTest, MissingModuleExitsThree)
 {
 	connect_error =
@@ -235,6 +256,167 @@ TEST_F(CliTest, StatusJson)
 
 	EXPECT_EQ(run({"status"}), 0);
 	EXPECT_NE(out.str().find("block size:"), std::string::npos);
+}
+
+TEST_F(CliTest, StatusOnlineCallback)
+{
+	fake.status.online_cb = MEMPLUG_ONLINE_CB_MEMPLUG;
+	fake.status.online_cb_ranges = 2;
+	EXPECT_EQ(run({"status"}), 0) << err.str();
+	EXPECT_NE(out.str().find("\nonline callback:  memplug (held for 2 ranges)\n"),
+		  std::string::npos)
+		<< out.str();
+	EXPECT_EQ(run({"status", "--json"}), 0);
+	Json doc = Json::parse(out.str());
+	EXPECT_EQ(doc["online_callback"], "memplug");
+	EXPECT_EQ(doc["online_callback_ranges"], 2);
+	EXPECT_EQ(doc["online_callback_reason"], nullptr);
+
+	fake.status.online_cb = MEMPLUG_ONLINE_CB_IDLE;
+	fake.status.online_cb_ranges = 0;
+	EXPECT_EQ(run({"status"}), 0);
+	EXPECT_NE(out.str().find("\nonline callback:  idle (taken when a range needs --verify or "
+				 "--exclude)\n"),
+		  std::string::npos)
+		<< out.str();
+
+	fake.status.online_cb = MEMPLUG_ONLINE_CB_UNAVAILABLE;
+	fake.status.online_cb_reason = "held by another driver";
+	EXPECT_EQ(run({"status"}), 0);
+	EXPECT_NE(out.str().find("\nonline callback:  unavailable (held by another driver)\n"),
+		  std::string::npos)
+		<< out.str();
+	EXPECT_EQ(run({"status", "--json"}), 0);
+	doc = Json::parse(out.str());
+	EXPECT_EQ(doc["online_callback"], "unavailable");
+	EXPECT_EQ(doc["online_callback_reason"], "held by another driver");
+	EXPECT_EQ(doc["online_callback_ranges"], 0);
+
+	fake.status.online_cb_ranges.reset();
+	EXPECT_EQ(run({"status", "--json"}), 0);
+	doc = Json::parse(out.str());
+	ASSERT_TRUE(doc.contains("online_callback_ranges"));
+	EXPECT_EQ(doc["online_callback_ranges"], nullptr);
+}
+
+TEST_F(CliTest, ListShowsAFailedRange)
+{
+	Range &failed = fake.preload(0x40000000, 0x20000000, "offline");
+	failed.state = MEMPLUG_RANGE_STATE_FAILED;
+	failed.blocks_present = 2;
+	failed.rollback_attempts = 8;
+	fake.hidden_blocks = {8, 9};
+	Range &plugged = fake.preload(0x80000000, 0x10000000, "online_movable");
+	plugged.blocks_present = 2;
+	plugged.rollback_attempts = 0;
+
+	EXPECT_EQ(run({"list"}), 0) << err.str();
+	EXPECT_EQ(out.str(),
+		  "ID  START       END         SIZE  NODE  STATE   BLOCKS           POLICY   "
+		  "PROTECT  NAME\n"
+		  "1   0x40000000  0x5fffffff  512M  0     failed  0/4 (2 present)  movable  no    "
+		  "   "
+		  "\n"
+		  "2   0x80000000  0x8fffffff  256M  0     online  2/2              movable  no    "
+		  "   "
+		  "\n");
+
+	EXPECT_EQ(run({"list", "--json"}), 0);
+	const Json doc = Json::parse(out.str());
+	ASSERT_EQ(doc["ranges"].size(), 2u);
+	EXPECT_EQ(doc["ranges"][0]["state"], "failed");
+	EXPECT_EQ(doc["ranges"][0]["blocks_present"], 2);
+	EXPECT_EQ(doc["ranges"][0]["rollback_attempts"], 8);
+	EXPECT_EQ(doc["ranges"][1]["blocks_present"], 2);
+	EXPECT_EQ(doc["ranges"][1]["rollback_attempts"], 0);
+
+	// A module that does not report them: the keys stay, as null.
+	fake.ranges[2].blocks_present.reset();
+	fake.ranges[2].rollback_attempts.reset();
+	EXPECT_EQ(run({"list", "--json"}), 0);
+	const Json again = Json::parse(out.str());
+	ASSERT_TRUE(again["ranges"][1].contains("blocks_present"));
+	EXPECT_EQ(again["ranges"][1]["blocks_present"], nullptr);
+	EXPECT_EQ(again["ranges"][1]["rollback_attempts"], nullptr);
+}
+
+TEST_F(CliTest, Cancel)
+{
+	auto c = parse({"cancel", "3", "--json"});
+	EXPECT_EQ(c->cancel->id, 3u);
+	EXPECT_TRUE(c->cancel->json);
+	c = parse({"cancel", "4"});
+	EXPECT_FALSE(c->cancel->json);
+
+	// A plug cut short: the kernel is rolling it back.
+	Range &rolling = fake.preload(0x40000000, 0x20000000, "online_movable");
+	rolling.state = MEMPLUG_RANGE_STATE_UNPLUGGING;
+	rolling.blocks_present = 4;
+	rolling.rollback_attempts = 1;
+	EXPECT_EQ(run({"cancel", "1"}), 0) << err.str();
+	EXPECT_EQ(out.str(),
+		  "ID  START       END         SIZE  NODE  STATE   BLOCKS  POLICY   "
+		  "PROTECT  NAME\n"
+		  "1   0x40000000  0x5fffffff  512M  0     online  4/4     movable  no       "
+		  "\n");
+	EXPECT_EQ(err.str(), "");
+	EXPECT_EQ(fake.ranges[1].state, MEMPLUG_RANGE_STATE_PLUGGED);
+
+	// A failed range that is still whole, as JSON: the range object.
+	fake.ranges[1].state = MEMPLUG_RANGE_STATE_FAILED;
+	EXPECT_EQ(run({"cancel", "1", "--json"}), 0) << err.str();
+	const Json r = Json::parse(out.str());
+	EXPECT_EQ(r["id"], 1);
+	EXPECT_EQ(r["state"], "online");
+	EXPECT_EQ(r["blocks_present"], 4);
+	EXPECT_EQ(r["rollback_attempts"], 1);
+	EXPECT_FALSE(r.contains("ranges"));
+
+	// Nothing to cancel: the kernel's reason and where the range stands.
+	EXPECT_EQ(run({"cancel", "1"}), 1);
+	EXPECT_EQ(out.str(), "");
+	EXPECT_EQ(err.str(), "memplugctl: cancelling the rollback of range 1: range has no "
+			     "rollback to cancel (a failed range with blocks removed is "
+			     "unplugged, not cancelled) (EINVAL); range 1 is online\n");
+
+	EXPECT_EQ(run({"cancel", "9"}), 1);
+	EXPECT_EQ(err.str(),
+		  "memplugctl: cancelling the rollback of range 9: no such range (ENOENT)\n");
+
+	fake.cancel_error = Error::kernel("cancelling the rollback of range 1", EBUSY,
+					  "memplug: an unplug of this range is in progress; it has "
+					  "no rollback to cancel");
+	EXPECT_EQ(run({"cancel", "1"}), 5);
+	fake.cancel_error = Error::kernel("cancelling the rollback of range 1", EPERM,
+					  "memplug: needs CAP_SYS_ADMIN");
+	EXPECT_EQ(run({"cancel", "1"}), 4);
+	EXPECT_EQ(err.str(), "memplugctl: cancelling the rollback of range 1: memplug: needs "
+			     "CAP_SYS_ADMIN (EPERM)\n");
+
+	connect_error =
+		Error(ErrorKind::NoFamily, "family memplug not found (is memplug.ko loaded?)");
+	EXPECT_EQ(run({"cancel", "1"}), 3);
+
+	connects = 0;
+	expect_usage({"cancel"}, "ID");
+	expect_usage({"cancel", "x"}, "range id");
+	expect_usage({"cancel", "-1"});
+	expect_usage({"cancel", "1", "2"});
+	expect_usage({"cancel", "1", "--force"});
+}
+
+TEST_F(CliTest, ForceRefusedWithoutPrivilege)
+{
+	fake.add_error = Error::kernel("adding the range", EPERM,
+				       "memplug: force needs CAP_SYS_RAWIO, as /dev/mem does");
+	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "512M", "--force"}), 4);
+	EXPECT_EQ(err.str(), "memplugctl: plugging 0x80000000+512M: adding the range: memplug: "
+			     "force needs CAP_SYS_RAWIO, as /dev/mem does (EPERM)\n");
+	fake.add_error = Error::kernel("adding the range", EPERM,
+				       "memplug: force is refused while the kernel is locked "
+				       "down, as /dev/mem is");
+	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "512M", "--force"}), 4);
+	EXPECT_TRUE(fake.ranges.empty());
 }
 
 TEST_F(CliTest, PlugPrintsTheRangeAsAListEntry)
@@ -478,10 +660,10 @@ TEST_F(CliTest, MonitorExitCodes)
 		"memplugctl: monitor: 2 event(s) lost in 1 overrun(s); see the overrun records\n");
 
 	fake.subscribe_error = Error::kernel("joining the memplug monitor group", EPERM,
-					     "receiving events needs CAP_NET_ADMIN");
+					     "receiving events needs CAP_SYS_ADMIN");
 	EXPECT_EQ(run({"monitor"}), 4);
 	EXPECT_EQ(err.str(), "memplugctl: joining the memplug monitor group: receiving events "
-			     "needs CAP_NET_ADMIN (EPERM)\n");
+			     "needs CAP_SYS_ADMIN (EPERM)\n");
 }
 
 TEST_F(CliTest, Candidates)
@@ -523,4 +705,63 @@ TEST_F(CliTest, Candidates)
 	EXPECT_NE(err.str().find("only to root"), std::string::npos) << err.str();
 	EXPECT_NE(err.str().find("(EACCES)"), std::string::npos) << err.str();
 	EXPECT_EQ(out.str(), "");
+}
+
+TEST_F(CliTest, CandidatesWithClaimsReservedAndCxl)
+{
+	memplug::test::write_file(dir.path() / "block_size_bytes", "8000000\n");
+	memplug::test::write_file(dir.path() / "host/proc/iomem",
+				  "40000000-7fffffff : Persistent Memory (legacy)\n"
+				  "  40000000-4fffffff : memplug range 3\n"
+				  "    40000000-47ffffff : System RAM (memplug)\n"
+				  "    48000000-4fffffff : System RAM (memplug)\n"
+				  "80000000-87ffffff : Reserved\n"
+				  "1000000000-13ffffffff : CXL Window 0\n"
+				  "  1000000000-10ffffffff : region0\n"
+				  "  1100000000-11ffffffff : region1\n");
+	const auto cxl = dir.path() / "host/sys/bus/cxl/devices";
+	memplug::test::write_file(cxl / "region0/commit", "1\n");
+	memplug::test::write_file(cxl / "region1/commit", "0\n");
+
+	EXPECT_EQ(run({"candidates"}), 0) << err.str();
+	EXPECT_EQ(connects, 0) << "the claim names the range";
+	EXPECT_EQ(
+		out.str(),
+		"START         END           SIZE  TYPE                        STATUS\n"
+		"0x40000000    0x4fffffff    256M  Persistent Memory (legacy)  plugged by "
+		"memplug (range 3)\n"
+		"0x50000000    0x7fffffff    768M  Persistent Memory (legacy)  usable\n"
+		"0x80000000    0x87ffffff    128M  Reserved                    needs --force: "
+		"firmware-reserved: may be MMIO or firmware data; use --force only if you know "
+		"RAM backs it\n"
+		"0x1000000000  0x10ffffffff  4G    CXL region0                 usable\n"
+		"0x1100000000  0x11ffffffff  4G    CXL region1                 needs --force: CXL "
+		"region is not committed: nothing decodes its addresses yet; commit it first\n"
+		"0x1200000000  0x13ffffffff  8G    CXL Window 0                needs --force: CXL "
+		"window outside a committed region: nothing decodes these addresses; plug the "
+		"region, or use --force only if you know RAM backs it\n");
+
+	EXPECT_EQ(run({"candidates", "--json"}), 0) << err.str();
+	const Json doc = Json::parse(out.str());
+	ASSERT_EQ(doc["candidates"].size(), 6u);
+	for (const auto &c : doc["candidates"]) {
+		ASSERT_TRUE(c.contains("needs_force")) << c;
+		EXPECT_TRUE(c["needs_force"].is_boolean()) << c;
+	}
+	EXPECT_EQ(doc["candidates"][0]["range"], 3);
+	EXPECT_EQ(doc["candidates"][0]["needs_force"], false);
+	EXPECT_EQ(doc["candidates"][1]["usable"], true);
+	EXPECT_EQ(doc["candidates"][2]["usable"], false);
+	EXPECT_EQ(doc["candidates"][2]["needs_force"], true);
+	EXPECT_EQ(doc["candidates"][2]["reason"], std::string(kReservedNeedsForce));
+	EXPECT_EQ(doc["candidates"][3]["type"], "CXL region0");
+	EXPECT_EQ(doc["candidates"][3]["usable"], true);
+	EXPECT_EQ(doc["candidates"][4]["needs_force"], true);
+	EXPECT_EQ(doc["candidates"][4]["reason"], std::string(kCxlRegionNotCommitted));
+	EXPECT_EQ(doc["candidates"][5]["reason"], std::string(kCxlWindowNeedsForce));
+
+	// The CXL core gone (no sysfs): no region is taken for committed.
+	std::filesystem::remove_all(cxl);
+	EXPECT_EQ(run({"candidates", "--json"}), 0) << err.str();
+	EXPECT_EQ(Json::parse(out.str())["candidates"][3]["needs_force"], true);
 }

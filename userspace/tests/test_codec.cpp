@@ -216,6 +216,20 @@ TEST(Encode, OtherRequests)
 	EXPECT_EQ(nla_get_u64(Attrs(events, MEMPLUG_A_EVENT_MAX)[MEMPLUG_A_EVENT_SEQ]), 77u);
 }
 
+TEST(Encode, RangeCancel)
+{
+	NlMsgPtr msg = encode_range_cancel(kFamily, 6).value();
+	EXPECT_EQ(hdr(msg)->nlmsg_type, kFamily);
+	EXPECT_EQ(hdr(msg)->nlmsg_flags & NLM_F_DUMP, 0);
+	EXPECT_EQ(genl(msg)->cmd, MEMPLUG_CMD_RANGE_CANCEL);
+	EXPECT_EQ(genl(msg)->version, MEMPLUG_FAMILY_VERSION);
+	const Attrs a(msg, MEMPLUG_A_RANGE_MAX);
+	ASSERT_NE(a[MEMPLUG_A_RANGE_ID], nullptr);
+	EXPECT_EQ(nla_get_u32(a[MEMPLUG_A_RANGE_ID]), 6u);
+	// The id and nothing else.
+	EXPECT_EQ(genlmsg_attrlen(genl(msg), 0), NLA_HDRLEN + 4);
+}
+
 TEST(Encode, RangeSet)
 {
 	RangeSetRequest commit;
@@ -284,6 +298,34 @@ TEST(Decode, StatusPrivileged)
 	EXPECT_EQ(s.event_ring_size, 512u);
 	EXPECT_EQ(s.objects, 17u);
 	EXPECT_TRUE(s.kdump);
+	EXPECT_FALSE(s.online_cb_ranges);
+	EXPECT_EQ(online_cb_name(*s.online_cb), "unavailable");
+}
+
+TEST(Decode, StatusOnlineCallback)
+{
+	NlMsgPtr held = reply(MEMPLUG_CMD_STATUS_GET);
+	nla_put_u32(held.get(), MEMPLUG_A_STATUS_ONLINE_CB, MEMPLUG_ONLINE_CB_MEMPLUG);
+	nla_put_u32(held.get(), MEMPLUG_A_STATUS_ONLINE_CB_RANGES, 2);
+	const Status h = decode_status(hdr(held)).value();
+	EXPECT_EQ(h.online_cb, MEMPLUG_ONLINE_CB_MEMPLUG);
+	EXPECT_EQ(h.online_cb_ranges, 2u);
+	EXPECT_EQ(online_cb_name(*h.online_cb), "memplug");
+
+	NlMsgPtr idle = reply(MEMPLUG_CMD_STATUS_GET);
+	nla_put_u32(idle.get(), MEMPLUG_A_STATUS_ONLINE_CB, MEMPLUG_ONLINE_CB_IDLE);
+	nla_put_u32(idle.get(), MEMPLUG_A_STATUS_ONLINE_CB_RANGES, 0);
+	const Status i = decode_status(hdr(idle)).value();
+	EXPECT_EQ(i.online_cb, MEMPLUG_ONLINE_CB_IDLE);
+	EXPECT_EQ(i.online_cb_ranges, 0u);
+	EXPECT_EQ(online_cb_name(*i.online_cb), "idle");
+	EXPECT_EQ(online_cb_name(MEMPLUG_ONLINE_CB_MAX + 1),
+		  "unknown(" + std::to_string(MEMPLUG_ONLINE_CB_MAX + 1) + ")");
+
+	// A u32 of one byte is refused, not read past its end.
+	NlMsgPtr bad = reply(MEMPLUG_CMD_STATUS_GET);
+	nla_put_u8(bad.get(), MEMPLUG_A_STATUS_ONLINE_CB_RANGES, 2);
+	EXPECT_FALSE(decode_status(hdr(bad)).ok());
 }
 
 TEST(Decode, StatusUnprivileged)
@@ -328,6 +370,49 @@ TEST(Decode, RangeReply)
 	EXPECT_EQ(r.fail_block, 11u);
 	EXPECT_EQ(r.fail_errno, -EBUSY);
 	EXPECT_EQ(range_state_name(r), "partial");
+	EXPECT_FALSE(r.blocks_present);
+	EXPECT_FALSE(r.rollback_attempts);
+}
+
+TEST(Decode, FailedRange)
+{
+	NlMsgPtr msg = reply(MEMPLUG_CMD_RANGE_GET);
+	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_ID, 3);
+	nla_put_u64(msg.get(), MEMPLUG_A_RANGE_START, 0x40000000);
+	nla_put_u64(msg.get(), MEMPLUG_A_RANGE_SIZE, 0x20000000);
+	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_STATE, MEMPLUG_RANGE_STATE_FAILED);
+	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_BLOCKS, 4);
+	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_BLOCKS_ONLINE, 1);
+	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_BLOCKS_PRESENT, 2);
+	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS, 8);
+	const Range r = decode_range(hdr(msg)).value();
+	EXPECT_EQ(r.state, MEMPLUG_RANGE_STATE_FAILED);
+	EXPECT_EQ(range_state_name(r), "failed");
+	EXPECT_EQ(r.blocks, 4u);
+	EXPECT_EQ(r.blocks_online, 1u);
+	EXPECT_EQ(r.blocks_present, 2u);
+	EXPECT_EQ(r.rollback_attempts, 8u);
+
+	// Zero is a value, not an absence.
+	NlMsgPtr none = reply(MEMPLUG_CMD_RANGE_CANCEL);
+	nla_put_u32(none.get(), MEMPLUG_A_RANGE_ID, 3);
+	nla_put_u64(none.get(), MEMPLUG_A_RANGE_START, 0x40000000);
+	nla_put_u64(none.get(), MEMPLUG_A_RANGE_SIZE, 0x20000000);
+	nla_put_u32(none.get(), MEMPLUG_A_RANGE_STATE, MEMPLUG_RANGE_STATE_PLUGGED);
+	nla_put_u32(none.get(), MEMPLUG_A_RANGE_BLOCKS_PRESENT, 4);
+	nla_put_u32(none.get(), MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS, 0);
+	const Range p = decode_range(hdr(none)).value();
+	EXPECT_EQ(p.blocks_present, 4u);
+	EXPECT_EQ(p.rollback_attempts, 0u);
+
+	for (const int type : {MEMPLUG_A_RANGE_BLOCKS_PRESENT, MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS}) {
+		NlMsgPtr bad = reply(MEMPLUG_CMD_RANGE_GET);
+		nla_put_u32(bad.get(), MEMPLUG_A_RANGE_ID, 3);
+		nla_put_u64(bad.get(), MEMPLUG_A_RANGE_START, 0x40000000);
+		nla_put_u64(bad.get(), MEMPLUG_A_RANGE_SIZE, 0x20000000);
+		nla_put_u16(bad.get(), type, 2);
+		EXPECT_FALSE(decode_range(hdr(bad)).ok()) << type;
+	}
 }
 
 TEST(Decode, RefusesShortAttributes)
@@ -414,6 +499,24 @@ TEST(Decode, Event)
 	NlMsgPtr bad = reply(MEMPLUG_CMD_EVENT_NTF);
 	nla_put_u32(bad.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_ONLINE);
 	EXPECT_FALSE(decode_event(hdr(bad)).ok());
+}
+
+TEST(Decode, FailedEvent)
+{
+	NlMsgPtr msg = reply(MEMPLUG_CMD_EVENT_NTF);
+	nla_put_u64(msg.get(), MEMPLUG_A_EVENT_SEQ, 31);
+	nla_put_u32(msg.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_FAILED);
+	nla_put_u64(msg.get(), MEMPLUG_A_EVENT_START, 0x40000000);
+	nla_put_u64(msg.get(), MEMPLUG_A_EVENT_SIZE, 0x20000000);
+	nla_put_u32(msg.get(), MEMPLUG_A_EVENT_RANGE_ID, 3);
+	const Event e = decode_event(hdr(msg)).value();
+	EXPECT_EQ(e.action, MEMPLUG_EVENT_FAILED);
+	EXPECT_EQ(event_action_name(e.action), "failed");
+	EXPECT_EQ(e.start, 0x40000000u);
+	EXPECT_EQ(e.size, 0x20000000u);
+	EXPECT_EQ(e.range_id, 3u);
+	EXPECT_EQ(event_action_name(MEMPLUG_EVENT_MAX + 1),
+		  "unknown(" + std::to_string(MEMPLUG_EVENT_MAX + 1) + ")");
 }
 
 TEST(Decode, RefusesErrnosThatAreNotNegativeErrnos)

@@ -83,6 +83,8 @@ const std::vector<std::tuple<std::string, Type, bool>> kRangeKeys = {
 	{"offline_ns", Type::Unsigned, true},
 	{"fail_block", Type::Unsigned, true},
 	{"fail_errno", Type::String, true},
+	{"blocks_present", Type::Unsigned, true},
+	{"rollback_attempts", Type::Unsigned, true},
 };
 
 Range sample_range()
@@ -144,6 +146,10 @@ TEST(RangeState, Derived)
 	EXPECT_EQ(range_state_name(r), "plugging");
 	r.state = MEMPLUG_RANGE_STATE_UNPLUGGING;
 	EXPECT_EQ(range_state_name(r), "unplugging");
+	r.state = MEMPLUG_RANGE_STATE_FAILED;
+	EXPECT_EQ(range_state_name(r), "failed");
+	r.blocks_online = 4;
+	EXPECT_EQ(range_state_name(r), "failed") << "whatever its blocks";
 	r.state = 77;
 	EXPECT_EQ(range_state_name(r), "unknown");
 }
@@ -172,6 +178,35 @@ TEST(JsonFormat, ListMatchesTheContract)
 		EXPECT_EQ(r.at(key), value) << key;
 	EXPECT_EQ(r["zone_policy"], "movable");
 	EXPECT_EQ(r["fail_errno"], nullptr);
+	EXPECT_EQ(r["blocks_present"], nullptr);
+	EXPECT_EQ(r["rollback_attempts"], nullptr);
+}
+
+TEST(JsonFormat, FailedRange)
+{
+	Range r = sample_range();
+	r.state = MEMPLUG_RANGE_STATE_FAILED;
+	r.blocks_online = 1;
+	r.blocks_present = 2;
+	r.rollback_attempts = 8;
+	r.fail_block = 10;
+	r.fail_errno = -EBUSY;
+	const Json doc = render_json([&](Formatter &f) { f.ranges({r}); });
+	const Json &j = doc["ranges"][0];
+	expect_keys(j, kRangeKeys);
+	EXPECT_EQ(j["state"], "failed");
+	EXPECT_EQ(j["online_blocks"], 1);
+	EXPECT_EQ(j["total_blocks"], 4);
+	EXPECT_EQ(j["blocks_present"], 2);
+	EXPECT_EQ(j["rollback_attempts"], 8);
+	EXPECT_EQ(j["fail_errno"], "EBUSY");
+	// The last two keys, after everything that was there before them.
+	EXPECT_EQ(std::prev(j.end(), 2).key(), "blocks_present");
+	EXPECT_EQ(std::prev(j.end()).key(), "rollback_attempts");
+
+	// cancel prints the range object, as every single-range command.
+	const Json one = render_json([&](Formatter &f) { f.range(r, RangeAction::Cancelled); });
+	EXPECT_EQ(one, j);
 }
 
 TEST(JsonFormat, ListKeepsEveryKeyWhenValuesAreMissing)
@@ -254,6 +289,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 	full.pluggable_start = 0;
 	full.pluggable_end = 0x3fffffffffff;
 	full.online_cb = MEMPLUG_ONLINE_CB_MEMPLUG;
+	full.online_cb_ranges = 2;
 	full.ranges = 1;
 	full.plugged_bytes = 0x20000000;
 	full.plugs = 1;
@@ -279,6 +315,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 		{"pluggable_end", Type::String, true},
 		{"online_callback", Type::String, true},
 		{"online_callback_reason", Type::String, true},
+		{"online_callback_ranges", Type::Unsigned, true},
 		{"ranges", Type::Unsigned, true},
 		{"plugged_bytes", Type::Unsigned, true},
 		{"counters", Type::Object, false},
@@ -306,6 +343,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 	EXPECT_EQ(a["pluggable_end"], "0x3fffffffffff");
 	EXPECT_EQ(a["online_callback"], "memplug");
 	EXPECT_EQ(a["online_callback_reason"], nullptr);
+	EXPECT_EQ(a["online_callback_ranges"], 2);
 
 	const Json b = render_json([&](Formatter &f) { f.status(redacted, std::nullopt); });
 	expect_keys(b, keys);
@@ -314,6 +352,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 	EXPECT_EQ(b["pluggable_end"], nullptr);
 	EXPECT_EQ(b["online_callback"], "unavailable");
 	EXPECT_EQ(b["online_callback_reason"], "held by virtio_mem");
+	EXPECT_EQ(b["online_callback_ranges"], nullptr);
 	EXPECT_EQ(b["counters"]["plugs"], nullptr);
 	EXPECT_EQ(b["nodes"], nullptr);
 	EXPECT_EQ(b["movable_ratio_limit"], 3.0);
@@ -434,6 +473,22 @@ TEST(JsonFormat, EventRecordsOnePerLine)
 	EXPECT_EQ(over["block"], nullptr);
 }
 
+TEST(TextFormat, FailedEvent)
+{
+	Event e;
+	e.seq = 31;
+	e.action = MEMPLUG_EVENT_FAILED;
+	e.start = 0x40000000;
+	e.size = 0x20000000;
+	e.range_id = 3;
+	e.node = 0;
+	const std::string text =
+		render(OutputFormat::Text, [&](Formatter &f) { f.events({e}, 31); });
+	EXPECT_EQ(text, "31 failed range 3 0x40000000-0x5fffffff (512M) node 0\n");
+	const Json j = render_json([&](Formatter &f) { f.event(e); });
+	EXPECT_EQ(j["action"], "failed");
+}
+
 TEST(TextFormat, EventLines)
 {
 	Event e = vetoed_event();
@@ -465,6 +520,74 @@ TEST(TextFormat, ControlCharactersAreEscaped)
 	EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
 }
 
+TEST(TextFormat, OnlineCallback)
+{
+	const auto shown = [](const Status &s) {
+		const std::string text = render(OutputFormat::Text,
+						[&](Formatter &f) { f.status(s, std::nullopt); });
+		const std::size_t at = text.find("online callback:  ");
+		EXPECT_NE(at, std::string::npos) << text;
+		if (at == std::string::npos)
+			return std::string();
+		const std::size_t from = at + std::string("online callback:  ").size();
+		return text.substr(from, text.find('\n', from) - from);
+	};
+	Status s;
+	EXPECT_EQ(shown(s), "-");
+	s.online_cb = MEMPLUG_ONLINE_CB_MEMPLUG;
+	EXPECT_EQ(shown(s), "memplug");
+	s.online_cb_ranges = 2;
+	EXPECT_EQ(shown(s), "memplug (held for 2 ranges)");
+	s.online_cb_ranges = 1;
+	EXPECT_EQ(shown(s), "memplug (held for 1 range)");
+	s.online_cb = MEMPLUG_ONLINE_CB_IDLE;
+	s.online_cb_ranges = 0;
+	EXPECT_EQ(shown(s), "idle (taken when a range needs --verify or --exclude)");
+	s.online_cb = MEMPLUG_ONLINE_CB_UNAVAILABLE;
+	s.online_cb_reason = "held by another driver (virtio_mem)";
+	EXPECT_EQ(shown(s), "unavailable (held by another driver (virtio_mem))");
+	s.online_cb = 9;
+	s.online_cb_reason.reset();
+	EXPECT_EQ(shown(s), "unknown(9)");
+
+	const Json j = render_json([](Formatter &f) {
+		Status idle;
+		idle.online_cb = MEMPLUG_ONLINE_CB_IDLE;
+		idle.online_cb_ranges = 0;
+		f.status(idle, std::nullopt);
+	});
+	EXPECT_EQ(j["online_callback"], "idle");
+	EXPECT_EQ(j["online_callback_reason"], nullptr);
+	EXPECT_EQ(j["online_callback_ranges"], 0);
+}
+
+TEST(TextFormat, FailedRangeInTheList)
+{
+	Range r = sample_range();
+	r.state = MEMPLUG_RANGE_STATE_FAILED;
+	r.blocks_online = 0;
+	r.blocks_present = 2;
+	Range whole = sample_range();
+	whole.id = 2;
+	whole.start = 0x60000000;
+	whole.blocks_present = 4;
+	whole.name = "";
+	const std::string list = render(OutputFormat::Text, [&](Formatter &f) {
+		f.ranges({r, whole});
+	});
+	EXPECT_EQ(list, "ID  START       END         SIZE  NODE  STATE   BLOCKS           POLICY   "
+			"PROTECT  NAME\n"
+			"1   0x40000000  0x5fffffff  512M  0     failed  0/4 (2 present)  movable  "
+			"no       cxl0\n"
+			"2   0x60000000  0x7fffffff  512M  0     online  4/4              movable  "
+			"no       \n");
+
+	// cancel shows the range as list does.
+	const std::string cancelled = render(
+		OutputFormat::Text, [&](Formatter &f) { f.range(whole, RangeAction::Cancelled); });
+	EXPECT_EQ(cancelled, render(OutputFormat::Text, [&](Formatter &f) { f.ranges({whole}); }));
+}
+
 TEST(TextFormat, Tables)
 {
 	const std::string list =
@@ -485,7 +608,7 @@ TEST(TextFormat, Tables)
 	s.version = "0.1.0";
 	const std::string status =
 		render(OutputFormat::Text, [&](Formatter &f) { f.status(s, std::nullopt); });
-	EXPECT_NE(status.find("hidden (needs CAP_NET_ADMIN)"), std::string::npos) << status;
+	EXPECT_NE(status.find("hidden (needs CAP_SYS_ADMIN)"), std::string::npos) << status;
 }
 
 TEST(Format, Candidates)
@@ -510,15 +633,15 @@ TEST(Format, Candidates)
 	const std::vector<std::tuple<std::string, Type, bool>> keys = {
 		{"start", Type::String, false},  {"end", Type::String, false},
 		{"size", Type::Unsigned, false}, {"type", Type::String, false},
-		{"usable", Type::Bool, false},   {"reason", Type::String, true},
-		{"range", Type::Unsigned, true},
+		{"usable", Type::Bool, false},   {"needs_force", Type::Bool, false},
+		{"reason", Type::String, true},  {"range", Type::Unsigned, true},
 	};
 	for (const auto &c : doc["candidates"])
 		expect_keys(c, keys);
 	EXPECT_EQ(doc["candidates"][1],
 		  Json::parse(R"j({"start":"0x50000000","end":"0x7fffffff","size":805306368,
-			"type":"Persistent Memory (legacy)","usable":true,"reason":null,
-			"range":null})j"));
+			"type":"Persistent Memory (legacy)","usable":true,"needs_force":false,
+			"reason":null,"range":null})j"));
 	EXPECT_EQ(doc["candidates"][0]["range"], 3);
 	EXPECT_EQ(render_json([](Formatter &f) { f.candidates({}); }).dump(),
 		  R"({"candidates":[]})");
@@ -530,4 +653,39 @@ TEST(Format, Candidates)
 			"0x40000000  0x4fffffff  256M  Persistent Memory (legacy)  plugged by "
 			"memplug (range 3)\n"
 			"0x50000000  0x7fffffff  768M  Persistent Memory (legacy)  usable\n");
+}
+
+TEST(Format, CandidatesThatNeedForce)
+{
+	Candidate reserved;
+	reserved.start = 0x80000000;
+	reserved.end = 0x87ffffff;
+	reserved.size = 0x8000000;
+	reserved.type = "Reserved";
+	reserved.needs_force = true;
+	reserved.reason = std::string(kReservedNeedsForce);
+	Candidate region;
+	region.start = 0x1050000000;
+	region.end = 0x108fffffff;
+	region.size = 0x40000000;
+	region.type = "CXL region0";
+	region.usable = true;
+
+	const Json doc = render_json([&](Formatter &f) { f.candidates({reserved, region}); });
+	EXPECT_EQ(doc["candidates"][0],
+		  Json::parse(R"j({"start":"0x80000000","end":"0x87ffffff","size":134217728,
+			"type":"Reserved","usable":false,"needs_force":true,
+			"reason":"firmware-reserved: may be MMIO or firmware data; use --force only if you know RAM backs it",
+			"range":null})j"));
+	EXPECT_EQ(doc["candidates"][1]["type"], "CXL region0");
+	EXPECT_EQ(doc["candidates"][1]["needs_force"], false);
+
+	const std::string text = render(OutputFormat::Text, [&](Formatter &f) {
+		f.candidates({reserved, region});
+	});
+	EXPECT_EQ(text, "START         END           SIZE  TYPE         STATUS\n"
+			"0x80000000    0x87ffffff    128M  Reserved     needs --force: "
+			"firmware-reserved: may be MMIO or firmware data; use --force only if you "
+			"know RAM backs it\n"
+			"0x1050000000  0x108fffffff  1G    CXL region0  usable\n");
 }

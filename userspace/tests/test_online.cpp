@@ -249,6 +249,23 @@ TEST_F(OnlineOffline, RangeMustBePlugged)
 		  "onlining range 5: reading range 5: no such range (ENOENT)");
 }
 
+TEST_F(OnlineOffline, AFailedRangeIsNotWaitedFor)
+{
+	Range &r = fake.preload(kStart, kSize, "online_movable");
+	r.state = MEMPLUG_RANGE_STATE_FAILED;
+	r.blocks_present = 2;
+	OnlineRequest req;
+	req.id = 1;
+	auto result = online_range(fake, sysfs, req);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
+	EXPECT_EQ(result.error().message(),
+		  "onlining range 1: range 1: it is failed: removing it did not succeed; unplug 1 "
+		  "tries again, or, if every block is still there, cancel 1 keeps it plugged");
+	EXPECT_FALSE(offline_range(fake, sysfs, 1).ok());
+	EXPECT_EQ(state(8), "online_movable\n") << "nothing written";
+}
+
 TEST_F(OnlineOffline, AStopRequestRollsBack)
 {
 	fake.preload(kStart, kSize, "offline");

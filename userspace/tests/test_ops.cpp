@@ -704,6 +704,104 @@ TEST_F(Unplug, TimeoutAsTheKernelReportsItNow)
 		  "every block as it was before");
 }
 
+TEST_F(Unplug, AFailedRangeSaysWhatIsLeft)
+{
+	Range &range = fake.preload(kStart, kSize, "online_movable");
+	range.state = MEMPLUG_RANGE_STATE_FAILED;
+	range.blocks_present = 2;
+	fake.hidden_blocks = {8, 9}; // removed already
+	fake.del_error = Error::kernel("removing range 1", EBUSY, "offlining failed");
+	UnplugRequest req;
+	req.id = 1;
+	auto result = unplug(fake, req);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Busy);
+	EXPECT_EQ(result.error().message(),
+		  "removing range 1: offlining failed (EBUSY); range 1 remains failed, 2 of 4 "
+		  "blocks still present, 2/4 blocks online, every block as it was before");
+
+	// Another try that gets it all.
+	fake.del_error.reset();
+	EXPECT_EQ(unplug(fake, req).value().id, 1u);
+	EXPECT_TRUE(fake.ranges.empty());
+}
+
+class Cancel : public ::testing::Test {
+protected:
+	Cancel()
+	    : fake(dir.path())
+	{
+	}
+
+	TempDir dir;
+	FakeBackend fake;
+};
+
+TEST_F(Cancel, ARollbackEndsWithTheRangePlugged)
+{
+	Range &range = fake.preload(kStart, kSize, "online_movable");
+	range.state = MEMPLUG_RANGE_STATE_UNPLUGGING;
+	range.blocks_present = 4;
+	range.rollback_attempts = 2;
+	const Range r = cancel_rollback(fake, 1).value();
+	EXPECT_EQ(r.id, 1u);
+	EXPECT_EQ(r.state, MEMPLUG_RANGE_STATE_PLUGGED);
+	EXPECT_EQ(range_state_name(r), "online");
+	EXPECT_EQ(fake.calls, std::vector<std::string>{"range_cancel 1"});
+}
+
+TEST_F(Cancel, AWholeFailedRangeIsPluggedAgain)
+{
+	Range &range = fake.preload(kStart, kSize, "online_movable");
+	range.state = MEMPLUG_RANGE_STATE_FAILED;
+	range.blocks_present = 4;
+	EXPECT_EQ(cancel_rollback(fake, 1).value().state, MEMPLUG_RANGE_STATE_PLUGGED);
+}
+
+TEST_F(Cancel, NothingToCancelSaysWhereTheRangeStands)
+{
+	Range &range = fake.preload(kStart, kSize, "online_movable");
+	range.state = MEMPLUG_RANGE_STATE_FAILED;
+	range.blocks_present = 2;
+	auto result = cancel_rollback(fake, 1);
+	ASSERT_FALSE(result.ok());
+	EXPECT_EQ(result.error().errnum(), EINVAL);
+	EXPECT_EQ(exit_code(result.error()), ExitCode::Failed);
+	EXPECT_EQ(result.error().message(),
+		  "cancelling the rollback of range 1: range has no rollback to cancel (a failed "
+		  "range with blocks removed is unplugged, not cancelled) (EINVAL); range 1 is "
+		  "failed, 2 of 4 blocks still present");
+	EXPECT_EQ(fake.ranges[1].state, MEMPLUG_RANGE_STATE_FAILED);
+
+	fake.ranges[1].state = MEMPLUG_RANGE_STATE_PLUGGED;
+	fake.ranges[1].blocks_present = 4;
+	EXPECT_EQ(cancel_rollback(fake, 1).error().message(),
+		  "cancelling the rollback of range 1: range has no rollback to cancel (a failed "
+		  "range with blocks removed is unplugged, not cancelled) (EINVAL); range 1 is "
+		  "online");
+}
+
+TEST_F(Cancel, OtherRefusalsAsTheKernelGivesThem)
+{
+	auto missing = cancel_rollback(fake, 7);
+	ASSERT_FALSE(missing.ok());
+	EXPECT_EQ(exit_code(missing.error()), ExitCode::Failed);
+	EXPECT_EQ(missing.error().message(),
+		  "cancelling the rollback of range 7: no such range (ENOENT)");
+	EXPECT_EQ(fake.calls, std::vector<std::string>{"range_cancel 7"});
+
+	fake.preload(kStart, kSize, "online_movable");
+	fake.cancel_error = Error::kernel("cancelling the rollback of range 1", EBUSY,
+					  "memplug: an unplug of this range is in progress; it has "
+					  "no rollback to cancel");
+	auto busy = cancel_rollback(fake, 1);
+	ASSERT_FALSE(busy.ok());
+	EXPECT_EQ(exit_code(busy.error()), ExitCode::Busy);
+	EXPECT_EQ(busy.error().message(),
+		  "cancelling the rollback of range 1: memplug: an unplug of this range is in "
+		  "progress; it has no rollback to cancel (EBUSY)");
+}
+
 TEST(OnlineOrder, SecondBlockLast)
 {
 	using V = std::vector<std::size_t>;

@@ -24,6 +24,7 @@ Result<NlMsgPtr> encode_range_del(int family, std::uint32_t id);
 // With @id a doit for one range, without a dump of all ranges.
 Result<NlMsgPtr> encode_range_get(int family, std::optional<std::uint32_t> id);
 Result<NlMsgPtr> encode_range_set(int family, const RangeSetRequest &request);
+Result<NlMsgPtr> encode_range_cancel(int family, std::uint32_t id);
 Result<NlMsgPtr> encode_block_get(int family, std::optional<std::uint32_t> range_id);
 Result<NlMsgPtr> encode_event_get(int family, std::uint64_t first_seq);
 

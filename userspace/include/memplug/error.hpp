@@ -21,7 +21,7 @@ enum class ExitCode : int {
 	Failed = 1,     // the operation failed and nothing was changed
 	Usage = 2,      // malformed command line
 	NoModule = 3,   // generic netlink family "memplug" absent
-	Permission = 4, // EPERM/EACCES (CAP_NET_ADMIN is needed)
+	Permission = 4, // EPERM/EACCES (CAP_SYS_ADMIN, for FORCE CAP_SYS_RAWIO)
 	Busy = 5,       // EBUSY, EAGAIN, or interrupted by --timeout
 	// monitor --timeout passed before --count events came (as timeout(1))
 	MonitorTimeout = 124,

@@ -31,6 +31,7 @@ enum class RangeAction {
 	Unprotected,
 	Onlined,
 	Offlined,
+	Cancelled, // its rollback
 };
 
 class Formatter {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // The files of the running system that memplugctl reads besides memory
-// block files: a kernel parameter, /proc/iomem and /proc/zoneinfo. Every
-// path can be replaced, so the unit tests run on fixture trees.
+// block files: a kernel parameter, /proc/iomem, /proc/zoneinfo and the CXL
+// regions' commit state. Every path can be replaced, so the unit tests run
+// on fixture trees.
 #pragma once
 
 #include <filesystem>
@@ -20,9 +21,11 @@ struct HostFiles {
 		"/sys/module/memory_hotplug/parameters/memmap_on_memory";
 	std::filesystem::path iomem = "/proc/iomem";
 	std::filesystem::path zoneinfo = "/proc/zoneinfo";
+	// The CXL core's devices: regionN/commit is 1 for a committed region.
+	std::filesystem::path cxl_devices = "/sys/bus/cxl/devices";
 
 	// The same files under @root: root/sys/module/..., root/proc/iomem,
-	// root/proc/zoneinfo.
+	// root/proc/zoneinfo, root/sys/bus/cxl/devices.
 	static HostFiles under(const std::filesystem::path &root);
 };
 
@@ -35,6 +38,11 @@ struct System {
 // The whole content of @path. A missing or unreadable file is an Error of
 // kind System with the errno of open(2) or read(2).
 Result<std::string> read_text_file(const std::filesystem::path &path);
+
+// Whether the CXL region @name ("region0") is committed: its commit file
+// reads 1. A region the CXL core does not show (not loaded, no such
+// region, unreadable) is not.
+bool cxl_region_committed(const HostFiles &files, std::string_view name);
 
 // memory_hotplug.memmap_on_memory as sysfs shows it: "Y" (6.1) or "force"
 // (6.12) is on, "N" is off; anything else is unknown.

@@ -49,6 +49,7 @@ public:
 	Result<Range> range_get(std::uint32_t id) override;
 	Result<std::vector<Range>> range_dump() override;
 	Result<Range> range_set(const RangeSetRequest &request) override;
+	Result<Range> range_cancel(std::uint32_t id) override;
 	Result<std::vector<Block>> block_dump(std::optional<std::uint32_t> range_id) override;
 	Result<std::vector<Event>> event_dump(std::uint64_t first_seq) override;
 	Result<std::unique_ptr<EventStream>> subscribe() override;
@@ -61,12 +62,17 @@ private:
 
 	Client(NlSockPtr sk, int family);
 
+	static constexpr std::string_view kNeeds = "CAP_SYS_ADMIN is required";
+
 	// Sends the request @build makes and collects every reply until the
 	// ACK (doit) or NLMSG_DONE (dump). Kernel refusals become
-	// Error::kernel(@what, errno, extack).
+	// Error::kernel(@what, errno, extack); an EPERM without the kernel's
+	// words says "Operation not permitted, " and @needs.
 	Result<std::vector<Message>> transact(const Builder &build, bool dump,
-					      const std::string &what);
-	Result<Range> range_doit(const Builder &build, const std::string &what);
+					      const std::string &what,
+					      std::string_view needs = kNeeds);
+	Result<Range> range_doit(const Builder &build, const std::string &what,
+				 std::string_view needs = kNeeds);
 
 	NlSockPtr sk_;
 	int family_;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// The operations behind memplugctl's plug and unplug.
+// The operations behind memplugctl's plug, unplug, protect and cancel.
 //
 // plug() is a transaction: it either returns a committed range whose blocks
 // are all in the requested state, or it leaves nothing behind. The range is
@@ -41,8 +41,9 @@ struct PlugRequest {
 	// Refuse, rather than warn about, a movable plug that takes the
 	// node's movable/kernel ratio above kMaxMovableRatio.
 	bool strict_ratio = false;
-	// Plug a range that no device or reserved region of /proc/iomem
-	// describes (the kernel refuses it otherwise).
+	// Plug what the kernel otherwise refuses (ENXIO): firmware-reserved
+	// memory, a CXL window outside a committed region, addresses nothing
+	// describes. Needs CAP_SYS_RAWIO and a kernel that is not locked down.
 	bool force = false;
 };
 
@@ -77,6 +78,14 @@ std::optional<std::string> block_problem(const Block &block, OnlineType online, 
 // through sysfs (the module vetoes MEM_GOING_OFFLINE with EPERM and says
 // why in the event stream); its own unplug still works.
 Result<Range> set_protect(Backend &backend, std::uint32_t id, bool protect);
+
+// RANGE_CANCEL: stops the kernel's rollback of a range whose owner went
+// away (a plug killed before it committed) or of a failed range that is
+// still whole. A whole range becomes plugged, as if committed; one with
+// blocks already removed stays failed, for unplug to finish. When the
+// kernel says there is nothing to cancel (EINVAL), the Error says where
+// the range stands.
+Result<Range> cancel_rollback(Backend &backend, std::uint32_t id);
 
 struct OnlineRequest {
 	std::uint32_t id = 0;

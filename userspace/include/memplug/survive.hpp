@@ -9,7 +9,11 @@
 // group, leaves the child to finish the command or roll it back, and its
 // output still goes where memplugctl's went. memplugctl waits for the
 // child and passes SIGINT and SIGTERM on to it, which makes the command
-// roll back and fail as it would in one process.
+// roll back and fail as it would in one process. No signal is lost: one
+// that arrives while the child is being started is passed on as soon as
+// the child exists, and one that reaches the child before its command has
+// set up its own handling meets the caller's handlers and mask, as it
+// would in one process.
 #pragma once
 
 #include <functional>

@@ -58,6 +58,8 @@ struct Status {
 	std::optional<std::uint64_t> pluggable_end; // inclusive
 	std::optional<std::uint32_t> online_cb;     // enum memplug_online_cb
 	std::optional<std::string> online_cb_reason;
+	// Ranges (with --verify or --exclude) that need the callback.
+	std::optional<std::uint32_t> online_cb_ranges;
 	std::optional<std::uint32_t> ranges;
 	std::optional<std::uint64_t> plugged_bytes;
 	std::optional<std::uint64_t> plugs;
@@ -72,7 +74,7 @@ struct Status {
 	bool kdump = false;
 };
 
-// "memplug", "unavailable", or "unknown(<n>)".
+// "memplug", "unavailable", "idle", or "unknown(<n>)".
 std::string online_cb_name(std::uint32_t cb);
 
 // One range as the kernel reports it (MEMPLUG_A_RANGE_*).
@@ -102,11 +104,17 @@ struct Range {
 	std::optional<std::uint64_t> offline_ns;
 	std::optional<std::uint32_t> fail_block;
 	std::optional<std::int32_t> fail_errno; // negative errno
+	// Blocks still added to the kernel: fewer than blocks while a
+	// rollback or an unplug of a failed range is under way, or when it
+	// failed part way.
+	std::optional<std::uint32_t> blocks_present;
+	std::optional<std::uint32_t> rollback_attempts; // failed ones
 };
 
-// The state memplugctl shows for a range: "plugging", "unplugging", and for
-// a plugged range "online" (every block online), "offline" (none) or
-// "partial"; "unknown" for a state this program does not know.
+// The state memplugctl shows for a range: "plugging", "unplugging",
+// "failed", and for a plugged range "online" (every block online),
+// "offline" (none) or "partial"; "unknown" for a state this program does
+// not know.
 std::string range_state_name(const Range &range);
 
 // One memory block of a range (MEMPLUG_A_BLOCK_*).
@@ -146,7 +154,8 @@ struct Event {
 };
 
 // "going-online", "online", "going-offline", "offline", "cancel-online",
-// "cancel-offline", "plug", "unplug", "verify-fail", or "unknown(<n>)".
+// "cancel-offline", "plug", "unplug", "verify-fail", "failed", or
+// "unknown(<n>)".
 std::string event_action_name(std::uint32_t action);
 
 // Requests.
@@ -163,7 +172,9 @@ struct RangeAddRequest {
 	// Veto the kernel's auto-online while the range is being added, so
 	// that its blocks stay offline until user space onlines them.
 	bool defer_online = false;
-	// Plug even outside the device and reserved regions of /proc/iomem.
+	// Plug even where memplug refuses: firmware-reserved memory, a CXL
+	// window outside a committed region, addresses nothing describes.
+	// The kernel wants CAP_SYS_RAWIO for it and refuses it under lockdown.
 	bool force = false;
 	std::vector<Exclude> excludes;
 };
