@@ -17,7 +17,7 @@
 #   KDIR=DIR       kernel build tree for `make kmod`/`install` (default: the
 #                  running kernel's, else the newest installed Debian 6.1)
 #   KVERS="K..."   kernels `make check` tests (default: every installed
-#                  series, from scripts/kernels.sh); a series such as 6.12
+#                  series, from scripts/kernels.sh); a series (6.1, 6.12, 7)
 #                  or a full release name
 #   FUZZ_COUNT=N   messages nlfuzz_test sends (default 1000000)
 #   FUZZ_SEED=N    its seed (default: random, printed; the same on every
@@ -120,7 +120,7 @@ define vm_long
 	rm -rf $(LONG_OUT)/$(1)/runs; \
 	kernels="$(KVERS)"; [ -n "$$kernels" ] || kernels=$$(scripts/kernels.sh all); \
 	for k in $$kernels; do \
-		case $$k in 6.1|6.12) k=$$(scripts/kernels.sh $$k) || exit 1 ;; esac; \
+		case $$k in 6.1|6.12|7) k=$$(scripts/kernels.sh $$k) || exit 1 ;; esac; \
 		echo "==== $(1): $(2) on $$k, $(3)"; \
 		$(MAKE) -s -C selftests run OUT=$(LONG_OUT)/$(1) KVER=$$k \
 			TESTS="$(2)" MEMPLUGCTL_BIN=$(USERSPACE_BUILD)/memplugctl \
