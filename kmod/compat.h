@@ -1,24 +1,37 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * memplug: the differences between the kernels memplug supports (Debian's
- * 6.1 and 6.12), in one place. No other file tests kernel versions.
+ * 6.1, 6.12 and 7.x), in one place. No other file knows of them, and none
+ * compares kernel versions: what a kernel offers is probed.
  */
 #ifndef _MEMPLUG_COMPAT_H
 #define _MEMPLUG_COMPAT_H
 
+#include <linux/device.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
-#include <linux/version.h>
+#include <linux/numa.h>
 #include <net/genetlink.h>
 
 /*
- * Joining the monitor group must need CAP_SYS_ADMIN: events carry physical
- * addresses. Kernels without the genetlink flag would let anyone join.
+ * What the kernel offers is probed at build time (Kbuild, probes/NAME.c):
+ * HAVE_<NAME> for each interface that compiles. Interfaces memplug cannot
+ * do without fail the build here, with one line naming what is missing.
  */
-#ifndef GENL_MCAST_CAP_SYS_ADMIN
+#include "probes.h"
+
+#ifndef HAVE_GENL_MCAST_CAP_SYS_ADMIN
 #error "memplug needs GENL_MCAST_CAP_SYS_ADMIN (Linux 6.1.55 or later)"
 #endif
+#ifndef HAVE_TIMER_DELETE_SYNC
+#error "memplug needs timer_delete_sync() (Linux 6.1.x or later)"
+#endif
+#ifndef HAVE_COPY_MC_TO_KERNEL
+#error "memplug needs copy_mc_to_kernel() (Linux 5.10 or later)"
+#endif
+
+/* Joining the monitor group needs CAP_SYS_ADMIN: events carry addresses. */
 #define MEMPLUG_MCAST_CAP_FLAGS GENL_MCAST_CAP_SYS_ADMIN
 
 /* The largest chunk the online page callback is handed, as an order. */
@@ -29,29 +42,85 @@
 #endif
 
 /*
- * Offlining a block subtracts its managed pages. Up to 6.10 it subtracted
- * the whole block, so a driver with fake-offline pages adds them to the
- * managed count in MEM_GOING_OFFLINE (and takes them off again in
- * MEM_CANCEL_OFFLINE). Since 6.11 offlining subtracts only what it took
- * from the buddy allocator and skips PageOffline pages; adding them there
- * would leave them in MemTotal for good.
+ * The node whose memory state a memory notification changes (its first
+ * memory comes online, or its last goes), NUMA_NO_NODE if none. Up to 6.16
+ * the memory notifier says; from 6.17 a node notifier of its own does, and
+ * this is always NUMA_NO_NODE.
  */
+static inline int memplug_mn_status_change_nid(const struct memory_notify *mn)
+{
+#ifdef HAVE_MEMORY_NOTIFY_NID
+	return mn->status_change_nid;
+#else
+	return NUMA_NO_NODE;
+#endif
+}
+
+#ifdef HAVE_NODE_NOTIFIER
+#include <linux/node.h>
+#define MEMPLUG_NODE_ADDED_FIRST_MEMORY NODE_ADDED_FIRST_MEMORY
+#define MEMPLUG_NODE_REMOVED_LAST_MEMORY NODE_REMOVED_LAST_MEMORY
+static inline int memplug_register_node_notifier(struct notifier_block *nb)
+{
+	return register_node_notifier(nb);
+}
+
+static inline void memplug_unregister_node_notifier(struct notifier_block *nb)
+{
+	unregister_node_notifier(nb);
+}
+
+static inline int memplug_node_notify_nid(const void *data)
+{
+	return ((const struct node_notify *)data)->nid;
+}
+#else
+/* Never registered: the memory notifier says. */
+#define MEMPLUG_NODE_ADDED_FIRST_MEMORY 1
+#define MEMPLUG_NODE_REMOVED_LAST_MEMORY 2
+static inline int memplug_register_node_notifier(struct notifier_block *nb)
+{
+	return 0;
+}
+
+static inline void memplug_unregister_node_notifier(struct notifier_block *nb)
+{
+}
+
+static inline int memplug_node_notify_nid(const void *data)
+{
+	return NUMA_NO_NODE;
+}
+#endif
+
+/*
+ * PageOffline pages and the managed page count. Up to 6.10 the core hands
+ * hotplugged pages to the online callback PageReserved and, offlining a
+ * block, subtracts the whole block from the managed page count, so a
+ * driver with fake-offline pages adds them to it in MEM_GOING_OFFLINE (and
+ * takes them off again in MEM_CANCEL_OFFLINE). From 6.11 the core hands
+ * the pages over PageOffline and subtracts only what it took from the
+ * allocator; adding them there would leave them in MemTotal for good. No
+ * interface marks the change, so memplug tells by the pages: online.c
+ * notes whether they arrive PageOffline (memplug_pages_arrive_offline).
+ */
+extern bool memplug_pages_arrive_offline;
+
 static inline void memplug_offline_managed_adjust(struct page *page, long nr)
 {
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
-	adjust_managed_page_count(page, nr);
-#endif
+	if (!READ_ONCE(memplug_pages_arrive_offline))
+		adjust_managed_page_count(page, nr);
 }
 
 /*
  * Memory map on the memory itself (MHP_MEMMAP_ON_MEMORY). Up to 6.7 the
  * core takes it for exactly one memory block per add and per remove, and
- * fails with -EINVAL when the boot parameter is off. Since 6.8 the core
+ * fails with -EINVAL when the boot parameter is off. From 6.8 the core
  * splits a larger request across blocks itself, exports whether it would
  * honour the flag, and silently adds the memory with its map elsewhere when
  * it would not: so ask first.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#ifdef HAVE_MHP_MEMMAP_QUERY
 #define MEMPLUG_MHP_SPLITS_MEMMAP_ON_MEMORY true
 static inline bool memplug_memmap_on_memory_refused(void)
 {
@@ -65,8 +134,17 @@ static inline bool memplug_memmap_on_memory_refused(void)
 }
 #endif
 
-/* The CXL core's bus; memplug finds it with symbol_get() only. */
-extern struct bus_type cxl_bus_type;
+/* Looking a device up by name on a bus, which is const from 6.3 on. */
+static inline struct device *
+memplug_bus_find_device_by_name(const struct bus_type *bus, const char *name)
+{
+#ifdef HAVE_CONST_BUS_TYPE
+	return bus_find_device_by_name(bus, NULL, name);
+#else
+	/* The lookup only reads the bus; older kernels just do not say so. */
+	return bus_find_device_by_name((void *)bus, NULL, name);
+#endif
+}
 
 /*
  * Push a range out of the CPU caches, so that verify-on-online reads the

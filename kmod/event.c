@@ -61,8 +61,6 @@ void memplug_event_range(enum memplug_event_action action,
 		.nr_pages = PHYS_PFN(range->size),
 		.block = memplug_phys_to_block(range->start),
 		.node = range->nid,
-		.status_change_nid = NUMA_NO_NODE,
-		.status_change_nid_normal = NUMA_NO_NODE,
 	};
 
 	memplug_event_set_range(&ev, range);
@@ -80,8 +78,6 @@ void memplug_event_memory(enum memplug_event_action action,
 		.nr_pages = mn->nr_pages,
 		.block = memplug_phys_to_block(PFN_PHYS(mn->start_pfn)),
 		.node = NUMA_NO_NODE,
-		.status_change_nid = mn->status_change_nid,
-		.status_change_nid_normal = mn->status_change_nid_normal,
 		.veto_errno = veto_errno,
 		.veto_reason = veto_reason,
 	};
@@ -108,11 +104,24 @@ void memplug_event_verify_fail(const struct memplug_range *range,
 		.nr_pages = nr_pages,
 		.block = memplug_phys_to_block(PFN_PHYS(pfn)),
 		.node = range->nid,
-		.status_change_nid = NUMA_NO_NODE,
-		.status_change_nid_normal = NUMA_NO_NODE,
 	};
 
 	memplug_event_set_range(&ev, range);
+	memplug_event_emit(&ev);
+}
+
+/**
+ * memplug_event_node() - a node got its first memory or lost its last
+ * @action: MEMPLUG_EVENT_NODE_ONLINE or MEMPLUG_EVENT_NODE_OFFLINE
+ * @nid: the node
+ */
+void memplug_event_node(enum memplug_event_action action, int nid)
+{
+	struct memplug_event ev = {
+		.action = action,
+		.node = nid,
+	};
+
 	memplug_event_emit(&ev);
 }
 

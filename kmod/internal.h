@@ -307,8 +307,6 @@ void memplug_pm_exit(void);
  * @block: first memory block
  * @node: NUMA node, NUMA_NO_NODE if unknown
  * @zone: zone name (the kernel's static string), NULL if unknown
- * @status_change_nid: from struct memory_notify
- * @status_change_nid_normal: from struct memory_notify
  * @has_range: the memory is memplug's
  * @range_id: and this range's
  * @veto_errno: negative errno when memplug vetoed the step, else 0
@@ -324,8 +322,6 @@ struct memplug_event {
 	u32 block;
 	int node;
 	const char *zone;
-	int status_change_nid;
-	int status_change_nid_normal;
 	bool has_range;
 	u32 range_id;
 	int veto_errno;
@@ -343,6 +339,7 @@ void memplug_event_memory(enum memplug_event_action action,
 			  const char *veto_reason);
 void memplug_event_verify_fail(const struct memplug_range *range,
 			       unsigned long pfn, unsigned long nr_pages);
+void memplug_event_node(enum memplug_event_action action, int nid);
 void memplug_event_set_mcast(bool on);
 void memplug_event_seq_info(u64 *next, u64 *oldest, u32 *ring_size);
 int memplug_event_dump(struct sk_buff *skb, struct netlink_callback *cb,

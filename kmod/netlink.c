@@ -877,10 +877,6 @@ int memplug_nl_event_fill(struct sk_buff *skb, const struct memplug_event *ev,
 	    nla_put_u32(skb, MEMPLUG_A_EVENT_BLOCK, ev->block) ||
 	    nla_put_s32(skb, MEMPLUG_A_EVENT_NODE, ev->node) ||
 	    (ev->zone && nla_put_string(skb, MEMPLUG_A_EVENT_ZONE, ev->zone)) ||
-	    nla_put_s32(skb, MEMPLUG_A_EVENT_STATUS_CHANGE_NID,
-			ev->status_change_nid) ||
-	    nla_put_s32(skb, MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL,
-			ev->status_change_nid_normal) ||
 	    (ev->has_range &&
 	     nla_put_u32(skb, MEMPLUG_A_EVENT_RANGE_ID, ev->range_id)) ||
 	    (ev->veto_errno &&

@@ -3,7 +3,9 @@
  * memplug: the memory notifier.
  *
  * It sees every online and offline step of every memory block in the
- * system and turns each into an event. For memplug's own blocks it also
+ * system and turns each into an event, and so does it with a node getting
+ * its first memory or losing its last (from the memory notifier up to
+ * 6.16, from the node notifier since; see compat.h). For memplug's own blocks it also
  * enforces the range's zone policy and offline protection, and lets the
  * online callback's fake-offline pages out of the way of offlining.
  *
@@ -125,6 +127,9 @@ static int memplug_memory_notify(struct notifier_block *nb,
 			acct->t_start = now;
 		break;
 	case MEM_ONLINE:
+		if (memplug_mn_status_change_nid(mn) >= 0)
+			memplug_event_node(MEMPLUG_EVENT_NODE_ONLINE,
+					   memplug_mn_status_change_nid(mn));
 		if (!acct)
 			break;
 		if (acct->t_start)
@@ -156,6 +161,9 @@ static int memplug_memory_notify(struct notifier_block *nb,
 		}
 		break;
 	case MEM_OFFLINE:
+		if (memplug_mn_status_change_nid(mn) >= 0)
+			memplug_event_node(MEMPLUG_EVENT_NODE_OFFLINE,
+					   memplug_mn_status_change_nid(mn));
 		if (range) {
 			memplug_online_offline(range, idx);
 			if (acct->t_start)
@@ -188,12 +196,43 @@ static struct notifier_block memplug_memory_nb = {
 	.priority = MEMPLUG_NOTIFIER_PRI,
 };
 
+/* Kernels that report node changes apart (6.17 on): the same events. */
+static int memplug_node_notify(struct notifier_block *nb, unsigned long action,
+			       void *data)
+{
+	int nid = memplug_node_notify_nid(data);
+
+	switch (action) {
+	case MEMPLUG_NODE_ADDED_FIRST_MEMORY:
+		memplug_event_node(MEMPLUG_EVENT_NODE_ONLINE, nid);
+		break;
+	case MEMPLUG_NODE_REMOVED_LAST_MEMORY:
+		memplug_event_node(MEMPLUG_EVENT_NODE_OFFLINE, nid);
+		break;
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block memplug_node_nb = {
+	.notifier_call = memplug_node_notify,
+	.priority = MEMPLUG_NOTIFIER_PRI,
+};
+
 int memplug_notifier_init(void)
 {
-	return register_memory_notifier(&memplug_memory_nb);
+	int rc;
+
+	rc = memplug_register_node_notifier(&memplug_node_nb);
+	if (rc)
+		return rc;
+	rc = register_memory_notifier(&memplug_memory_nb);
+	if (rc)
+		memplug_unregister_node_notifier(&memplug_node_nb);
+	return rc;
 }
 
 void memplug_notifier_exit(void)
 {
 	unregister_memory_notifier(&memplug_memory_nb);
+	memplug_unregister_node_notifier(&memplug_node_nb);
 }

@@ -47,6 +47,12 @@ static DEFINE_MUTEX(memplug_online_cb_lock);
 static unsigned int memplug_online_cb_users;
 /* Our last attempt to take the slot found another driver holding it. */
 static bool memplug_online_cb_refused;
+/*
+ * Pages of a block being onlined reach the callback PageOffline (6.11 on),
+ * not PageReserved; see memplug_offline_managed_adjust() in compat.h. Set
+ * from the callback, before any page of ours can be fake-offline.
+ */
+bool memplug_pages_arrive_offline;
 /* Identifies our fake-offline pages, via its address. */
 static const char memplug_page_cookie;
 
@@ -236,6 +242,8 @@ static void memplug_online_page(struct page *page, unsigned int order)
 	const unsigned long pfn = page_to_pfn(page);
 	struct memplug_range *range;
 
+	if (PageOffline(page))
+		WRITE_ONCE(memplug_pages_arrive_offline, true);
 	range = memplug_range_get_pfn(pfn);
 	if (!range || !range->uses_cb) {
 		generic_online_page(page, order);

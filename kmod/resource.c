@@ -46,20 +46,20 @@ static bool memplug_cxl_region_committed(const char *name)
 	 * The CXL core's bus, looked up by name if the CXL core is loaded:
 	 * memplug neither needs nor loads the CXL modules.
 	 */
-	struct bus_type *bus = symbol_get(cxl_bus_type);
+	const struct bus_type *bus = __symbol_get("cxl_bus_type");
 	struct device *dev;
 	bool bound = false;
 
 	if (!bus)
 		return false;
-	dev = bus_find_device_by_name(bus, NULL, name);
+	dev = memplug_bus_find_device_by_name(bus, name);
 	if (dev) {
 		device_lock(dev);
 		bound = dev->driver;
 		device_unlock(dev);
 		put_device(dev);
 	}
-	symbol_put(cxl_bus_type);
+	__symbol_put("cxl_bus_type");
 	return bound;
 }
 

@@ -123,6 +123,12 @@
  *	One message per event, MEMPLUG_A_EVENT_*. Sequence numbers are
  *	module-wide and consecutive; a listener that sees a jump, or gets
  *	ENOBUFS on its socket, reads the missing events back with EVENT_GET.
+ *	A NUMA node that gets its first memory or loses its last is an event
+ *	of its own (NODE_ONLINE, NODE_OFFLINE) on every kernel, taken from
+ *	the memory notifier up to Linux 6.16 and from the node notifier
+ *	since. STATUS_CHANGE_NID and STATUS_CHANGE_NID_NORMAL, which only the
+ *	old memory notifier could fill (and the normal-memory change no
+ *	kernel reports since 6.17), are no longer sent.
  */
 #ifndef _UAPI_LINUX_MEMPLUG_H
 #define _UAPI_LINUX_MEMPLUG_H
@@ -226,6 +232,11 @@ enum memplug_online_cb {
  *	and excluded them
  * @MEMPLUG_EVENT_FAILED: memplug stopped trying to remove a range, which is
  *	now in state FAILED (START/SIZE: the whole range)
+ * @MEMPLUG_EVENT_NODE_ONLINE: NUMA node NODE got its first memory (it is in
+ *	N_MEMORY now); comes right before the ONLINE event of that memory.
+ *	START, SIZE and BLOCK are 0
+ * @MEMPLUG_EVENT_NODE_OFFLINE: NUMA node NODE lost its last memory; comes
+ *	right before the OFFLINE event of that memory
  */
 enum memplug_event_action {
 	MEMPLUG_EVENT_GOING_ONLINE = 1,
@@ -238,6 +249,8 @@ enum memplug_event_action {
 	MEMPLUG_EVENT_UNPLUG,
 	MEMPLUG_EVENT_VERIFY_FAIL,
 	MEMPLUG_EVENT_FAILED,
+	MEMPLUG_EVENT_NODE_ONLINE,
+	MEMPLUG_EVENT_NODE_OFFLINE,
 
 	/* private: */
 	__MEMPLUG_EVENT_MAX,
@@ -352,8 +365,8 @@ enum {
 	MEMPLUG_A_EVENT_BLOCK,			/* u32, first memory block */
 	MEMPLUG_A_EVENT_NODE,			/* s32, -1 when unknown */
 	MEMPLUG_A_EVENT_ZONE,			/* string, when known */
-	MEMPLUG_A_EVENT_STATUS_CHANGE_NID,	/* s32 */
-	MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL, /* s32 */
+	MEMPLUG_A_EVENT_STATUS_CHANGE_NID,	/* s32, not sent any more */
+	MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL, /* s32, not sent any more */
 	MEMPLUG_A_EVENT_RANGE_ID,		/* u32, absent if not memplug's */
 	MEMPLUG_A_EVENT_VETO_ERRNO,		/* s32, when memplug vetoed */
 	MEMPLUG_A_EVENT_VETO_REASON,		/* string, when memplug vetoed */
