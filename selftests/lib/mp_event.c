@@ -83,6 +83,8 @@ const char *mp_event_action_name(uint32_t action)
 		[MEMPLUG_EVENT_UNPLUG] = "unplug",
 		[MEMPLUG_EVENT_VERIFY_FAIL] = "verify-fail",
 		[MEMPLUG_EVENT_FAILED] = "failed",
+		[MEMPLUG_EVENT_NODE_ONLINE] = "node-online",
+		[MEMPLUG_EVENT_NODE_OFFLINE] = "node-offline",
 	};
 
 	if (action < MP_ARRAY_SIZE(names) && names[action])

@@ -142,6 +142,10 @@ std::string event_action_name(std::uint32_t action)
 		return "verify-fail";
 	case MEMPLUG_EVENT_FAILED:
 		return "failed";
+	case MEMPLUG_EVENT_NODE_ONLINE:
+		return "node-online";
+	case MEMPLUG_EVENT_NODE_OFFLINE:
+		return "node-offline";
 	default:
 		return unknown(action);
 	}

@@ -519,6 +519,23 @@ TEST(Decode, FailedEvent)
 		  "unknown(" + std::to_string(MEMPLUG_EVENT_MAX + 1) + ")");
 }
 
+// A node's first memory and its last: the node is the event's node, and
+// the old status-change attributes are not sent.
+TEST(Decode, NodeEvents)
+{
+	for (const auto &[action, name] : {std::pair{MEMPLUG_EVENT_NODE_ONLINE, "node-online"},
+					   std::pair{MEMPLUG_EVENT_NODE_OFFLINE, "node-offline"}}) {
+		NlMsgPtr msg = reply(MEMPLUG_CMD_EVENT_NTF);
+		nla_put_u64(msg.get(), MEMPLUG_A_EVENT_SEQ, 7);
+		nla_put_u32(msg.get(), MEMPLUG_A_EVENT_ACTION, action);
+		nla_put_s32(msg.get(), MEMPLUG_A_EVENT_NODE, 1);
+		const Event e = decode_event(hdr(msg)).value();
+		EXPECT_EQ(event_action_name(e.action), name);
+		EXPECT_EQ(e.node, 1);
+		EXPECT_FALSE(e.status_change_nid);
+	}
+}
+
 TEST(Decode, RefusesErrnosThatAreNotNegativeErrnos)
 {
 	// FAIL_ERRNO and VETO_ERRNO are printed by name; INT_MIN once reached

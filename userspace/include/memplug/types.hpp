@@ -154,8 +154,8 @@ struct Event {
 };
 
 // "going-online", "online", "going-offline", "offline", "cancel-online",
-// "cancel-offline", "plug", "unplug", "verify-fail", "failed", or
-// "unknown(<n>)".
+// "cancel-offline", "plug", "unplug", "verify-fail", "failed",
+// "node-online", "node-offline", or "unknown(<n>)".
 std::string event_action_name(std::uint32_t action);
 
 // Requests.
