@@ -57,6 +57,20 @@ while read -r opt want; do
 	printf '  %-32s %-4s %s\n' "CONFIG_$opt" "$v" "$note"
 done < <(sed -n 's/^# want: \([A-Z0-9_]*\)=\([ymn]\).*/\1 \2/p' "$snippet")
 
+# The default online policy of hot-added memory, whichever way the kernel
+# spells it (MHP_DEFAULT_ONLINE_TYPE_* from 6.14 on).
+policy=
+for t in OFFLINE:offline ONLINE_AUTO:online ONLINE_KERNEL:online_kernel \
+	ONLINE_MOVABLE:online_movable; do
+	[ "$(value "MHP_DEFAULT_ONLINE_TYPE_${t%%:*}")" = y ] && policy=${t#*:}
+done
+if [ -z "$policy" ]; then
+	[ "$(value MEMORY_HOTPLUG_DEFAULT_ONLINE)" = y ] && policy=online ||
+		policy=offline
+fi
+printf '  %-32s %s (any works: memplug defers onlining to memplugctl)\n' \
+	"default online policy" "$policy"
+
 if [ "$missing" = 1 ]; then
 	echo "check-config: $config lacks options memplug requires" >&2
 	exit 1
