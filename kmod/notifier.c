@@ -79,6 +79,23 @@ static bool memplug_zone_allowed(const struct memplug_range *range,
 	}
 }
 
+/*
+ * Protection keeps others from offlining a range, not memplug itself: not
+ * while it adds a range (the undo of a failed add) or removes it, nor
+ * while a rollback is due.
+ */
+static bool memplug_notifier_protects(const struct memplug_range *range)
+{
+	switch (READ_ONCE(range->state)) {
+	case MEMPLUG_RS_HELD:
+	case MEMPLUG_RS_PLUGGED:
+	case MEMPLUG_RS_FAILED:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int memplug_memory_notify(struct notifier_block *nb,
 				 unsigned long action, void *data)
 {
@@ -141,7 +158,7 @@ static int memplug_memory_notify(struct notifier_block *nb,
 		break;
 	case MEM_GOING_OFFLINE:
 		if (range && READ_ONCE(range->protect) &&
-		    READ_ONCE(range->state) != MEMPLUG_RS_REMOVING) {
+		    memplug_notifier_protects(range)) {
 			reason = memplug_protect_reason;
 			veto = -EPERM;
 			break;
