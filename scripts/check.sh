@@ -14,11 +14,13 @@
 #    kselftests inside QEMU, booting that kernel.
 #
 # Each part prints its own results; the last line is the sum over all of
-# them, "N passed, N failed, N skipped". The exit status is non-zero when
-# anything failed or could not run. Build directories come from the
-# environment the Makefile sets (BUILD, USERSPACE_BUILD, USERSPACE_SAN_BUILD,
-# USERSPACE_FUZZ_BUILD). FUZZ_SMOKE_SECS sets the seconds per fuzz target
-# (default 10).
+# them, "N passed, N failed, N skipped". Above it, "boot retries: N" counts
+# the VM boots that run-vm.sh repeated because the guest kernel crashed
+# before memplug was loaded, each listed with its reason. The exit status
+# is non-zero when anything failed or could not run. Build directories
+# come from the environment the Makefile sets (BUILD, USERSPACE_BUILD,
+# USERSPACE_SAN_BUILD, USERSPACE_FUZZ_BUILD). FUZZ_SMOKE_SECS sets the
+# seconds per fuzz target (default 10).
 set -uo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,6 +29,7 @@ ub=${USERSPACE_BUILD:-$build/userspace}
 usb=${USERSPACE_SAN_BUILD:-$build/userspace-san}
 ufb=${USERSPACE_FUZZ_BUILD:-$build/userspace-fuzz}
 summaries=()
+retries=()
 status=0
 
 note() { printf '\n==== %s\n' "$*"; }
@@ -154,6 +157,9 @@ for kver in "${kernels[@]}"; do
 			MEMPLUGCTL_BIN="$ub/memplugctl" 2>&1 | tee "$log"
 		rc=${PIPESTATUS[0]}
 		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" | tail -n 1)
+		while IFS= read -r r; do
+			retries+=("$kver $profile: ${r#\# boot retry: }")
+		done < <(grep '^# boot retry: ' "$log")
 		rm -f "$log"
 		((rc == 0)) || status=1
 		if [[ -z $line ]]; then
@@ -174,5 +180,9 @@ for line in "${summaries[@]}"; do
 	s=$((s + ${BASH_REMATCH[4]:-0}))
 done
 ((x == 0)) || status=1
+echo "boot retries: ${#retries[@]}"
+for r in "${retries[@]}"; do
+	echo "  $r"
+done
 echo "$p passed, $x failed, $s skipped"
 exit "$status"

@@ -9,9 +9,12 @@
 # Builds the memplug_smoke module for each kernel (default: every kernel
 # scripts/kernels.sh lists), assembles a payload under build/smoke and
 # boots it. --mode picks the guest-main mode (pass, fail, warn, panic,
-# hang); the default "pass" must pass. --failure-paths runs every failing
-# mode and checks that the runner reports each one as a failure with the
-# expected counts; it prints "N passed, N failed" for those checks.
+# preload-panic, preload-panic-always, hang); the default "pass" must pass.
+# --failure-paths runs every mode but pass and checks that the runner
+# reports each one with the expected exit status, counts and number of
+# boot retries: a crash before any module is loaded is booted again
+# exactly once, a crash after the smoke module was loaded never; it
+# prints "N passed, N failed" for those checks.
 
 set -euo pipefail
 
@@ -57,19 +60,32 @@ run() {
 		--modules memory-notifier-error-inject "${bins[@]}" "$@"
 }
 
-# expect KVER MODE WANT-SUMMARY [RUN-VM ARGS...]: MODE must fail with
-# exactly WANT-SUMMARY as its last line.
+# retries FILE: the number of "# boot retry:" lines in FILE.
+retries() {
+	grep -c '^# boot retry: ' "$1" 2>/dev/null || true
+}
+
+# expect KVER MODE WANT-RC WANT-SUMMARY WANT-RETRIES [RUN-VM ARGS...]:
+# run-vm.sh must exit WANT-RC with exactly WANT-SUMMARY as its last line,
+# after booting again WANT-RETRIES times (counted in summary.txt and
+# results.ktap; the first boot's console is kept when it was retried).
 expect() {
-	local kver=$1 mode=$2 want=$3 got rc=0
-	shift 3
+	local kver=$1 mode=$2 want_rc=$3 want=$4 want_retries=$5 got rc=0
+	local out=$BUILD/$kver/out-$mode r1 r2 kept=0
+	shift 5
 
 	got=$(run "$kver" "$mode" "$@" 2>"$BUILD/$kver/stderr-$mode") || rc=$?
 	got=$(tail -n 1 <<<"$got")
-	if ((rc == 1)) && [[ $got == "$want" ]]; then
-		echo "ok: $kver $mode -> $got"
+	r1=$(retries "$out/summary.txt")
+	r2=$(retries "$out/results.ktap")
+	[[ -f $out/boot1-console.log ]] && kept=1
+	if ((rc == want_rc && r1 == want_retries && r2 == want_retries &&
+		kept == (want_retries > 0))) && [[ $got == "$want" ]]; then
+		echo "ok: $kver $mode -> exit $rc, $got, $r1 boot retries"
 		return 0
 	fi
-	echo "FAILED: $kver $mode -> exit $rc, '$got' (wanted exit 1, '$want')"
+	echo "FAILED: $kver $mode -> exit $rc, '$got', $r1/$r2 boot retries" \
+		"(wanted exit $want_rc, '$want', $want_retries)"
 	sed 's/^/  | /' "$BUILD/$kver/stderr-$mode"
 	return 1
 }
@@ -92,14 +108,22 @@ if ((failure_paths)); then
 		# fail: iomem passes, fail fails, skip skips, hang times out.
 		# warn: iomem passes; the module test's 3 subtests pass but
 		# its WARN fails it (+1) and the whole-boot log check (+1).
-		# panic: iomem passed, the second planned test never came (+1),
-		# no status (+1). hang: 1 planned test missing, no status.
-		for spec in "fail|1 passed, 2 failed, 1 skipped" \
-			"warn|4 passed, 2 failed, 0 skipped" \
-			"panic|1 passed, 2 failed, 0 skipped" \
-			"hang|0 passed, 2 failed, 0 skipped|--timeout|40"; do
-			IFS='|' read -r m want extra val <<<"$spec"
-			if expect "$k" "$m" "$want" ${extra:+"$extra" "$val"}; then
+		# panic: iomem passed, the smoke module was loaded, then the
+		# crash: the second planned test never came (+1), no status
+		# (+1), and no second boot. preload-panic: the first boot
+		# crashes before any module, the second passes its one test.
+		# preload-panic-always: the second boot crashes too, so its
+		# planned test is missing (+1) and there is no status (+1).
+		# hang: 1 planned test missing, no status, no second boot.
+		for spec in "fail|1|1 passed, 2 failed, 1 skipped|0" \
+			"warn|1|4 passed, 2 failed, 0 skipped|0" \
+			"panic|1|1 passed, 2 failed, 0 skipped|0" \
+			"preload-panic|0|1 passed, 0 failed, 0 skipped|1" \
+			"preload-panic-always|1|0 passed, 2 failed, 0 skipped|1" \
+			"hang|1|0 passed, 2 failed, 0 skipped|0|--timeout|40"; do
+			IFS='|' read -r m rc want nretry extra val <<<"$spec"
+			if expect "$k" "$m" "$rc" "$want" "$nretry" \
+				${extra:+"$extra" "$val"}; then
 				ok=$((ok + 1))
 			else
 				bad=$((bad + 1))

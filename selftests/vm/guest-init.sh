@@ -10,6 +10,9 @@
 #	tainted=<value of /proc/sys/kernel/tainted>
 #	status=<exit status of guest-main>      (always the last line)
 # and powers off. The host treats a missing status line as a failure.
+#
+# guest-main sees VM_BOOT: 1, or 2 when run-vm.sh boots a second time
+# after a kernel crash (memplug_vm_boot=2 on the kernel command line).
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb
@@ -29,6 +32,14 @@ hostname memplug-vm
 
 . "$VM_LIB"
 
+VM_BOOT=1
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	memplug_vm_boot=*) VM_BOOT=${arg#*=} ;;
+	esac
+done
+export VM_BOOT
+
 RES=$VM_RESULTS_TTY
 read -r NONCE </etc/memplug-vm/nonce
 MARK="#### memplug-vm $NONCE"
@@ -38,7 +49,7 @@ stty -F "$RES" raw -echo 2>/dev/null
 
 {
 	echo "# memplug-vm: $(uname -r), $(nproc) CPUs," \
-		"$(sed -n 's/MemTotal: *//p' /proc/meminfo)," \
+		"$(sed -n 's/MemTotal: *//p' /proc/meminfo), boot $VM_BOOT," \
 		"cmdline: $(cat /proc/cmdline)"
 	if [ -x /memplug/guest-main ]; then
 		(cd /memplug && exec /memplug/guest-main) </dev/null 2>&1

@@ -49,7 +49,12 @@
 #   vm_taint_unexpected V   print V without the O and E bits
 #   vm_taint_flags V        print the letters of the taint bits in V
 #   vm_modprobe NAME [PARAM...]      load a stock module (see --modules)
-#   vm_insmod_payload NAME [PARAM...] load /memplug/modules/NAME.ko
+#   vm_insmod_payload NAME [PARAM...] load /memplug/modules/NAME.ko, after
+#                           writing "memplug-vm: loading payload module
+#                           NAME" into the kernel log: run-vm.sh boots
+#                           again after a kernel crash only if no such
+#                           line (nor another sign of an out-of-tree
+#                           module) came before it
 #
 # Note: vm_dmesg_new clears the kernel ring buffer (what it read is kept
 # in $VM_STATE/dmesg.log), so a test that wants its own kernel messages
@@ -139,6 +144,7 @@ vm_modprobe() {
 vm_insmod_payload() {
 	_name=$1
 	shift
+	vm_kmsg "loading payload module $_name"
 	insmod "/memplug/modules/$_name.ko" "$@"
 }
 

@@ -33,10 +33,17 @@
 #                     their dependencies); load them with modprobe
 #   --bins "P..."     more host programs (name or path) for the guest, in
 #                     /usr/local/bin, with their shared libraries
-#   --timeout SECS    wall clock limit for the whole VM (default 600); QEMU
-#                     is killed and the run fails when it is exceeded
+#   --timeout SECS    wall clock limit for each boot of the VM (default
+#                     600); QEMU is killed and the run fails when it is
+#                     exceeded
 #   --accel tcg|kvm   force the accelerator (also MEMPLUG_ACCEL=tcg|kvm);
 #                     by default KVM is used only if a probe boot works
+#   --tcg-thread single|multi
+#                     TCG's vCPU threading (also MEMPLUG_TCG_THREAD; default
+#                     single): "multi" runs each vCPU on its own host thread,
+#                     which QEMU 7.2 cannot do safely for an x86 kernel that
+#                     patches its own code (see README.md)
+#   --no-retry        never boot a second time (see "Boot retry" below)
 #   --console         stream the guest console, and the results port
 #                     (lines prefixed "| "), to stdout while it runs
 #   -h, --help        this text
@@ -56,7 +63,17 @@
 #   results.ktap   the KTAP part of serial1.log
 #   dmesg.txt      the guest's whole kernel log
 #   qemu.log       QEMU's own messages; cmdline.txt: how QEMU was started
-#   summary.txt    the final counts line
+#   summary.txt    the final counts line, after any "# boot retry:" lines
+#   boot1-*        console.log, serial1.log, qemu.log and cmdline.txt of a
+#                  first boot that crashed and was retried
+#
+# Boot retry: when the guest kernel crashes (a panic or Oops on the
+# console, no status marker) before the payload has loaded a module of
+# its own, memplug had no part in it, and the VM boots once more with
+# "memplug_vm_boot=2" added to the kernel command line. Each retry is
+# reported on stderr and as a "# boot retry: REASON" line at the top of
+# results.ktap and summary.txt. A crash after a payload module was loaded
+# is a failure and never retried; so is a second crash.
 #
 # The run fails (exit 1) when a test failed, when the guest's final
 # "status=" marker is missing (panic, hang, timeout), when guest-main
@@ -91,6 +108,12 @@ readonly LIBSTDBUF=/usr/libexec/coreutils/libstdbuf.so
 # Taint bits O (4096) and E (8192) come with any unsigned external module.
 readonly TAINT_IGNORE=12288
 readonly TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
+# The first console line of a kernel crash: an Oops header ("Oops: int3:
+# 0000 [#1] ..." on 6.12, "int3: 0000 [#1] ..." on 6.1), a BUG, or the
+# panic itself (oops=panic turns every Oops into one).
+readonly CRASH_ERE='\[#[0-9]+\]|BUG:|kernel BUG at|Kernel panic - not syncing'
+# Console lines showing that a payload module was (being) loaded.
+readonly MODULE_ERE='memplug-vm: loading payload module|loading out-of-tree module taints kernel|module verification failed|Modules linked in:.*\([A-Z]*[OE][A-Z]*\)'
 
 opt_kernel=
 opt_payload=
@@ -105,6 +128,8 @@ opt_modules=
 opt_bins=
 opt_timeout=600
 opt_accel=${MEMPLUG_ACCEL:-}
+opt_tcg_thread=${MEMPLUG_TCG_THREAD:-single}
+opt_retry=1
 opt_console=0
 
 TMP=
@@ -144,7 +169,7 @@ parse_args() {
 	while (($#)); do
 		case $1 in
 		--kernel | --payload | --out | --mem | --maxmem | --smp | --pmem | --append | \
-			--qemu-args | --modules | --bins | --timeout | --accel)
+			--qemu-args | --modules | --bins | --timeout | --accel | --tcg-thread)
 			(($# >= 2)) || die "$1 needs a value"
 			need=${1#--}
 			need=${need//-/_}
@@ -155,6 +180,7 @@ parse_args() {
 			set -- "${1%%=*}" "${1#*=}" "${@:2}"
 			;;
 		--console) opt_console=1; shift ;;
+		--no-retry) opt_retry=0; shift ;;
 		-h | --help) usage 0 ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac
@@ -194,6 +220,10 @@ parse_args() {
 	case $opt_accel in
 	'' | tcg | kvm) ;;
 	*) die "accelerator must be tcg or kvm, not '$opt_accel'" ;;
+	esac
+	case $opt_tcg_thread in
+	single | multi) ;;
+	*) die "--tcg-thread must be single or multi, not '$opt_tcg_thread'" ;;
 	esac
 	local t
 	for t in qemu-system-x86_64 busybox cpio depmod modprobe ldd sha256sum; do
@@ -525,15 +555,23 @@ patterns() {
 	grep -v -e '^#' -e '^$' "$VM_DIR/$1"
 }
 
-# check_results: split serial1.log, run the checks, print the summary.
+# check_results OUT_DIR QEMU_RC [RETRY_REASON...]: split serial1.log, run
+# the checks, print the summary (after a "# boot retry:" line for each
+# RETRY_REASON).
 check_results() {
 	local out=$1 qemu_rc=$2 mark="#### memplug-vm $NONCE" status='' tainted='' bad
-	local -a fails=()
+	local -a fails=() retries=("${@:3}")
+	local r
 
 	tr -d '\r' <"$out/serial1.log" >"$TMP/serial1"
-	awk -v m="$mark" '
-		index($0, m " ") == 1 { exit }
-		{ print }' "$TMP/serial1" >"$out/results.ktap"
+	{
+		for r in "${retries[@]}"; do
+			echo "# boot retry: $r"
+		done
+		awk -v m="$mark" '
+			index($0, m " ") == 1 { exit }
+			{ print }' "$TMP/serial1"
+	} >"$out/results.ktap"
 	awk -v m="$mark" '
 		$0 == m " dmesg-begin" { on = 1; next }
 		$0 == m " dmesg-end" { exit }
@@ -544,6 +582,10 @@ check_results() {
 	if [[ -z $status ]]; then
 		if ((qemu_rc == 124 || qemu_rc == 137)); then
 			fails+=("no status: QEMU killed after the ${opt_timeout}s timeout")
+		elif bad=$(early_crash "$out" "$qemu_rc"); then
+			fails+=("no status: $bad${retries[0]:+ (boot 2)}")
+		elif bad=$(crash_desc "$out"); then
+			fails+=("no status: kernel crash, $bad")
 		else
 			fails+=("no status: the guest crashed or stopped early (QEMU exit $qemu_rc)")
 		fi
@@ -583,17 +625,129 @@ check_results() {
 
 	# Keep the summary.txt and the stdout copy identical.
 	set +e
-	"$VM_DIR/ktap-summary.sh" "${fails[@]/#/--fail=}" "$out/results.ktap" \
-		>"$out/summary.txt"
+	{
+		for r in "${retries[@]}"; do
+			echo "# boot retry: $r"
+		done
+		"$VM_DIR/ktap-summary.sh" "${fails[@]/#/--fail=}" "$out/results.ktap"
+	} >"$out/summary.txt"
 	local rc=$?
 	set -e
 	cat "$out/summary.txt"
 	return "$rc"
 }
 
-main() {
-	local kver accel base payload out_dir t0 t1 qemu_rc
+# boot_qemu KVER ACCEL OUT_DIR BOOT: boot the VM once (BOOT counts from 1)
+# and set BOOT_RC to QEMU's exit status.
+boot_qemu() {
+	local kver=$1 accel=$2 out_dir=$3 boot=$4 cmdline=$BASE_CMDLINE spec t0 t1
 	local -a qemu
+
+	if [[ $opt_pmem != none ]]; then
+		for spec in ${opt_pmem//,/ }; do
+			cmdline+=" memmap=$spec"
+		done
+	fi
+	[[ -n $opt_append ]] && cmdline+=" $opt_append"
+	# The guest reads this back as $VM_BOOT (guest-init.sh).
+	((boot > 1)) && cmdline+=" memplug_vm_boot=$boot"
+	qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none
+		-no-reboot -m "$opt_mem${opt_maxmem:+,maxmem=$opt_maxmem}"
+		-smp "$opt_smp")
+	if [[ $accel == kvm ]]; then
+		qemu+=(-accel kvm -cpu host)
+	else
+		# QEMU 7.2's multi-threaded TCG can run a stale translation of
+		# code that another vCPU has just patched (fixed in QEMU 8.1),
+		# which kills a kernel that flips a static key: see README.md.
+		qemu+=(-accel "tcg,thread=$opt_tcg_thread" -cpu max)
+	fi
+	qemu+=(-kernel "/boot/vmlinuz-$kver" -initrd "$TMP/initrd"
+		-append "$cmdline"
+		-chardev "file,id=con,path=$(qemu_path "$out_dir/console.log")"
+		-serial chardev:con
+		-chardev "file,id=res,path=$(qemu_path "$out_dir/serial1.log")"
+		-serial chardev:res)
+	# shellcheck disable=SC2206
+	[[ -n $opt_qemu_args ]] && qemu+=($opt_qemu_args)
+	printf '%q ' "${qemu[@]}" | sed 's/ $/\n/' >"$out_dir/cmdline.txt"
+
+	log "kernel $kver, $accel$([[ $accel == tcg ]] && echo " ($opt_tcg_thread-threaded)"), ${opt_mem} RAM, $opt_smp CPUs, boot $boot, results in $out_dir"
+	t0=$EPOCHREALTIME
+	timeout -k 5 "$opt_timeout" "${qemu[@]}" </dev/null >"$out_dir/qemu.log" 2>&1 &
+	QEMU_PID=$!
+	if ((opt_console)); then
+		# The console, and the results port with "| " in front.
+		(
+			tail -n +1 -F --pid="$QEMU_PID" "$out_dir/console.log" &
+			tail -n +1 -F --pid="$QEMU_PID" "$out_dir/serial1.log" |
+				sed -u -e 's/\r$//' -e '/^#### memplug-vm .* dmesg-begin$/,/^#### memplug-vm .* dmesg-end$/d' -e 's/^/| /' &
+			wait
+		) 2>/dev/null &
+		TAIL_PID=$!
+	fi
+	BOOT_RC=0
+	wait "$QEMU_PID" || BOOT_RC=$?
+	QEMU_PID=
+	if [[ -n $TAIL_PID ]]; then
+		wait "$TAIL_PID" 2>/dev/null || true
+		TAIL_PID=
+	fi
+	t1=$EPOCHREALTIME
+	log "QEMU exited with $BOOT_RC after $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
+	[[ -s $out_dir/qemu.log ]] && sed 's/^/qemu: /' "$out_dir/qemu.log" >&2
+	[[ -f $out_dir/serial1.log ]] || : >"$out_dir/serial1.log"
+	[[ -f $out_dir/console.log ]] || : >"$out_dir/console.log"
+	return 0
+}
+
+# crash_desc OUT_DIR: if the console in OUT_DIR shows a kernel crash,
+# describe its first line in a few words ("at 2.6 s: Oops: int3: ...
+# (RIP func+0x1d/0x50)"); the console, without CRs, is left in
+# $TMP/console.boot.
+crash_desc() {
+	local con=$TMP/console.boot line when what rip
+
+	tr -d '\r' <"$1/console.log" >"$con"
+	line=$(grep -m 1 -E "$CRASH_ERE" "$con") || return 1
+	when=$(sed -n 's/^\[ *\([0-9]*\.[0-9]\).*/\1/p' <<<"$line")
+	what=${line#\[*\]}
+	what=${what# }
+	rip=$(grep -m 1 -E 'RIP: 0010:' "$con" | sed 's/.*RIP: 0010://') || true
+	echo "${when:+at $when s: }$what${rip:+ (RIP $rip)}"
+}
+
+# early_crash OUT_DIR QEMU_RC: if the boot whose logs are in OUT_DIR ended
+# in a kernel crash before the payload loaded any module of its own, print
+# a one-line description of the crash and succeed. A hang (QEMU killed at
+# --timeout) is no such crash. Evidence of a payload module, any of:
+# guest-lib's "loading payload module" line, the kernel's first taint by
+# an out-of-tree or unsigned module, or a module tagged O or E in an
+# Oops's module list.
+early_crash() {
+	local out=$1 qemu_rc=$2 desc
+
+	((qemu_rc != 124 && qemu_rc != 137)) || return 1
+	grep -q "^#### memplug-vm $NONCE status=" <(tr -d '\r' <"$out/serial1.log") &&
+		return 1
+	desc=$(crash_desc "$out") || return 1
+	grep -q -E "$MODULE_ERE" "$TMP/console.boot" && return 1
+	echo "kernel crash before any payload module was loaded, $desc"
+}
+
+# keep_boot OUT_DIR BOOT: move a crashed boot's logs aside as bootN-*.
+keep_boot() {
+	local f
+
+	for f in console.log serial1.log qemu.log cmdline.txt; do
+		[[ -f $1/$f ]] && mv -f "$1/$f" "$1/boot$2-$f"
+	done
+	return 0
+}
+
+main() {
+	local kver accel base payload out_dir boot=1 reason
+	local -a retries=()
 
 	parse_args "$@"
 	kver=$opt_kernel
@@ -610,67 +764,28 @@ main() {
 	fi
 	mkdir -p "$out_dir"
 	out_dir=$(cd "$out_dir" && pwd)
-	rm -f "$out_dir"/{console.log,serial1.log,results.ktap,dmesg.txt,qemu.log,cmdline.txt,summary.txt}
+	rm -f "$out_dir"/{console.log,serial1.log,results.ktap,dmesg.txt,qemu.log,cmdline.txt,summary.txt} \
+		"$out_dir"/boot[0-9]-*
 
 	accel=$(pick_accel "$kver")
 	base=$(build_base "$kver")
 	payload=$(build_payload "$kver")
 	cat "$base" "$payload" >"$TMP/initrd"
 
-	local cmdline=$BASE_CMDLINE
-	local spec
-	if [[ $opt_pmem != none ]]; then
-		for spec in ${opt_pmem//,/ }; do
-			cmdline+=" memmap=$spec"
-		done
-	fi
-	[[ -n $opt_append ]] && cmdline+=" $opt_append"
-	qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none
-		-no-reboot -m "$opt_mem${opt_maxmem:+,maxmem=$opt_maxmem}"
-		-smp "$opt_smp")
-	if [[ $accel == kvm ]]; then
-		qemu+=(-accel kvm -cpu host)
-	else
-		qemu+=(-accel tcg -cpu max)
-	fi
-	qemu+=(-kernel "/boot/vmlinuz-$kver" -initrd "$TMP/initrd"
-		-append "$cmdline"
-		-chardev "file,id=con,path=$(qemu_path "$out_dir/console.log")"
-		-serial chardev:con
-		-chardev "file,id=res,path=$(qemu_path "$out_dir/serial1.log")"
-		-serial chardev:res)
-	# shellcheck disable=SC2206
-	[[ -n $opt_qemu_args ]] && qemu+=($opt_qemu_args)
-	printf '%q ' "${qemu[@]}" | sed 's/ $/\n/' >"$out_dir/cmdline.txt"
+	while :; do
+		boot_qemu "$kver" "$accel" "$out_dir" "$boot"
+		reason=$(early_crash "$out_dir" "$BOOT_RC") || break
+		if ((boot > 1 || !opt_retry)); then
+			log "boot $boot: $reason; not booting again"
+			break
+		fi
+		log "boot retry: boot $boot: $reason; booting again"
+		retries+=("boot $boot: $reason")
+		keep_boot "$out_dir" "$boot"
+		boot=$((boot + 1))
+	done
 
-	log "kernel $kver, $accel, ${opt_mem} RAM, $opt_smp CPUs, results in $out_dir"
-	t0=$EPOCHREALTIME
-	timeout -k 5 "$opt_timeout" "${qemu[@]}" </dev/null >"$out_dir/qemu.log" 2>&1 &
-	QEMU_PID=$!
-	if ((opt_console)); then
-		# The console, and the results port with "| " in front.
-		(
-			tail -n +1 -F --pid="$QEMU_PID" "$out_dir/console.log" &
-			tail -n +1 -F --pid="$QEMU_PID" "$out_dir/serial1.log" |
-				sed -u -e 's/\r$//' -e '/^#### memplug-vm .* dmesg-begin$/,/^#### memplug-vm .* dmesg-end$/d' -e 's/^/| /' &
-			wait
-		) 2>/dev/null &
-		TAIL_PID=$!
-	fi
-	qemu_rc=0
-	wait "$QEMU_PID" || qemu_rc=$?
-	QEMU_PID=
-	if [[ -n $TAIL_PID ]]; then
-		wait "$TAIL_PID" 2>/dev/null || true
-		TAIL_PID=
-	fi
-	t1=$EPOCHREALTIME
-	log "QEMU exited with $qemu_rc after $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
-	[[ -s $out_dir/qemu.log ]] && sed 's/^/qemu: /' "$out_dir/qemu.log" >&2
-	[[ -f $out_dir/serial1.log ]] || : >"$out_dir/serial1.log"
-	[[ -f $out_dir/console.log ]] || : >"$out_dir/console.log"
-
-	check_results "$out_dir" "$qemu_rc"
+	check_results "$out_dir" "$BOOT_RC" "${retries[@]}"
 }
 
 main "$@"
