@@ -10,10 +10,11 @@
 #                     /memplug, stdin /dev/null). Out-of-tree modules go in
 #                     DIR/modules/*.ko. Every dynamically linked ELF in DIR
 #                     gets its shared libraries copied along.
-#   --kernel KVER     kernel release to boot, or a series (6.1, 6.12) for
+#   --kernel KVER     kernel release to boot, or a series (6.1, 6.12, 7) for
 #                     its newest installed release (scripts/kernels.sh);
-#                     default 6.1. /boot/vmlinuz-KVER and /lib/modules/KVER
-#                     are used
+#                     default 6.1. Its image and modules are where
+#                     scripts/kernels.sh says: /boot/vmlinuz-KVER and
+#                     /lib/modules/KVER, or unpacked in the cache (7.x)
 #   --out DIR         where results go (default: a new directory under
 #                     build/vm/runs/); files of an earlier run there are
 #                     replaced
@@ -135,6 +136,10 @@ opt_console=0
 TMP=
 QEMU_PID=
 TAIL_PID=
+# Where the kernel's parts are (parse_args sets them).
+KROOT=
+VMLINUZ=
+MODDIR=
 
 log() { echo "$PROG: $*" >&2; }
 die() {
@@ -192,14 +197,17 @@ parse_args() {
 		die "payload '$opt_payload' has no executable guest-main"
 	opt_payload=$(cd "$opt_payload" && pwd)
 	case $opt_kernel in
-	'' | 6.1 | 6.12)
+	'' | 6.1 | 6.12 | 7)
 		opt_kernel=$("$REPO/scripts/kernels.sh" "${opt_kernel:-6.1}") ||
 			die "no ${opt_kernel:-6.1} kernel to boot (scripts/deps.sh kernels)"
 		;;
 	esac
-	[[ -r /boot/vmlinuz-$opt_kernel ]] ||
-		die "no readable /boot/vmlinuz-$opt_kernel"
-	[[ -d /lib/modules/$opt_kernel ]] || die "no /lib/modules/$opt_kernel"
+	# The host's own kernels, or one unpacked into the cache (7.x).
+	KROOT=$("$REPO/scripts/kernels.sh" where "$opt_kernel" root)
+	VMLINUZ=$("$REPO/scripts/kernels.sh" where "$opt_kernel" boot)
+	MODDIR=$("$REPO/scripts/kernels.sh" where "$opt_kernel" modules)
+	[[ -r $VMLINUZ ]] || die "no readable $VMLINUZ"
+	[[ -d $MODDIR ]] || die "no $MODDIR"
 	[[ $opt_smp =~ ^[1-9][0-9]*$ ]] || die "--smp wants a positive number"
 	[[ $opt_timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds"
 	[[ $opt_mem =~ ^[1-9][0-9]*[MGT]?$ ]] || die "--mem wants e.g. 3G"
@@ -342,17 +350,20 @@ base_manifest() {
 	for m in $opt_modules; do
 		# -C /dev/null: ignore install rules (ndctl ships one) and
 		# blacklists, we want the plain dependency list.
-		modprobe -C /dev/null -S "$kver" --show-depends "$m" >"$TMP/deps" 2>&1 ||
+		modprobe -C /dev/null -d "$KROOT" -S "$kver" --show-depends "$m" \
+			>"$TMP/deps" 2>&1 ||
 			die "module $m of $kver: $(tr '\n' ' ' <"$TMP/deps")"
 		while read -r line; do
 			[[ $line == insmod\ * ]] || continue
 			path=${line#insmod }
 			path=${path%% *}
+			# Where it goes in the guest: /lib/modules/KVER/...
+			guest=/lib/modules/$kver/${path#*/lib/modules/"$kver"/}
 			case $path in
-			*.ko.xz) echo "${path%.xz}	xz:$path" ;;
-			*.ko.zst) echo "${path%.zst}	zst:$path" ;;
-			*.ko.gz) echo "${path%.gz}	gz:$path" ;;
-			*) echo "$path	$path" ;;
+			*.ko.xz) echo "${guest%.xz}	xz:$path" ;;
+			*.ko.zst) echo "${guest%.zst}	zst:$path" ;;
+			*.ko.gz) echo "${guest%.gz}	gz:$path" ;;
+			*) echo "$guest	$path" ;;
 			esac
 		done <"$TMP/deps"
 	done
@@ -361,7 +372,7 @@ base_manifest() {
 # compressor KVER: the command that compresses an initramfs KVER can
 # unpack: zstd, else gzip -1.
 compressor() {
-	local cfg=/boot/config-$1
+	local cfg=$KROOT/boot/config-$1
 
 	if command -v zstd >/dev/null && grep -qx 'CONFIG_RD_ZSTD=y' "$cfg" 2>/dev/null; then
 		echo "zstd -q -3 -T0"
@@ -441,8 +452,8 @@ build_base() {
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 	if [[ -n $opt_modules ]]; then
 		for a in modules.order modules.builtin modules.builtin.modinfo; do
-			[[ -f /lib/modules/$kver/$a ]] &&
-				cp "/lib/modules/$kver/$a" "$root/lib/modules/$kver/"
+			[[ -f $MODDIR/$a ]] &&
+				cp "$MODDIR/$a" "$root/lib/modules/$kver/"
 		done
 		depmod -b "$root" "$kver"
 	fi
@@ -506,7 +517,7 @@ kvm_probe() {
 	pack "$root" "$TMP/probe.cpio" "gzip -1"
 	timeout -s KILL 20 qemu-system-x86_64 -accel kvm -cpu host -m 512M -smp 1 \
 		-nodefaults -no-user-config -display none -no-reboot \
-		-kernel "/boot/vmlinuz-$kver" -initrd "$TMP/probe.cpio" \
+		-kernel "$VMLINUZ" -initrd "$TMP/probe.cpio" \
 		-append "console=ttyS0 panic=-1" \
 		-chardev "file,id=con,path=$out" -serial chardev:con \
 		>/dev/null 2>&1 </dev/null || true
@@ -662,7 +673,7 @@ boot_qemu() {
 		# which kills a kernel that flips a static key: see README.md.
 		qemu+=(-accel "tcg,thread=$opt_tcg_thread" -cpu max)
 	fi
-	qemu+=(-kernel "/boot/vmlinuz-$kver" -initrd "$TMP/initrd"
+	qemu+=(-kernel "$VMLINUZ" -initrd "$TMP/initrd"
 		-append "$cmdline"
 		-chardev "file,id=con,path=$(qemu_path "$out_dir/console.log")"
 		-serial chardev:con
