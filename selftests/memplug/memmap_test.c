@@ -341,11 +341,12 @@ TEST_F_TIMEOUT(memmap, failed_add_whose_undo_fails, MP_TIMEOUT)
 	ASSERT_EQ(1, n);
 	ASSERT_EQ(1, list[0].blocks_present);
 	ASSERT_NE(MEMPLUG_RANGE_STATE_PLUGGED, list[0].state);
-	MP_BLOCK_STATE(e->dev_block, "online");
 	MP_BLOCK_GONE(e->dev_block + 1);
 	rc = wait_failed(&e->c, list[0].id, 60000, &g);
 	ASSERT_EQ(0, rc) TH_LOG("range %u is %s", list[0].id,
 				mp_range_state_name(g.state));
+	/* Only now: while the undo retries, the block passes through going-offline. */
+	MP_BLOCK_STATE(e->dev_block, "online");
 	mp_close(&e->c);
 	ASSERT_NE(0, mp_rmmod("memplug")) TH_LOG("memplug unloaded with memory plugged");
 	MP_OK(mp_open(&e->c));
