@@ -9,7 +9,8 @@
 # 2. memplugctl's unit tests with ctest, in the normal build and in the
 #    AddressSanitizer + UndefinedBehaviorSanitizer build, then a short
 #    run of each libFuzzer target of userspace/fuzz on its seed corpus;
-# 3. for each kernel (default: every installed series, scripts/kernels.sh)
+# 3. for each kernel (a release, or a series 6.1, 6.12 or 7 for its newest
+#    installed release; default: every series, scripts/kernels.sh)
 #    and each VM boot profile of selftests/profiles that applies to it: the
 #    kselftests inside QEMU, booting that kernel.
 #
@@ -129,10 +130,20 @@ ctest_counts "$usb" "sanitizer unit tests"
 note "libFuzzer smoke: memplugctl's parsers and decoders"
 fuzz_smoke "${FUZZ_SMOKE_SECS:-10}"
 
-kernels=("$@")
-if ((${#kernels[@]} == 0)); then
-	mapfile -t kernels < <("$top/scripts/kernels.sh" all)
-fi
+# A series name (6.1, 6.12, 7) stands for its newest installed release.
+kernels=()
+for k in "${@:-all}"; do
+	case $k in
+	6.1 | 6.12 | 7 | all)
+		if ! rels=$("$top/scripts/kernels.sh" "$k"); then
+			record "0 passed, 1 failed, 0 skipped"
+			status=1
+		fi
+		[[ -z $rels ]] || mapfile -t -O "${#kernels[@]}" kernels <<<"$rels"
+		;;
+	*) kernels+=("$k") ;;
+	esac
+done
 if ((${#kernels[@]} == 0)); then
 	echo "check: no test kernel installed (scripts/deps.sh kernels)" >&2
 	record "0 passed, 1 failed, 0 skipped"
