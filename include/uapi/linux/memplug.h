@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/* Generated from memplug.yaml by scripts/gen-proto.py; do not edit. */
 /*
  * memplug: plug device-backed physical memory ranges into the running kernel
  * and pull them out again, over generic netlink.
@@ -30,7 +31,10 @@
  * as /dev/mem is. For an unprivileged caller STATUS_GET omits the pluggable
  * range. Joining the "monitor" multicast group needs CAP_SYS_ADMIN in the
  * joining process; a privileged process that hands its socket to an
- * unprivileged one hands over the events too.
+ * unprivileged one hands over the events too. The commands and the group
+ * carry no admin-perm flag here, which would mean CAP_NET_ADMIN: the module
+ * checks CAP_SYS_ADMIN for the commands itself and registers the group as
+ * needing it.
  *
  * Commands
  * --------
@@ -110,15 +114,6 @@
  *	the events in between were overwritten: the gap is the caller's to
  *	report.
  *
- * MEMPLUG_CMD_RANGE_CANCEL (doit)
- *	Request: ID. Stops the rollback of a range whose owner went away (see
- *	HOLD), or of a FAILED range: a rollback attempt in progress is
- *	interrupted (the block being offlined is put back online), and no
- *	other attempt is made. If every block is still there the range becomes
- *	PLUGGED, as if committed; otherwise it is FAILED, and RANGE_DEL
- *	removes the rest. EINVAL for a range with no rollback to stop.
- *	Reply: MEMPLUG_A_RANGE_* after the change.
- *
  * MEMPLUG_CMD_EVENT_NTF (multicast, group "monitor")
  *	One message per event, MEMPLUG_A_EVENT_*. Sequence numbers are
  *	module-wide and consecutive; a listener that sees a jump, or gets
@@ -129,6 +124,16 @@
  *	since. STATUS_CHANGE_NID and STATUS_CHANGE_NID_NORMAL, which only the
  *	old memory notifier could fill (and the normal-memory change no
  *	kernel reports since 6.17), are no longer sent.
+ *	Joining the group needs CAP_SYS_ADMIN (see Privilege).
+ *
+ * MEMPLUG_CMD_RANGE_CANCEL (doit)
+ *	Request: ID. Stops the rollback of a range whose owner went away (see
+ *	HOLD), or of a FAILED range: a rollback attempt in progress is
+ *	interrupted (the block being offlined is put back online), and no
+ *	other attempt is made. If every block is still there the range becomes
+ *	PLUGGED, as if committed; otherwise it is FAILED, and RANGE_DEL
+ *	removes the rest. EINVAL for a range with no rollback to stop.
+ *	Reply: MEMPLUG_A_RANGE_* after the change.
  */
 #ifndef _UAPI_LINUX_MEMPLUG_H
 #define _UAPI_LINUX_MEMPLUG_H
@@ -278,7 +283,7 @@ enum {
 	MEMPLUG_A_STATUS_EVENT_RING_SIZE,	/* u32, ring capacity */
 	MEMPLUG_A_STATUS_OBJECTS,		/* u32, live module objects */
 	MEMPLUG_A_STATUS_KDUMP,			/* flag, in a kdump kernel */
-	MEMPLUG_A_STATUS_ONLINE_CB_RANGES,	/* u32, ranges that need it */
+	MEMPLUG_A_STATUS_ONLINE_CB_RANGES,	/* u32, ranges that need the callback */
 
 	/* private: */
 	__MEMPLUG_A_STATUS_MAX,
