@@ -8,6 +8,7 @@
 #define _MEMPLUG_COMPAT_H
 
 #include <linux/device.h>
+#include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>

@@ -3,17 +3,18 @@
  * memplug: events.
  *
  * Every event gets the next module-wide sequence number, goes into a ring
- * of the last memplug_event_ring_size events and out to the "monitor"
- * multicast group. A listener that lost messages (ENOBUFS on its socket, or
- * a jump in seq) reads them back from the ring with EVENT_GET; if the ring
- * no longer holds them, the listener sees the gap and reports it.
+ * of the last memplug_event_ring_size events and to the sink, which is the
+ * "monitor" multicast group while the family is registered (netlink.c). A
+ * listener that lost messages (ENOBUFS on its socket, or a jump in seq)
+ * reads them back from the ring with EVENT_GET; if the ring no longer holds
+ * them, the listener sees the gap and reports it. This file knows nothing
+ * of netlink: netlink.c sets the sink and walks the ring.
  */
 #include <linux/ktime.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
-#include <net/genetlink.h>
 
 #include "internal.h"
 #include "compat.h"
@@ -28,8 +29,8 @@ static struct memplug_event *memplug_ring;
 static unsigned int memplug_ring_size;
 /* Sequence number of the next event; the first event is 1. */
 static u64 memplug_next_seq = 1;
-/* Whether the family is registered and events may go out. */
-static bool memplug_event_mcast;
+/* Where each event goes besides the ring; NULL while none is set. */
+static memplug_event_sink_t memplug_event_sink;
 
 static void memplug_event_emit(struct memplug_event *ev)
 {
@@ -38,8 +39,8 @@ static void memplug_event_emit(struct memplug_event *ev)
 	ev->time_ns = ktime_get_ns();
 	ev->realtime_ns = ktime_get_real_ns();
 	memplug_ring[ev->seq % memplug_ring_size] = *ev;
-	if (memplug_event_mcast)
-		memplug_nl_event_notify(ev);
+	if (memplug_event_sink)
+		memplug_event_sink(ev);
 	mutex_unlock(&memplug_event_lock);
 }
 
@@ -126,13 +127,16 @@ void memplug_event_node(enum memplug_event_action action, int nid)
 }
 
 /**
- * memplug_event_set_mcast() - start or stop multicasting events
- * @on: whether the family is registered
+ * memplug_event_set_sink() - where events go besides the ring
+ * @sink: called for each event, in sequence order, with memplug_event_lock
+ *	held; NULL for nowhere
+ *
+ * Once this returns, the previous sink is no longer called.
  */
-void memplug_event_set_mcast(bool on)
+void memplug_event_set_sink(memplug_event_sink_t sink)
 {
 	mutex_lock(&memplug_event_lock);
-	memplug_event_mcast = on;
+	memplug_event_sink = sink;
 	mutex_unlock(&memplug_event_lock);
 }
 
@@ -153,15 +157,15 @@ void memplug_event_seq_info(u64 *next, u64 *oldest, u32 *ring_size)
 }
 
 /**
- * memplug_event_dump() - fill a dump message with events from the ring
- * @skb: the dump message
- * @cb: the dump
- * @next_seq: in: first sequence number wanted; out: first one not sent
+ * memplug_event_walk() - hand the events still in the ring to @fn, in order
+ * @next_seq: in: first sequence number wanted; out: first one not handed
+ *	over (the one @fn refused, or the next event's)
+ * @fn: called with memplug_event_lock held; a non-zero return stops the walk
+ * @arg: passed to @fn
  *
- * Return: 0 when the ring is exhausted, -EMSGSIZE when @skb is full.
+ * Return: 0 when every event was handed over, else what @fn returned.
  */
-int memplug_event_dump(struct sk_buff *skb, struct netlink_callback *cb,
-		       u64 *next_seq)
+int memplug_event_walk(u64 *next_seq, memplug_event_walk_t fn, void *arg)
 {
 	u64 seq, oldest;
 	int rc = 0;
@@ -170,11 +174,7 @@ int memplug_event_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	oldest = memplug_next_seq > memplug_ring_size ?
 		 memplug_next_seq - memplug_ring_size : 1;
 	for (seq = max(*next_seq, oldest); seq < memplug_next_seq; seq++) {
-		rc = memplug_nl_event_fill(skb,
-					   &memplug_ring[seq % memplug_ring_size],
-					   NETLINK_CB(cb->skb).portid,
-					   cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					   MEMPLUG_CMD_EVENT_GET);
+		rc = fn(&memplug_ring[seq % memplug_ring_size], arg);
 		if (rc)
 			break;
 	}

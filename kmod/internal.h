@@ -16,9 +16,12 @@
  *              fake-offline bookkeeping
  *   online.c   the online page callback: who holds the slot, accounting,
  *              exclusion, verify
- *   event.c    the event ring and the "monitor" multicast group
- *   nl.c       the generic netlink family: policies, operations, groups
- *   netlink.c  the request handlers and message fill helpers
+ *   event.c    the event ring, and its one sink (netlink.c sets it)
+ *   netlink.c  the generic netlink family: request handlers, the messages
+ *              replies and events are built into, the multicast of events
+ *   memplug_nl.c  the family's policies, operations and groups, generated
+ *              from memplug.yaml (scripts/gen-proto.py)
+ *   knob.c     test-only knobs, in a module built with MEMPLUG_TEST_KNOBS=y
  *   main.c     module parameters, init and exit
  *
  * Locking, outermost first:
@@ -340,10 +343,11 @@ void memplug_event_memory(enum memplug_event_action action,
 void memplug_event_verify_fail(const struct memplug_range *range,
 			       unsigned long pfn, unsigned long nr_pages);
 void memplug_event_node(enum memplug_event_action action, int nid);
-void memplug_event_set_mcast(bool on);
+typedef void (*memplug_event_sink_t)(const struct memplug_event *ev);
+void memplug_event_set_sink(memplug_event_sink_t sink);
 void memplug_event_seq_info(u64 *next, u64 *oldest, u32 *ring_size);
-int memplug_event_dump(struct sk_buff *skb, struct netlink_callback *cb,
-		       u64 *next_seq);
+typedef int (*memplug_event_walk_t)(const struct memplug_event *ev, void *arg);
+int memplug_event_walk(u64 *next_seq, memplug_event_walk_t fn, void *arg);
 
 /* notifier.c */
 int memplug_notifier_init(void);
@@ -363,11 +367,26 @@ void memplug_online_cancel_offline(struct memplug_range *range,
 void memplug_online_offline(struct memplug_range *range, unsigned int block);
 unsigned long memplug_verify_pages(unsigned long pfn, unsigned long nr_pages);
 
-/* knob.c: test-only knobs, inert unless the test_knobs parameter is set */
+/*
+ * knob.c: test-only knobs. Built only with MEMPLUG_TEST_KNOBS=y (the
+ * selftests' and the benchmark's module), and even then inert unless the
+ * test_knobs parameter is set. Without them every check is a constant.
+ */
+#ifdef MEMPLUG_TEST_KNOBS
 int memplug_knob_init(bool enable);
 void memplug_knob_exit(void);
 bool memplug_knob_verify_fails(unsigned long pfn);
 bool memplug_knob_fail(const char *site);
+#else
+static inline int memplug_knob_init(bool enable) { return 0; }
+static inline void memplug_knob_exit(void) { }
+static inline bool memplug_knob_verify_fails(unsigned long pfn)
+{
+	return false;
+}
+
+static inline bool memplug_knob_fail(const char *site) { return false; }
+#endif
 
 /*
  * An allocation that the test-only "fail" knob can make fail, so the tests
@@ -375,11 +394,8 @@ bool memplug_knob_fail(const char *site);
  */
 #define memplug_alloc(site, expr) (memplug_knob_fail(site) ? NULL : (expr))
 
-/* nl.c, netlink.c */
+/* netlink.c: the family; memplug_nl.c (generated): its tables */
 int memplug_nl_init(void);
 void memplug_nl_exit(void);
-int memplug_nl_event_fill(struct sk_buff *skb, const struct memplug_event *ev,
-			  u32 portid, u32 seq, int flags, u8 cmd);
-void memplug_nl_event_notify(const struct memplug_event *ev);
 
 #endif /* _MEMPLUG_INTERNAL_H */

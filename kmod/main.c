@@ -19,10 +19,15 @@ module_param(rollback_attempts, uint, 0444);
 MODULE_PARM_DESC(rollback_attempts,
 		 "Attempts at removing a range whose owner went away before the range is left failed (1..1000, default 8)");
 
+/* Only in a module built for the tests (MEMPLUG_TEST_KNOBS=y). */
+#ifdef MEMPLUG_TEST_KNOBS
 static bool test_knobs;
 module_param(test_knobs, bool, 0444);
 MODULE_PARM_DESC(test_knobs,
-		 "Create test-only fault knobs in debugfs (default off; never in production)");
+		 "Create test-only fault knobs in debugfs (default off)");
+#else
+#define test_knobs false
+#endif
 
 static int __init memplug_init(void)
 {

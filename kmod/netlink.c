@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memplug: generic netlink request handlers and message fill helpers.
+ * memplug: the generic netlink family "memplug": its request handlers, the
+ * messages they and the events build, and the multicast of events. The
+ * family's tables (policies, operations, groups) are generated from
+ * memplug.yaml into memplug_nl.c; event.c keeps the ring and knows nothing
+ * of netlink.
  *
  * Fill helpers return -EMSGSIZE when the message is full and leave it as it
  * was. Handlers validate everything they are given and say why they refuse
@@ -19,7 +23,26 @@
 
 #include "internal.h"
 #include "compat.h"
-#include "nl.h"
+#include "memplug_nl.h"
+
+/*
+ * Strict validation everywhere (resv_start_op is 0). Every handler but
+ * status checks for CAP_SYS_ADMIN itself (memplug_nl_admin()):
+ * GENL_ADMIN_PERM would ask for CAP_NET_ADMIN only.
+ */
+static struct genl_family memplug_nl_family __ro_after_init = {
+	.name = MEMPLUG_FAMILY_NAME,
+	.version = MEMPLUG_FAMILY_VERSION,
+	.netnsok = false,
+	/* Handlers serialise on memplug_lock, never across the core. */
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = memplug_nl_ops,
+	.n_ops = ARRAY_SIZE(memplug_nl_ops),
+	.resv_start_op = 0,
+	.mcgrps = memplug_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(memplug_nl_mcgrps),
+};
 
 /*
  * Like GENL_REQ_ATTR_CHECK(), which names the missing attribute, but also
@@ -851,8 +874,9 @@ out_unlock:
 	return skb->len;
 }
 
-int memplug_nl_event_fill(struct sk_buff *skb, const struct memplug_event *ev,
-			  u32 portid, u32 seq, int flags, u8 cmd)
+static int memplug_nl_event_fill(struct sk_buff *skb,
+				 const struct memplug_event *ev, u32 portid,
+				 u32 seq, int flags, u8 cmd)
 {
 	void *hdr;
 
@@ -897,10 +921,28 @@ struct memplug_nl_event_ctx {
 	bool checked;
 };
 
+/* The dump message and the dump, for memplug_nl_event_dump_one(). */
+struct memplug_nl_event_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+/* memplug_event_walk() callback: one event into the dump message. */
+static int memplug_nl_event_dump_one(const struct memplug_event *ev,
+				     void *arg)
+{
+	struct memplug_nl_event_dump *d = arg;
+
+	return memplug_nl_event_fill(d->skb, ev, NETLINK_CB(d->cb->skb).portid,
+				     d->cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				     MEMPLUG_CMD_EVENT_GET);
+}
+
 int memplug_nl_event_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct memplug_nl_event_ctx *ctx = (void *)cb->ctx;
+	struct memplug_nl_event_dump d = { .skb = skb, .cb = cb };
 	struct nlattr *tb[MEMPLUG_A_EVENT_MAX + 1];
 	int rc;
 
@@ -918,8 +960,51 @@ int memplug_nl_event_get_dumpit(struct sk_buff *skb,
 		ctx->next_seq = tb[MEMPLUG_A_EVENT_SEQ] ?
 				nla_get_u64(tb[MEMPLUG_A_EVENT_SEQ]) : 0;
 	}
-	rc = memplug_event_dump(skb, cb, &ctx->next_seq);
+	rc = memplug_event_walk(&ctx->next_seq, memplug_nl_event_dump_one, &d);
 	if (rc && !skb->len)
 		return rc;
 	return skb->len;
+}
+
+/*
+ * The event sink while the family is registered: multicast one event to the
+ * monitor group. Called with memplug_event_lock held, which keeps multicast
+ * order equal to sequence order. Loss on a listener's socket shows up there
+ * as ENOBUFS; a notification that cannot be built shows as a gap in seq,
+ * and the ring has the event.
+ */
+static void memplug_nl_event_notify(const struct memplug_event *ev)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&memplug_nl_family, &init_net,
+				MEMPLUG_NL_MCGRP_MONITOR))
+		return;
+
+	skb = memplug_alloc("event", genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL));
+	if (!skb)
+		return;
+	if (memplug_nl_event_fill(skb, ev, 0, 0, 0, MEMPLUG_CMD_EVENT_NTF)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast(&memplug_nl_family, skb, 0, MEMPLUG_NL_MCGRP_MONITOR,
+			  GFP_KERNEL);
+}
+
+int memplug_nl_init(void)
+{
+	int rc;
+
+	rc = genl_register_family(&memplug_nl_family);
+	if (!rc)
+		memplug_event_set_sink(memplug_nl_event_notify);
+	return rc;
+}
+
+void memplug_nl_exit(void)
+{
+	/* The notifier still runs; its events must not reach a stale group. */
+	memplug_event_set_sink(NULL);
+	genl_unregister_family(&memplug_nl_family);
 }

@@ -730,11 +730,19 @@ def kpolicy_lines(fam, a):
     line = f"\t[{a.c_name}] = {value},"
     if cols(line) <= WIDTH:
         return [line]
-    out = [f"\t[{a.c_name}] ="]
     if value.startswith("{"):
-        out.append(f"\t\t{value},")
-    else:
-        out += wrap_call("\t\t", value, ",")
+        # Kernel style: the brace stays on the line of its "=", the
+        # members continue under the first one.
+        head = f"\t[{a.c_name}] = {{ "
+        members = [m.strip() for m in value[1:-1].split(",")]
+        out = [head + members[0] + ","]
+        pad = indent_to(cols(head))
+        for m in members[1:-1]:
+            out.append(pad + m + ",")
+        out.append(pad + members[-1] + " },")
+        return out
+    out = [f"\t[{a.c_name}] ="]
+    out += wrap_call("\t\t", value, ",")
     return out
 
 
