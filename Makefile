@@ -59,7 +59,7 @@ endif
 export BUILD USERSPACE_BUILD USERSPACE_SAN_BUILD USERSPACE_FUZZ_BUILD
 
 .PHONY: all help deps kmod userspace userspace-san selftests check unit \
-	demo bench install clean style check-config fuzz stress
+	demo bench install clean style check-config fuzz stress gen
 
 all: kmod userspace selftests
 
@@ -79,11 +79,18 @@ help:
 	@echo "  bench        memplug against daxctl, same kernel, same memory, one boot"
 	@echo "  install      memplug.ko into /lib/modules, memplugctl into PREFIX"
 	@echo "  style        checkpatch --strict, sparse, clang-format"
+	@echo "  gen          regenerate the protocol's files from memplug.yaml"
 	@echo "  check-config compare the running kernel's config with Kconfig.snippet"
 	@echo "  clean        remove build output"
 
 deps:
 	$(Q)$(DEPS) all
+
+# The protocol's one source is include/uapi/linux/memplug.yaml; this writes
+# every file generated from it (make check fails while one is stale).
+gen:
+	$(Q)$(DEPS) build
+	$(Q)/usr/bin/python3 scripts/gen-proto.py
 
 kmod:
 	$(Q)test -n "$(KDIR)" || { echo "no kernel build tree: set KDIR" >&2; exit 2; }

@@ -42,7 +42,7 @@ readonly CHROOT=$CACHE/trixie
 
 readonly PKGS_BUILD=(build-essential cmake pkg-config git libnl-3-dev
 	libnl-genl-3-dev libcli11-dev nlohmann-json3-dev libgtest-dev
-	clang-format sparse perl python3 bc rsync)
+	clang-format sparse perl python3 python3-yaml python3-jsonschema bc rsync)
 readonly PKGS_VM=(qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	coreutils util-linux rsync)
 readonly PKGS_KERNELS=(linux-image-amd64 linux-headers-amd64 linux-source-6.1
