@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "memplug/codec.hpp"
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
+
+#include "memplug/proto.hpp"
+#include "nl_policy.gen.hpp"
 
 namespace memplug {
 
@@ -41,6 +45,7 @@ Result<NlMsgPtr> start_request(int family, std::uint8_t cmd, int flags)
 }
 
 // Collects the first nla_put_*() failure so encoders read straight through.
+// Each attribute is put as the spec types it.
 class Writer {
 public:
 	explicit Writer(nl_msg *msg)
@@ -48,17 +53,34 @@ public:
 	{
 	}
 
-	void u8(int type, std::uint8_t v) { check(nla_put_u8(msg_, type, v)); }
-	void u32(int type, std::uint32_t v) { check(nla_put_u32(msg_, type, v)); }
-	void u64(int type, std::uint64_t v) { check(nla_put_u64(msg_, type, v)); }
-	void flag(int type) { check(nla_put_flag(msg_, type)); }
-	void string(int type, const std::string &v)
+	template <std::uint16_t Id, proto::Type T>
+	void put(proto::AttrId<Id, T>, proto::value_t<T> v)
 	{
-		check(nla_put_string(msg_, type, v.c_str()));
+		if constexpr (T == proto::Type::U8)
+			check(nla_put_u8(msg_, Id, v));
+		else if constexpr (T == proto::Type::U16)
+			check(nla_put_u16(msg_, Id, v));
+		else if constexpr (T == proto::Type::U32)
+			check(nla_put_u32(msg_, Id, v));
+		else if constexpr (T == proto::Type::U64)
+			check(nla_put_u64(msg_, Id, v));
+		else
+			check(nla_put_s32(msg_, Id, v));
 	}
-	nlattr *nest_start(int type)
+	template <std::uint16_t Id>
+	void put(proto::AttrId<Id, proto::Type::String>, const std::string &v)
 	{
-		nlattr *nest = nla_nest_start(msg_, type);
+		check(nla_put_string(msg_, Id, v.c_str()));
+	}
+	template <std::uint16_t Id>
+	void flag(proto::AttrId<Id, proto::Type::Flag>)
+	{
+		check(nla_put_flag(msg_, Id));
+	}
+	template <std::uint16_t Id>
+	nlattr *nest_start(proto::AttrId<Id, proto::Type::Nest>)
+	{
+		nlattr *nest = nla_nest_start(msg_, Id);
 		if (nest == nullptr)
 			check(-NLE_NOMEM);
 		return nest;
@@ -89,49 +111,125 @@ Result<NlMsgPtr> finish(Result<NlMsgPtr> msg, const Writer &w)
 	return msg;
 }
 
-// Parses the attributes of a generic netlink reply into @tb.
-Result<void> parse_attrs(const nlmsghdr *hdr, std::string_view what, nlattr **tb, int maxtype,
-			 const nla_policy *policy)
-{
-	if (hdr->nlmsg_len < NLMSG_HDRLEN || !genlmsg_valid_hdr(mutable_hdr(hdr), 0))
-		return malformed(what, "short generic netlink header");
-	const int err = genlmsg_parse(mutable_hdr(hdr), 0, tb, maxtype, policy);
-	if (err < 0)
-		return malformed(what, nl_geterror(err));
-	return {};
-}
-
 Error missing(std::string_view what, std::string_view attr)
 {
 	return malformed(what, "missing attribute " + std::string(attr));
 }
 
-std::optional<std::uint64_t> opt_u64(nlattr *a)
+// "online-cb-ranges" as the C header spells it: "ONLINE_CB_RANGES".
+std::string upper(std::string_view name)
 {
-	if (a == nullptr)
-		return std::nullopt;
-	return nla_get_u64(a);
+	std::string s(name);
+	for (char &c : s)
+		c = c == '-' ? '_' : static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+	return s;
 }
 
-std::optional<std::uint32_t> opt_u32(nlattr *a)
-{
-	if (a == nullptr)
-		return std::nullopt;
-	return nla_get_u32(a);
-}
+// One attribute set of the spec (@Spec, proto::range_attrs and the like)
+// as parsed from a message or a nest with libnl's policy for it
+// (@Policy): the attributes read by the spec's ids, each as its type.
+template <const auto &Spec, const auto &Policy>
+class Attrs {
+	static_assert(Spec.size() == Policy.size());
 
-std::optional<std::int32_t> opt_s32(nlattr *a)
-{
-	if (a == nullptr)
-		return std::nullopt;
-	return static_cast<std::int32_t>(nla_get_u32(a));
-}
+public:
+	static constexpr int maxtype = static_cast<int>(Spec.size()) - 1;
 
-std::optional<std::string> opt_string(nlattr *a)
+	nlattr **tb() { return tb_.data(); }
+	static const nla_policy *policy() { return Policy.data(); }
+
+	template <std::uint16_t Id, proto::Type T>
+	bool has(proto::AttrId<Id, T> attr) const
+	{
+		check(attr);
+		return tb_[Id] != nullptr;
+	}
+
+	// The value, if the attribute came; for a flag, whether it came.
+	// The policy has checked the payload's length, a string's NUL.
+	template <std::uint16_t Id, proto::Type T>
+	auto get(proto::AttrId<Id, T> attr) const
+	{
+		check(attr);
+		const nlattr *a = tb_[Id];
+		if constexpr (T == proto::Type::Flag) {
+			return a != nullptr;
+		} else if constexpr (T == proto::Type::String) {
+			if (a == nullptr)
+				return std::optional<std::string>();
+			return std::optional<std::string>(static_cast<const char *>(nla_data(a)));
+		} else {
+			using V = proto::value_t<T>;
+			if (a == nullptr)
+				return std::optional<V>();
+			V v;
+			std::memcpy(&v, nla_data(a), sizeof(v));
+			return std::optional<V>(v);
+		}
+	}
+
+	// The attribute's name: "FAIL_ERRNO".
+	template <std::uint16_t Id, proto::Type T>
+	static std::string name(proto::AttrId<Id, T> attr)
+	{
+		check(attr);
+		return upper(Spec[Id].name);
+	}
+
+	// With the set's: "RANGE_ID".
+	template <std::uint16_t Id, proto::Type T>
+	static std::string full_name(proto::AttrId<Id, T> attr)
+	{
+		std::string_view set;
+		for (const proto::AttrSet &s : proto::attr_sets)
+			if (s.attrs == Spec.data())
+				set = s.name;
+		return upper(set) + "_" + name(attr);
+	}
+
+	// The error for the first of @attrs that did not come, if any.
+	template <typename... A>
+	std::optional<Error> missing(std::string_view what, A... attrs) const
+	{
+		std::optional<Error> err;
+		auto need = [&](auto attr) {
+			if (!err && !has(attr))
+				err = memplug::missing(what, full_name(attr));
+		};
+		(need(attrs), ...);
+		return err;
+	}
+
+private:
+	// An attribute of this set, or at least one of the same number and
+	// type: the generated ids do not name their set.
+	template <std::uint16_t Id, proto::Type T>
+	static constexpr void check(proto::AttrId<Id, T>)
+	{
+		static_assert(Id < Spec.size() && Spec[Id].type == T,
+			      "not an attribute of this set");
+	}
+
+	std::array<nlattr *, Spec.size()> tb_{};
+};
+
+using StatusAttrs = Attrs<proto::status_attrs, proto::nl::status>;
+using RangeAttrs = Attrs<proto::range_attrs, proto::nl::range>;
+using ExcludeAttrs = Attrs<proto::exclude_attrs, proto::nl::exclude>;
+using BlockAttrs = Attrs<proto::block_attrs, proto::nl::block>;
+using EventAttrs = Attrs<proto::event_attrs, proto::nl::event>;
+
+// Parses the attributes of a generic netlink reply as @A's policy says.
+template <typename A>
+Result<A> parse_reply(const nlmsghdr *hdr, std::string_view what)
 {
-	if (a == nullptr)
-		return std::nullopt;
-	return std::string(nla_get_string(a));
+	if (hdr->nlmsg_len < NLMSG_HDRLEN || !genlmsg_valid_hdr(mutable_hdr(hdr), 0))
+		return malformed(what, "short generic netlink header");
+	A attrs;
+	const int err = genlmsg_parse(mutable_hdr(hdr), 0, attrs.tb(), A::maxtype, A::policy());
+	if (err < 0)
+		return malformed(what, nl_geterror(err));
+	return attrs;
 }
 
 // Errnos run from 1 to the kernel's MAX_ERRNO.
@@ -139,12 +237,13 @@ constexpr std::int64_t kMaxErrno = 4095;
 
 // FAIL_ERRNO, VETO_ERRNO: a negative errno; anything else is refused, so
 // that nothing downstream negates INT_MIN or names a number as an errno.
-Result<std::optional<std::int32_t>> opt_neg_errno(nlattr *a, std::string_view what,
-						  std::string_view attr)
+template <typename A, std::uint16_t Id>
+Result<std::optional<std::int32_t>>
+opt_neg_errno(const A &attrs, proto::AttrId<Id, proto::Type::S32> attr, std::string_view what)
 {
-	const auto v = opt_s32(a);
+	const auto v = attrs.get(attr);
 	if (v && (*v >= 0 || *v < -kMaxErrno))
-		return malformed(what, std::string(attr) + " " + std::to_string(*v) +
+		return malformed(what, A::name(attr) + " " + std::to_string(*v) +
 					       " is not a negative errno");
 	return v;
 }
@@ -156,107 +255,6 @@ Result<int> ack_errno(int error, std::string_view what)
 	if (error < -kMaxErrno || error > kMaxErrno)
 		return malformed(what, "error code " + std::to_string(error) + " is not an errno");
 	return error < 0 ? -error : error;
-}
-
-// Policies: the minimum lengths libnl enforces before we read a value. The
-// kernel's s32 values use NLA_U32, which checks for four bytes (libnl's
-// NLA_S32 has no minimum length).
-struct Policies {
-	nla_policy status[MEMPLUG_A_STATUS_MAX + 1] = {};
-	nla_policy range[MEMPLUG_A_RANGE_MAX + 1] = {};
-	nla_policy exclude[MEMPLUG_A_EXCLUDE_MAX + 1] = {};
-	nla_policy block[MEMPLUG_A_BLOCK_MAX + 1] = {};
-	nla_policy event[MEMPLUG_A_EVENT_MAX + 1] = {};
-
-	Policies()
-	{
-		auto set = [](nla_policy *p, int type, std::uint16_t nla_type) {
-			p[type].type = nla_type;
-		};
-		set(status, MEMPLUG_A_STATUS_VERSION, NLA_STRING);
-		set(status, MEMPLUG_A_STATUS_BLOCK_SIZE, NLA_U64);
-		set(status, MEMPLUG_A_STATUS_PLUGGABLE_START, NLA_U64);
-		set(status, MEMPLUG_A_STATUS_PLUGGABLE_END, NLA_U64);
-		set(status, MEMPLUG_A_STATUS_ONLINE_CB, NLA_U32);
-		set(status, MEMPLUG_A_STATUS_ONLINE_CB_REASON, NLA_STRING);
-		set(status, MEMPLUG_A_STATUS_RANGES, NLA_U32);
-		set(status, MEMPLUG_A_STATUS_PLUGGED_BYTES, NLA_U64);
-		set(status, MEMPLUG_A_STATUS_PLUGS, NLA_U64);
-		set(status, MEMPLUG_A_STATUS_UNPLUGS, NLA_U64);
-		set(status, MEMPLUG_A_STATUS_PLUG_FAILURES, NLA_U64);
-		set(status, MEMPLUG_A_STATUS_UNPLUG_FAILURES, NLA_U64);
-		set(status, MEMPLUG_A_STATUS_VETOES, NLA_U64);
-		set(status, MEMPLUG_A_STATUS_EVENT_SEQ, NLA_U64);
-		set(status, MEMPLUG_A_STATUS_EVENT_OLDEST, NLA_U64);
-		set(status, MEMPLUG_A_STATUS_EVENT_RING_SIZE, NLA_U32);
-		set(status, MEMPLUG_A_STATUS_OBJECTS, NLA_U32);
-		set(status, MEMPLUG_A_STATUS_KDUMP, NLA_FLAG);
-		set(status, MEMPLUG_A_STATUS_ONLINE_CB_RANGES, NLA_U32);
-
-		set(range, MEMPLUG_A_RANGE_ID, NLA_U32);
-		set(range, MEMPLUG_A_RANGE_START, NLA_U64);
-		set(range, MEMPLUG_A_RANGE_SIZE, NLA_U64);
-		set(range, MEMPLUG_A_RANGE_NODE, NLA_U32);
-		set(range, MEMPLUG_A_RANGE_NAME, NLA_STRING);
-		set(range, MEMPLUG_A_RANGE_STATE, NLA_U32);
-		set(range, MEMPLUG_A_RANGE_ZONE_POLICY, NLA_U32);
-		set(range, MEMPLUG_A_RANGE_PROTECT, NLA_U8);
-		set(range, MEMPLUG_A_RANGE_VERIFY, NLA_FLAG);
-		set(range, MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY, NLA_FLAG);
-		set(range, MEMPLUG_A_RANGE_HOLD, NLA_FLAG);
-		set(range, MEMPLUG_A_RANGE_COMMIT, NLA_FLAG);
-		set(range, MEMPLUG_A_RANGE_EXCLUDE, NLA_NESTED);
-		set(range, MEMPLUG_A_RANGE_GROUP_ID, NLA_U32);
-		set(range, MEMPLUG_A_RANGE_BLOCKS, NLA_U32);
-		set(range, MEMPLUG_A_RANGE_BLOCKS_ONLINE, NLA_U32);
-		set(range, MEMPLUG_A_RANGE_PAGES_ONLINE, NLA_U64);
-		set(range, MEMPLUG_A_RANGE_PAGES_EXCLUDED, NLA_U64);
-		set(range, MEMPLUG_A_RANGE_PAGES_VERIFIED, NLA_U64);
-		set(range, MEMPLUG_A_RANGE_PAGES_BAD, NLA_U64);
-		set(range, MEMPLUG_A_RANGE_ADD_NS, NLA_U64);
-		set(range, MEMPLUG_A_RANGE_REMOVE_NS, NLA_U64);
-		set(range, MEMPLUG_A_RANGE_ONLINE_NS, NLA_U64);
-		set(range, MEMPLUG_A_RANGE_OFFLINE_NS, NLA_U64);
-		set(range, MEMPLUG_A_RANGE_FAIL_BLOCK, NLA_U32);
-		set(range, MEMPLUG_A_RANGE_FAIL_ERRNO, NLA_U32);
-		set(range, MEMPLUG_A_RANGE_DEFER_ONLINE, NLA_FLAG);
-		set(range, MEMPLUG_A_RANGE_BLOCKS_PRESENT, NLA_U32);
-		set(range, MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS, NLA_U32);
-
-		set(exclude, MEMPLUG_A_EXCLUDE_START, NLA_U64);
-		set(exclude, MEMPLUG_A_EXCLUDE_SIZE, NLA_U64);
-
-		set(block, MEMPLUG_A_BLOCK_ID, NLA_U32);
-		set(block, MEMPLUG_A_BLOCK_RANGE_ID, NLA_U32);
-		set(block, MEMPLUG_A_BLOCK_START, NLA_U64);
-		set(block, MEMPLUG_A_BLOCK_SIZE, NLA_U64);
-		set(block, MEMPLUG_A_BLOCK_STATE, NLA_U32);
-		set(block, MEMPLUG_A_BLOCK_ZONE, NLA_STRING);
-		set(block, MEMPLUG_A_BLOCK_NODE, NLA_U32);
-
-		set(event, MEMPLUG_A_EVENT_SEQ, NLA_U64);
-		set(event, MEMPLUG_A_EVENT_TIME_NS, NLA_U64);
-		set(event, MEMPLUG_A_EVENT_REALTIME_NS, NLA_U64);
-		set(event, MEMPLUG_A_EVENT_ACTION, NLA_U32);
-		set(event, MEMPLUG_A_EVENT_START_PFN, NLA_U64);
-		set(event, MEMPLUG_A_EVENT_NR_PAGES, NLA_U64);
-		set(event, MEMPLUG_A_EVENT_START, NLA_U64);
-		set(event, MEMPLUG_A_EVENT_SIZE, NLA_U64);
-		set(event, MEMPLUG_A_EVENT_BLOCK, NLA_U32);
-		set(event, MEMPLUG_A_EVENT_NODE, NLA_U32);
-		set(event, MEMPLUG_A_EVENT_ZONE, NLA_STRING);
-		set(event, MEMPLUG_A_EVENT_STATUS_CHANGE_NID, NLA_U32);
-		set(event, MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL, NLA_U32);
-		set(event, MEMPLUG_A_EVENT_RANGE_ID, NLA_U32);
-		set(event, MEMPLUG_A_EVENT_VETO_ERRNO, NLA_U32);
-		set(event, MEMPLUG_A_EVENT_VETO_REASON, NLA_STRING);
-	}
-};
-
-const Policies &policies()
-{
-	static const Policies p;
-	return p;
 }
 
 // Reads the extended ACK attributes in [data, data + len).
@@ -312,33 +310,32 @@ Result<NlMsgPtr> encode_range_add(int family, const RangeAddRequest &request)
 	if (!msg)
 		return msg;
 	Writer w(msg->get());
-	w.u64(MEMPLUG_A_RANGE_START, request.start);
-	w.u64(MEMPLUG_A_RANGE_SIZE, request.size);
+	w.put(proto::range::start, request.start);
+	w.put(proto::range::size, request.size);
 	if (request.node)
-		w.u32(MEMPLUG_A_RANGE_NODE, *request.node);
+		w.put(proto::range::node, *request.node);
 	if (request.name)
-		w.string(MEMPLUG_A_RANGE_NAME, *request.name);
+		w.put(proto::range::name, *request.name);
 	if (request.zone_policy)
-		w.u32(MEMPLUG_A_RANGE_ZONE_POLICY,
-		      static_cast<std::uint32_t>(*request.zone_policy));
+		w.put(proto::range::zone_policy, static_cast<std::uint32_t>(*request.zone_policy));
 	if (request.protect)
-		w.u8(MEMPLUG_A_RANGE_PROTECT, 1);
+		w.put(proto::range::protect, 1);
 	if (request.verify)
-		w.flag(MEMPLUG_A_RANGE_VERIFY);
+		w.flag(proto::range::verify);
 	if (request.memmap_on_memory)
-		w.flag(MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY);
+		w.flag(proto::range::memmap_on_memory);
 	for (const auto &ex : request.excludes) {
-		nlattr *nest = w.nest_start(MEMPLUG_A_RANGE_EXCLUDE);
-		w.u64(MEMPLUG_A_EXCLUDE_START, ex.start);
-		w.u64(MEMPLUG_A_EXCLUDE_SIZE, ex.size);
+		nlattr *nest = w.nest_start(proto::range::exclude);
+		w.put(proto::exclude::start, ex.start);
+		w.put(proto::exclude::size, ex.size);
 		w.nest_end(nest);
 	}
 	if (request.hold)
-		w.flag(MEMPLUG_A_RANGE_HOLD);
+		w.flag(proto::range::hold);
 	if (request.defer_online)
-		w.flag(MEMPLUG_A_RANGE_DEFER_ONLINE);
+		w.flag(proto::range::defer_online);
 	if (request.force)
-		w.flag(MEMPLUG_A_RANGE_FORCE);
+		w.flag(proto::range::force);
 	return finish(std::move(msg), w);
 }
 
@@ -348,7 +345,7 @@ Result<NlMsgPtr> encode_range_del(int family, std::uint32_t id)
 	if (!msg)
 		return msg;
 	Writer w(msg->get());
-	w.u32(MEMPLUG_A_RANGE_ID, id);
+	w.put(proto::range::id, id);
 	return finish(std::move(msg), w);
 }
 
@@ -359,7 +356,7 @@ Result<NlMsgPtr> encode_range_get(int family, std::optional<std::uint32_t> id)
 		return msg;
 	Writer w(msg->get());
 	if (id)
-		w.u32(MEMPLUG_A_RANGE_ID, *id);
+		w.put(proto::range::id, *id);
 	return finish(std::move(msg), w);
 }
 
@@ -369,14 +366,13 @@ Result<NlMsgPtr> encode_range_set(int family, const RangeSetRequest &request)
 	if (!msg)
 		return msg;
 	Writer w(msg->get());
-	w.u32(MEMPLUG_A_RANGE_ID, request.id);
+	w.put(proto::range::id, request.id);
 	if (request.protect)
-		w.u8(MEMPLUG_A_RANGE_PROTECT, *request.protect ? 1 : 0);
+		w.put(proto::range::protect, *request.protect ? 1 : 0);
 	if (request.zone_policy)
-		w.u32(MEMPLUG_A_RANGE_ZONE_POLICY,
-		      static_cast<std::uint32_t>(*request.zone_policy));
+		w.put(proto::range::zone_policy, static_cast<std::uint32_t>(*request.zone_policy));
 	if (request.commit)
-		w.flag(MEMPLUG_A_RANGE_COMMIT);
+		w.flag(proto::range::commit);
 	return finish(std::move(msg), w);
 }
 
@@ -386,7 +382,7 @@ Result<NlMsgPtr> encode_range_cancel(int family, std::uint32_t id)
 	if (!msg)
 		return msg;
 	Writer w(msg->get());
-	w.u32(MEMPLUG_A_RANGE_ID, id);
+	w.put(proto::range::id, id);
 	return finish(std::move(msg), w);
 }
 
@@ -397,7 +393,7 @@ Result<NlMsgPtr> encode_block_get(int family, std::optional<std::uint32_t> range
 		return msg;
 	Writer w(msg->get());
 	if (range_id)
-		w.u32(MEMPLUG_A_BLOCK_RANGE_ID, *range_id);
+		w.put(proto::block::range_id, *range_id);
 	return finish(std::move(msg), w);
 }
 
@@ -407,103 +403,102 @@ Result<NlMsgPtr> encode_event_get(int family, std::uint64_t first_seq)
 	if (!msg)
 		return msg;
 	Writer w(msg->get());
-	w.u64(MEMPLUG_A_EVENT_SEQ, first_seq);
+	w.put(proto::event::seq, first_seq);
 	return finish(std::move(msg), w);
 }
 
 Result<Status> decode_status(const nlmsghdr *hdr)
 {
-	nlattr *tb[MEMPLUG_A_STATUS_MAX + 1] = {};
-	auto parsed = parse_attrs(hdr, "status reply", tb, MEMPLUG_A_STATUS_MAX, policies().status);
+	auto parsed = parse_reply<StatusAttrs>(hdr, "status reply");
 	if (!parsed)
 		return std::move(parsed).error();
+	const StatusAttrs &a = *parsed;
+	namespace at = proto::status;
 
 	Status s;
-	s.version = opt_string(tb[MEMPLUG_A_STATUS_VERSION]);
-	s.block_size = opt_u64(tb[MEMPLUG_A_STATUS_BLOCK_SIZE]);
-	s.pluggable_start = opt_u64(tb[MEMPLUG_A_STATUS_PLUGGABLE_START]);
-	s.pluggable_end = opt_u64(tb[MEMPLUG_A_STATUS_PLUGGABLE_END]);
-	s.online_cb = opt_u32(tb[MEMPLUG_A_STATUS_ONLINE_CB]);
-	s.online_cb_reason = opt_string(tb[MEMPLUG_A_STATUS_ONLINE_CB_REASON]);
-	s.ranges = opt_u32(tb[MEMPLUG_A_STATUS_RANGES]);
-	s.plugged_bytes = opt_u64(tb[MEMPLUG_A_STATUS_PLUGGED_BYTES]);
-	s.plugs = opt_u64(tb[MEMPLUG_A_STATUS_PLUGS]);
-	s.unplugs = opt_u64(tb[MEMPLUG_A_STATUS_UNPLUGS]);
-	s.plug_failures = opt_u64(tb[MEMPLUG_A_STATUS_PLUG_FAILURES]);
-	s.unplug_failures = opt_u64(tb[MEMPLUG_A_STATUS_UNPLUG_FAILURES]);
-	s.vetoes = opt_u64(tb[MEMPLUG_A_STATUS_VETOES]);
-	s.event_seq = opt_u64(tb[MEMPLUG_A_STATUS_EVENT_SEQ]);
-	s.event_oldest = opt_u64(tb[MEMPLUG_A_STATUS_EVENT_OLDEST]);
-	s.event_ring_size = opt_u32(tb[MEMPLUG_A_STATUS_EVENT_RING_SIZE]);
-	s.objects = opt_u32(tb[MEMPLUG_A_STATUS_OBJECTS]);
-	s.kdump = tb[MEMPLUG_A_STATUS_KDUMP] != nullptr;
-	s.online_cb_ranges = opt_u32(tb[MEMPLUG_A_STATUS_ONLINE_CB_RANGES]);
+	s.version = a.get(at::version);
+	s.block_size = a.get(at::block_size);
+	s.pluggable_start = a.get(at::pluggable_start);
+	s.pluggable_end = a.get(at::pluggable_end);
+	s.online_cb = a.get(at::online_cb);
+	s.online_cb_reason = a.get(at::online_cb_reason);
+	s.ranges = a.get(at::ranges);
+	s.plugged_bytes = a.get(at::plugged_bytes);
+	s.plugs = a.get(at::plugs);
+	s.unplugs = a.get(at::unplugs);
+	s.plug_failures = a.get(at::plug_failures);
+	s.unplug_failures = a.get(at::unplug_failures);
+	s.vetoes = a.get(at::vetoes);
+	s.event_seq = a.get(at::event_seq);
+	s.event_oldest = a.get(at::event_oldest);
+	s.event_ring_size = a.get(at::event_ring_size);
+	s.objects = a.get(at::objects);
+	s.kdump = a.get(at::kdump);
+	s.online_cb_ranges = a.get(at::online_cb_ranges);
 	return s;
 }
 
 Result<Range> decode_range(const nlmsghdr *hdr)
 {
 	constexpr std::string_view what = "range reply";
-	nlattr *tb[MEMPLUG_A_RANGE_MAX + 1] = {};
-	auto parsed = parse_attrs(hdr, what, tb, MEMPLUG_A_RANGE_MAX, policies().range);
+	auto parsed = parse_reply<RangeAttrs>(hdr, what);
 	if (!parsed)
 		return std::move(parsed).error();
-	if (tb[MEMPLUG_A_RANGE_ID] == nullptr)
-		return missing(what, "RANGE_ID");
-	if (tb[MEMPLUG_A_RANGE_START] == nullptr)
-		return missing(what, "RANGE_START");
-	if (tb[MEMPLUG_A_RANGE_SIZE] == nullptr)
-		return missing(what, "RANGE_SIZE");
+	const RangeAttrs &a = *parsed;
+	namespace at = proto::range;
+	if (auto err = a.missing(what, at::id, at::start, at::size))
+		return *err;
 
 	Range r;
-	r.id = nla_get_u32(tb[MEMPLUG_A_RANGE_ID]);
-	r.start = nla_get_u64(tb[MEMPLUG_A_RANGE_START]);
-	r.size = nla_get_u64(tb[MEMPLUG_A_RANGE_SIZE]);
-	r.node = opt_u32(tb[MEMPLUG_A_RANGE_NODE]);
-	r.name = opt_string(tb[MEMPLUG_A_RANGE_NAME]).value_or("");
-	r.state = opt_u32(tb[MEMPLUG_A_RANGE_STATE]).value_or(0);
-	r.zone_policy = opt_u32(tb[MEMPLUG_A_RANGE_ZONE_POLICY]);
-	r.protect = tb[MEMPLUG_A_RANGE_PROTECT] != nullptr &&
-		    nla_get_u8(tb[MEMPLUG_A_RANGE_PROTECT]) != 0;
-	r.verify = tb[MEMPLUG_A_RANGE_VERIFY] != nullptr;
-	r.memmap_on_memory = tb[MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY] != nullptr;
-	r.defer_online = tb[MEMPLUG_A_RANGE_DEFER_ONLINE] != nullptr;
-	r.group_id = opt_u32(tb[MEMPLUG_A_RANGE_GROUP_ID]);
-	r.blocks = opt_u32(tb[MEMPLUG_A_RANGE_BLOCKS]);
-	r.blocks_online = opt_u32(tb[MEMPLUG_A_RANGE_BLOCKS_ONLINE]);
-	r.pages_online = opt_u64(tb[MEMPLUG_A_RANGE_PAGES_ONLINE]);
-	r.pages_excluded = opt_u64(tb[MEMPLUG_A_RANGE_PAGES_EXCLUDED]);
-	r.pages_verified = opt_u64(tb[MEMPLUG_A_RANGE_PAGES_VERIFIED]);
-	r.pages_bad = opt_u64(tb[MEMPLUG_A_RANGE_PAGES_BAD]);
-	r.add_ns = opt_u64(tb[MEMPLUG_A_RANGE_ADD_NS]);
-	r.remove_ns = opt_u64(tb[MEMPLUG_A_RANGE_REMOVE_NS]);
-	r.online_ns = opt_u64(tb[MEMPLUG_A_RANGE_ONLINE_NS]);
-	r.offline_ns = opt_u64(tb[MEMPLUG_A_RANGE_OFFLINE_NS]);
-	r.fail_block = opt_u32(tb[MEMPLUG_A_RANGE_FAIL_BLOCK]);
-	auto fail_errno = opt_neg_errno(tb[MEMPLUG_A_RANGE_FAIL_ERRNO], what, "FAIL_ERRNO");
+	r.id = *a.get(at::id);
+	r.start = *a.get(at::start);
+	r.size = *a.get(at::size);
+	r.node = a.get(at::node);
+	r.name = a.get(at::name).value_or("");
+	r.state = a.get(at::state).value_or(0);
+	r.zone_policy = a.get(at::zone_policy);
+	r.protect = a.get(at::protect).value_or(0) != 0;
+	r.verify = a.get(at::verify);
+	r.memmap_on_memory = a.get(at::memmap_on_memory);
+	r.defer_online = a.get(at::defer_online);
+	r.group_id = a.get(at::group_id);
+	r.blocks = a.get(at::blocks);
+	r.blocks_online = a.get(at::blocks_online);
+	r.pages_online = a.get(at::pages_online);
+	r.pages_excluded = a.get(at::pages_excluded);
+	r.pages_verified = a.get(at::pages_verified);
+	r.pages_bad = a.get(at::pages_bad);
+	r.add_ns = a.get(at::add_ns);
+	r.remove_ns = a.get(at::remove_ns);
+	r.online_ns = a.get(at::online_ns);
+	r.offline_ns = a.get(at::offline_ns);
+	r.fail_block = a.get(at::fail_block);
+	auto fail_errno = opt_neg_errno(a, at::fail_errno, what);
 	if (!fail_errno)
 		return std::move(fail_errno).error();
 	r.fail_errno = *fail_errno;
-	r.blocks_present = opt_u32(tb[MEMPLUG_A_RANGE_BLOCKS_PRESENT]);
-	r.rollback_attempts = opt_u32(tb[MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS]);
+	r.blocks_present = a.get(at::blocks_present);
+	r.rollback_attempts = a.get(at::rollback_attempts);
 
-	// EXCLUDE repeats; tb[] only holds the last one.
+	// EXCLUDE repeats; the table only holds the last one.
 	auto *gnlh = static_cast<genlmsghdr *>(nlmsg_data(mutable_hdr(hdr)));
 	nlattr *pos;
 	int rem;
 	nla_for_each_attr(pos, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), rem)
 	{
-		if (nla_type(pos) != MEMPLUG_A_RANGE_EXCLUDE)
+		if (nla_type(pos) != at::exclude.id)
 			continue;
-		nlattr *ex[MEMPLUG_A_EXCLUDE_MAX + 1] = {};
-		const int err =
-			nla_parse_nested(ex, MEMPLUG_A_EXCLUDE_MAX, pos, policies().exclude);
+		ExcludeAttrs ex;
+		const int err = nla_parse_nested(ex.tb(), ExcludeAttrs::maxtype, pos,
+						 ExcludeAttrs::policy());
 		if (err < 0)
 			return malformed(what, nl_geterror(err));
-		if (ex[MEMPLUG_A_EXCLUDE_START] == nullptr || ex[MEMPLUG_A_EXCLUDE_SIZE] == nullptr)
-			return missing(what, "EXCLUDE_START/EXCLUDE_SIZE");
-		r.excludes.push_back({nla_get_u64(ex[MEMPLUG_A_EXCLUDE_START]),
-				      nla_get_u64(ex[MEMPLUG_A_EXCLUDE_SIZE])});
+		const auto start = ex.get(proto::exclude::start);
+		const auto size = ex.get(proto::exclude::size);
+		if (!start || !size)
+			return missing(what, ExcludeAttrs::full_name(proto::exclude::start) + "/" +
+						     ExcludeAttrs::full_name(proto::exclude::size));
+		r.excludes.push_back({*start, *size});
 	}
 	return r;
 }
@@ -511,60 +506,56 @@ Result<Range> decode_range(const nlmsghdr *hdr)
 Result<Block> decode_block(const nlmsghdr *hdr)
 {
 	constexpr std::string_view what = "block reply";
-	nlattr *tb[MEMPLUG_A_BLOCK_MAX + 1] = {};
-	auto parsed = parse_attrs(hdr, what, tb, MEMPLUG_A_BLOCK_MAX, policies().block);
+	auto parsed = parse_reply<BlockAttrs>(hdr, what);
 	if (!parsed)
 		return std::move(parsed).error();
-	if (tb[MEMPLUG_A_BLOCK_ID] == nullptr)
-		return missing(what, "BLOCK_ID");
-	if (tb[MEMPLUG_A_BLOCK_START] == nullptr)
-		return missing(what, "BLOCK_START");
-	if (tb[MEMPLUG_A_BLOCK_STATE] == nullptr)
-		return missing(what, "BLOCK_STATE");
+	const BlockAttrs &a = *parsed;
+	namespace at = proto::block;
+	if (auto err = a.missing(what, at::id, at::start, at::state))
+		return *err;
 
 	Block b;
-	b.id = nla_get_u32(tb[MEMPLUG_A_BLOCK_ID]);
-	b.range_id = opt_u32(tb[MEMPLUG_A_BLOCK_RANGE_ID]).value_or(0);
-	b.start = nla_get_u64(tb[MEMPLUG_A_BLOCK_START]);
-	b.size = opt_u64(tb[MEMPLUG_A_BLOCK_SIZE]).value_or(0);
-	b.state = nla_get_u32(tb[MEMPLUG_A_BLOCK_STATE]);
-	b.zone = opt_string(tb[MEMPLUG_A_BLOCK_ZONE]);
-	b.node = opt_u32(tb[MEMPLUG_A_BLOCK_NODE]);
+	b.id = *a.get(at::id);
+	b.range_id = a.get(at::range_id).value_or(0);
+	b.start = *a.get(at::start);
+	b.size = a.get(at::size).value_or(0);
+	b.state = *a.get(at::state);
+	b.zone = a.get(at::zone);
+	b.node = a.get(at::node);
 	return b;
 }
 
 Result<Event> decode_event(const nlmsghdr *hdr)
 {
 	constexpr std::string_view what = "event";
-	nlattr *tb[MEMPLUG_A_EVENT_MAX + 1] = {};
-	auto parsed = parse_attrs(hdr, what, tb, MEMPLUG_A_EVENT_MAX, policies().event);
+	auto parsed = parse_reply<EventAttrs>(hdr, what);
 	if (!parsed)
 		return std::move(parsed).error();
-	if (tb[MEMPLUG_A_EVENT_SEQ] == nullptr)
-		return missing(what, "EVENT_SEQ");
-	if (tb[MEMPLUG_A_EVENT_ACTION] == nullptr)
-		return missing(what, "EVENT_ACTION");
+	const EventAttrs &a = *parsed;
+	namespace at = proto::event;
+	if (auto err = a.missing(what, at::seq, at::action))
+		return *err;
 
 	Event e;
-	e.seq = nla_get_u64(tb[MEMPLUG_A_EVENT_SEQ]);
-	e.time_ns = opt_u64(tb[MEMPLUG_A_EVENT_TIME_NS]);
-	e.realtime_ns = opt_u64(tb[MEMPLUG_A_EVENT_REALTIME_NS]);
-	e.action = nla_get_u32(tb[MEMPLUG_A_EVENT_ACTION]);
-	e.start_pfn = opt_u64(tb[MEMPLUG_A_EVENT_START_PFN]);
-	e.nr_pages = opt_u64(tb[MEMPLUG_A_EVENT_NR_PAGES]);
-	e.start = opt_u64(tb[MEMPLUG_A_EVENT_START]);
-	e.size = opt_u64(tb[MEMPLUG_A_EVENT_SIZE]);
-	e.block = opt_u32(tb[MEMPLUG_A_EVENT_BLOCK]);
-	e.node = opt_s32(tb[MEMPLUG_A_EVENT_NODE]);
-	e.zone = opt_string(tb[MEMPLUG_A_EVENT_ZONE]);
-	e.status_change_nid = opt_s32(tb[MEMPLUG_A_EVENT_STATUS_CHANGE_NID]);
-	e.status_change_nid_normal = opt_s32(tb[MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL]);
-	e.range_id = opt_u32(tb[MEMPLUG_A_EVENT_RANGE_ID]);
-	auto veto_errno = opt_neg_errno(tb[MEMPLUG_A_EVENT_VETO_ERRNO], what, "VETO_ERRNO");
+	e.seq = *a.get(at::seq);
+	e.time_ns = a.get(at::time_ns);
+	e.realtime_ns = a.get(at::realtime_ns);
+	e.action = *a.get(at::action);
+	e.start_pfn = a.get(at::start_pfn);
+	e.nr_pages = a.get(at::nr_pages);
+	e.start = a.get(at::start);
+	e.size = a.get(at::size);
+	e.block = a.get(at::block);
+	e.node = a.get(at::node);
+	e.zone = a.get(at::zone);
+	e.status_change_nid = a.get(at::status_change_nid);
+	e.status_change_nid_normal = a.get(at::status_change_nid_normal);
+	e.range_id = a.get(at::range_id);
+	auto veto_errno = opt_neg_errno(a, at::veto_errno, what);
 	if (!veto_errno)
 		return std::move(veto_errno).error();
 	e.veto_errno = *veto_errno;
-	e.veto_reason = opt_string(tb[MEMPLUG_A_EVENT_VETO_REASON]);
+	e.veto_reason = a.get(at::veto_reason);
 	return e;
 }
 
