@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <array>
 #include <cerrno>
 #include <climits>
 #include <cstddef>
 #include <cstring>
+#include <functional>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -10,6 +12,7 @@
 #include <netlink/genl/genl.h>
 
 #include "memplug/codec.hpp"
+#include "memplug/proto.hpp"
 
 using namespace memplug;
 
@@ -563,6 +566,102 @@ TEST(Decode, RefusesErrnosThatAreNotNegativeErrnos)
 	nla_put_u32(ev.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_GOING_OFFLINE);
 	nla_put_s32(ev.get(), MEMPLUG_A_EVENT_VETO_ERRNO, -4095);
 	EXPECT_EQ(decode_event(hdr(ev)).value().veto_errno, -4095);
+}
+
+// The policies the codec decodes with are the spec's: every attribute of
+// a reply's set, one byte short of what its type needs or a string
+// without its NUL, makes the reply malformed; as long as its type, it
+// decodes. @base puts the attributes the decoder requires.
+template <std::size_t N, typename Decode>
+void check_spec_lengths(const std::array<proto::Attr, N> &attrs, std::uint8_t cmd,
+			const std::function<void(nl_msg *)> &base, Decode decode)
+{
+	int checked = 0;
+	for (std::size_t id = 0; id < N; ++id) {
+		const proto::Attr &attr = attrs[id];
+		const std::size_t len = proto::min_len(attr.type);
+		if (len == 0)
+			continue; // unused, pad, flag, nest: no length to check
+		const auto type = static_cast<int>(id);
+		// 0xff: a u8 that is not 0, an s32 that is a negative errno.
+		const std::vector<unsigned char> good(len, 0xff);
+		std::vector<unsigned char> bad(len - 1, 0xff);
+		if (attr.type == proto::Type::String)
+			bad = {'x'};
+
+		NlMsgPtr ok = reply(cmd);
+		base(ok.get());
+		if (attr.type == proto::Type::String)
+			nla_put_string(ok.get(), type, "x");
+		else
+			nla_put(ok.get(), type, static_cast<int>(good.size()), good.data());
+		EXPECT_TRUE(decode(hdr(ok)).ok()) << attr.name;
+
+		NlMsgPtr short_one = reply(cmd);
+		base(short_one.get());
+		nla_put(short_one.get(), type, static_cast<int>(bad.size()), bad.data());
+		const auto r = decode(hdr(short_one));
+		ASSERT_FALSE(r.ok()) << attr.name;
+		EXPECT_EQ(r.error().errnum(), EPROTO) << attr.name;
+		++checked;
+	}
+	EXPECT_GT(checked, 0);
+}
+
+TEST(Decode, PoliciesAreTheSpecs)
+{
+	check_spec_lengths(
+		proto::status_attrs, MEMPLUG_CMD_STATUS_GET, [](nl_msg *) {}, decode_status);
+	check_spec_lengths(
+		proto::range_attrs, MEMPLUG_CMD_RANGE_GET,
+		[](nl_msg *m) {
+			nla_put_u32(m, MEMPLUG_A_RANGE_ID, 4);
+			nla_put_u64(m, MEMPLUG_A_RANGE_START, 0x40000000);
+			nla_put_u64(m, MEMPLUG_A_RANGE_SIZE, 0x20000000);
+		},
+		decode_range);
+	check_spec_lengths(
+		proto::block_attrs, MEMPLUG_CMD_BLOCK_GET,
+		[](nl_msg *m) {
+			nla_put_u32(m, MEMPLUG_A_BLOCK_ID, 8);
+			nla_put_u64(m, MEMPLUG_A_BLOCK_START, 0x40000000);
+			nla_put_u32(m, MEMPLUG_A_BLOCK_STATE, MEMPLUG_BLOCK_STATE_ONLINE);
+		},
+		decode_block);
+	check_spec_lengths(
+		proto::event_attrs, MEMPLUG_CMD_EVENT_NTF,
+		[](nl_msg *m) {
+			nla_put_u64(m, MEMPLUG_A_EVENT_SEQ, 1);
+			nla_put_u32(m, MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_ONLINE);
+		},
+		decode_event);
+}
+
+// EXCLUDE nests are read with the exclude set's policy.
+TEST(Decode, ExcludeNestPolicyIsTheSpecs)
+{
+	NlMsgPtr msg = reply(MEMPLUG_CMD_RANGE_GET);
+	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_ID, 4);
+	nla_put_u64(msg.get(), MEMPLUG_A_RANGE_START, 0x40000000);
+	nla_put_u64(msg.get(), MEMPLUG_A_RANGE_SIZE, 0x20000000);
+	nlattr *nest = nla_nest_start(msg.get(), MEMPLUG_A_RANGE_EXCLUDE);
+	nla_put_u64(msg.get(), MEMPLUG_A_EXCLUDE_START, 0x40200000);
+	nla_put_u32(msg.get(), MEMPLUG_A_EXCLUDE_SIZE, 0x200000);
+	nla_nest_end(msg.get(), nest);
+	auto r = decode_range(hdr(msg));
+	ASSERT_FALSE(r.ok());
+	EXPECT_EQ(r.error().errnum(), EPROTO);
+
+	NlMsgPtr half = reply(MEMPLUG_CMD_RANGE_GET);
+	nla_put_u32(half.get(), MEMPLUG_A_RANGE_ID, 4);
+	nla_put_u64(half.get(), MEMPLUG_A_RANGE_START, 0x40000000);
+	nla_put_u64(half.get(), MEMPLUG_A_RANGE_SIZE, 0x20000000);
+	nest = nla_nest_start(half.get(), MEMPLUG_A_RANGE_EXCLUDE);
+	nla_put_u64(half.get(), MEMPLUG_A_EXCLUDE_START, 0x40200000);
+	nla_nest_end(half.get(), nest);
+	r = decode_range(hdr(half));
+	ASSERT_FALSE(r.ok());
+	EXPECT_NE(r.error().message().find("EXCLUDE_START/EXCLUDE_SIZE"), std::string::npos);
 }
 
 TEST(Decode, ShortHeader)
