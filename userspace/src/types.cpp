@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "memplug/types.hpp"
 
+#include "memplug/proto.hpp"
+
 namespace memplug {
 
 namespace {
 
-std::string unknown(std::uint32_t value)
+// The spec's name of an enum's @value, "unknown(N)" for one it lacks.
+std::string spec_name(std::string_view name, std::uint32_t value)
 {
-	return "unknown(" + std::to_string(value) + ")";
+	if (name.empty())
+		return "unknown(" + std::to_string(value) + ")";
+	return std::string(name);
 }
 
 } // namespace
@@ -58,42 +63,18 @@ ZonePolicy default_zone_policy(OnlineType type)
 
 std::string zone_policy_name(std::uint32_t policy)
 {
-	switch (policy) {
-	case MEMPLUG_ZONE_POLICY_ANY:
-		return "any";
-	case MEMPLUG_ZONE_POLICY_MOVABLE:
-		return "movable";
-	case MEMPLUG_ZONE_POLICY_KERNEL:
-		return "kernel";
-	default:
-		return unknown(policy);
-	}
+	return spec_name(proto::zone_policy_str(policy), policy);
 }
 
 std::string online_cb_name(std::uint32_t cb)
 {
-	switch (cb) {
-	case MEMPLUG_ONLINE_CB_MEMPLUG:
-		return "memplug";
-	case MEMPLUG_ONLINE_CB_UNAVAILABLE:
-		return "unavailable";
-	case MEMPLUG_ONLINE_CB_IDLE:
-		return "idle";
-	default:
-		return unknown(cb);
-	}
+	return spec_name(proto::online_cb_str(cb), cb);
 }
 
 std::string range_state_name(const Range &range)
 {
-	switch (range.state) {
-	case MEMPLUG_RANGE_STATE_PLUGGING:
-		return "plugging";
-	case MEMPLUG_RANGE_STATE_UNPLUGGING:
-		return "unplugging";
-	case MEMPLUG_RANGE_STATE_FAILED:
-		return "failed";
-	case MEMPLUG_RANGE_STATE_PLUGGED: {
+	// A plugged range is named by how much of it is online.
+	if (range.state == MEMPLUG_RANGE_STATE_PLUGGED) {
 		const std::uint32_t online = range.blocks_online.value_or(0);
 		const std::uint32_t total = range.blocks.value_or(0);
 		if (online == 0)
@@ -102,53 +83,18 @@ std::string range_state_name(const Range &range)
 			return "online";
 		return "partial";
 	}
-	default:
-		return "unknown";
-	}
+	const std::string_view name = proto::range_state_str(range.state);
+	return name.empty() ? "unknown" : std::string(name);
 }
 
 std::string block_state_name(std::uint32_t state)
 {
-	switch (state) {
-	case MEMPLUG_BLOCK_STATE_OFFLINE:
-		return "offline";
-	case MEMPLUG_BLOCK_STATE_ONLINE:
-		return "online";
-	default:
-		return unknown(state);
-	}
+	return spec_name(proto::block_state_str(state), state);
 }
 
 std::string event_action_name(std::uint32_t action)
 {
-	switch (action) {
-	case MEMPLUG_EVENT_GOING_ONLINE:
-		return "going-online";
-	case MEMPLUG_EVENT_ONLINE:
-		return "online";
-	case MEMPLUG_EVENT_GOING_OFFLINE:
-		return "going-offline";
-	case MEMPLUG_EVENT_OFFLINE:
-		return "offline";
-	case MEMPLUG_EVENT_CANCEL_ONLINE:
-		return "cancel-online";
-	case MEMPLUG_EVENT_CANCEL_OFFLINE:
-		return "cancel-offline";
-	case MEMPLUG_EVENT_PLUG:
-		return "plug";
-	case MEMPLUG_EVENT_UNPLUG:
-		return "unplug";
-	case MEMPLUG_EVENT_VERIFY_FAIL:
-		return "verify-fail";
-	case MEMPLUG_EVENT_FAILED:
-		return "failed";
-	case MEMPLUG_EVENT_NODE_ONLINE:
-		return "node-online";
-	case MEMPLUG_EVENT_NODE_OFFLINE:
-		return "node-offline";
-	default:
-		return unknown(action);
-	}
+	return spec_name(proto::event_action_str(action), action);
 }
 
 } // namespace memplug
