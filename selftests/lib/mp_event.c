@@ -12,84 +12,37 @@
 
 #include "mp_event.h"
 
-void mp_event_decode(const struct nlmsghdr *nlh, struct mp_event *ev)
-{
-	const struct nlattr *tb[MEMPLUG_A_EVENT_MAX + 1];
-	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+#define EV(a, fld) MP_FIELD(struct mp_event, a, fld)
+#define EV_HAS(a, fld, hs) MP_FIELD_HAS(struct mp_event, a, fld, hs)
+static const struct mp_field mp_event_field[] = {
+	EV_HAS(MEMPLUG_A_EVENT_SEQ, seq, has_seq),
+	EV(MEMPLUG_A_EVENT_TIME_NS, time_ns),
+	EV(MEMPLUG_A_EVENT_REALTIME_NS, realtime_ns),
+	EV(MEMPLUG_A_EVENT_ACTION, action),
+	EV(MEMPLUG_A_EVENT_START_PFN, start_pfn),
+	EV(MEMPLUG_A_EVENT_NR_PAGES, nr_pages),
+	EV(MEMPLUG_A_EVENT_START, start),
+	EV(MEMPLUG_A_EVENT_SIZE, size),
+	EV(MEMPLUG_A_EVENT_BLOCK, block),
+	EV_HAS(MEMPLUG_A_EVENT_NODE, node, has_node),
+	EV_HAS(MEMPLUG_A_EVENT_ZONE, zone, has_zone),
+	EV(MEMPLUG_A_EVENT_STATUS_CHANGE_NID, status_change_nid),
+	EV(MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL, status_change_nid_normal),
+	EV_HAS(MEMPLUG_A_EVENT_RANGE_ID, range_id, has_range_id),
+	EV_HAS(MEMPLUG_A_EVENT_VETO_ERRNO, veto_errno, has_veto_errno),
+	EV_HAS(MEMPLUG_A_EVENT_VETO_REASON, veto_reason, has_veto_reason),
+};
 
-	memset(ev, 0, sizeof(*ev));
+static MP_SPEC_DECODER(mp_event_decode_attrs, struct mp_event,
+		       MP_PROTO_SET_EVENT, mp_event_field)
+
+int mp_event_decode(const struct nlmsghdr *nlh, struct mp_event *ev)
+{
+	int rc = mp_event_decode_attrs(nlh, ev);
+
 	if (nlh->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN)
-		ev->cmd = g->cmd;
-	mp_genl_parse(nlh, tb, MEMPLUG_A_EVENT_MAX);
-	if (tb[MEMPLUG_A_EVENT_SEQ]) {
-		ev->has_seq = true;
-		ev->seq = mp_attr_u64(tb[MEMPLUG_A_EVENT_SEQ]);
-	}
-	if (tb[MEMPLUG_A_EVENT_TIME_NS])
-		ev->time_ns = mp_attr_u64(tb[MEMPLUG_A_EVENT_TIME_NS]);
-	if (tb[MEMPLUG_A_EVENT_REALTIME_NS])
-		ev->realtime_ns = mp_attr_u64(tb[MEMPLUG_A_EVENT_REALTIME_NS]);
-	if (tb[MEMPLUG_A_EVENT_ACTION])
-		ev->action = mp_attr_u32(tb[MEMPLUG_A_EVENT_ACTION]);
-	if (tb[MEMPLUG_A_EVENT_START_PFN])
-		ev->start_pfn = mp_attr_u64(tb[MEMPLUG_A_EVENT_START_PFN]);
-	if (tb[MEMPLUG_A_EVENT_NR_PAGES])
-		ev->nr_pages = mp_attr_u64(tb[MEMPLUG_A_EVENT_NR_PAGES]);
-	if (tb[MEMPLUG_A_EVENT_START])
-		ev->start = mp_attr_u64(tb[MEMPLUG_A_EVENT_START]);
-	if (tb[MEMPLUG_A_EVENT_SIZE])
-		ev->size = mp_attr_u64(tb[MEMPLUG_A_EVENT_SIZE]);
-	if (tb[MEMPLUG_A_EVENT_BLOCK])
-		ev->block = mp_attr_u32(tb[MEMPLUG_A_EVENT_BLOCK]);
-	if (tb[MEMPLUG_A_EVENT_NODE]) {
-		ev->has_node = true;
-		ev->node = (int32_t)mp_attr_u32(tb[MEMPLUG_A_EVENT_NODE]);
-	}
-	if (tb[MEMPLUG_A_EVENT_ZONE]) {
-		ev->has_zone = true;
-		mp_attr_str(tb[MEMPLUG_A_EVENT_ZONE], ev->zone, sizeof(ev->zone));
-	}
-	if (tb[MEMPLUG_A_EVENT_STATUS_CHANGE_NID])
-		ev->status_change_nid =
-			(int32_t)mp_attr_u32(tb[MEMPLUG_A_EVENT_STATUS_CHANGE_NID]);
-	if (tb[MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL])
-		ev->status_change_nid_normal = (int32_t)mp_attr_u32(
-			tb[MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL]);
-	if (tb[MEMPLUG_A_EVENT_RANGE_ID]) {
-		ev->has_range_id = true;
-		ev->range_id = mp_attr_u32(tb[MEMPLUG_A_EVENT_RANGE_ID]);
-	}
-	if (tb[MEMPLUG_A_EVENT_VETO_ERRNO]) {
-		ev->has_veto_errno = true;
-		ev->veto_errno = (int32_t)mp_attr_u32(tb[MEMPLUG_A_EVENT_VETO_ERRNO]);
-	}
-	if (tb[MEMPLUG_A_EVENT_VETO_REASON]) {
-		ev->has_veto_reason = true;
-		mp_attr_str(tb[MEMPLUG_A_EVENT_VETO_REASON], ev->veto_reason,
-			    sizeof(ev->veto_reason));
-	}
-}
-
-const char *mp_event_action_name(uint32_t action)
-{
-	static const char *const names[] = {
-		[MEMPLUG_EVENT_GOING_ONLINE] = "going-online",
-		[MEMPLUG_EVENT_ONLINE] = "online",
-		[MEMPLUG_EVENT_GOING_OFFLINE] = "going-offline",
-		[MEMPLUG_EVENT_OFFLINE] = "offline",
-		[MEMPLUG_EVENT_CANCEL_ONLINE] = "cancel-online",
-		[MEMPLUG_EVENT_CANCEL_OFFLINE] = "cancel-offline",
-		[MEMPLUG_EVENT_PLUG] = "plug",
-		[MEMPLUG_EVENT_UNPLUG] = "unplug",
-		[MEMPLUG_EVENT_VERIFY_FAIL] = "verify-fail",
-		[MEMPLUG_EVENT_FAILED] = "failed",
-		[MEMPLUG_EVENT_NODE_ONLINE] = "node-online",
-		[MEMPLUG_EVENT_NODE_OFFLINE] = "node-offline",
-	};
-
-	if (action < MP_ARRAY_SIZE(names) && names[action])
-		return names[action];
-	return "?";
+		ev->cmd = ((const struct genlmsghdr *)NLMSG_DATA(nlh))->cmd;
+	return rc;
 }
 
 void mp_event_format(const struct mp_event *ev, char *buf, size_t len)
@@ -104,7 +57,7 @@ void mp_event_format(const struct mp_event *ev, char *buf, size_t len)
 	snprintf(buf, len,
 		 "seq %" PRIu64 " %s block %u 0x%" PRIx64 "+0x%" PRIx64
 		 " pfn %" PRIu64 "+%" PRIu64 " node %d zone %s range %s%s",
-		 ev->seq, mp_event_action_name(ev->action), ev->block,
+		 ev->seq, MP_ENUM_STR(event_action, ev->action), ev->block,
 		 ev->start, ev->size, ev->start_pfn, ev->nr_pages, ev->node,
 		 ev->has_zone ? ev->zone : "-", range, veto);
 }
@@ -172,11 +125,11 @@ struct mp_event_dump_ctx {
 static int mp_event_dump_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct mp_event_dump_ctx *ctx = arg;
+	struct mp_event *ev, spare;
 
-	if (ctx->n < ctx->max)
-		mp_event_decode(nlh, &ctx->out[ctx->n]);
+	ev = ctx->n < ctx->max ? &ctx->out[ctx->n] : &spare;
 	ctx->n++;
-	return 0;
+	return mp_event_decode(nlh, ev);
 }
 
 int mp_event_dump(struct mp_ctx *c, uint64_t seq, struct mp_event *out,
@@ -280,8 +233,7 @@ int mp_monitor_recv(struct mp_monitor *m, struct mp_event *ev, int timeout_ms)
 			m->off += NLMSG_ALIGN(nlh->nlmsg_len);
 			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 				continue;
-			mp_event_decode(nlh, ev);
-			return 0;
+			return mp_event_decode(nlh, ev);
 		}
 		m->len = m->off = 0;
 
@@ -350,8 +302,11 @@ static int mp_seqwatch_dump_cb(const struct nlmsghdr *nlh, void *arg)
 	struct mp_seqwatch_ctx *ctx = arg;
 	struct mp_seqwatch *w = ctx->w;
 	struct mp_event ev;
+	int rc;
 
-	mp_event_decode(nlh, &ev);
+	rc = mp_event_decode(nlh, &ev);
+	if (rc)
+		return rc;
 	if (ctx->rc || !ev.has_seq || ev.seq >= ctx->end)
 		return 0;
 	if (ev.seq < w->next) {

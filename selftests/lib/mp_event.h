@@ -42,9 +42,8 @@ struct mp_event {
 	char veto_reason[256];
 };
 
-void mp_event_decode(const struct nlmsghdr *nlh, struct mp_event *ev);
-/* "plug", "going-online", ...; "?" for an unknown action. */
-const char *mp_event_action_name(uint32_t action);
+/* Decode an event, checked against the spec; 0 or -EPROTO. */
+int mp_event_decode(const struct nlmsghdr *nlh, struct mp_event *ev);
 /* One line describing @ev, for test logs. */
 void mp_event_format(const struct mp_event *ev, char *buf, size_t len);
 /*
@@ -98,7 +97,8 @@ void mp_monitor_close(struct mp_monitor *m);
 /*
  * The next event, waiting up to @timeout_ms (0: do not wait). Returns 0,
  * -EAGAIN when none came in time, -ENOBUFS when the kernel dropped
- * messages for this socket (reported once; reading goes on after it), or
+ * messages for this socket (reported once; reading goes on after it),
+ * -EPROTO for an event the spec does not allow (see mp_errstr()), or
  * another negative errno.
  */
 int mp_monitor_recv(struct mp_monitor *m, struct mp_event *ev, int timeout_ms);

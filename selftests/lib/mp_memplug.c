@@ -41,218 +41,108 @@ void mp_req_init(const struct mp_ctx *c, struct mp_msg *m, uint8_t cmd,
 		    MEMPLUG_FAMILY_VERSION);
 }
 
-void mp_status_decode(const struct nlmsghdr *nlh, struct mp_status *st)
-{
-	const struct nlattr *tb[MEMPLUG_A_STATUS_MAX + 1];
-	int i;
+#define ST(a, fld) MP_FIELD(struct mp_status, a, fld)
+#define ST_HAS(a, fld, hs) MP_FIELD_HAS(struct mp_status, a, fld, hs)
+static const struct mp_field mp_status_field[] = {
+	ST(MEMPLUG_A_STATUS_VERSION, version),
+	ST_HAS(MEMPLUG_A_STATUS_BLOCK_SIZE, block_size, has_block_size),
+	ST_HAS(MEMPLUG_A_STATUS_PLUGGABLE_START, pluggable_start,
+	       has_pluggable),
+	ST_HAS(MEMPLUG_A_STATUS_PLUGGABLE_END, pluggable_end, has_pluggable),
+	ST_HAS(MEMPLUG_A_STATUS_ONLINE_CB, online_cb, has_online_cb),
+	ST_HAS(MEMPLUG_A_STATUS_ONLINE_CB_REASON, online_cb_reason,
+	       has_online_cb_reason),
+	ST_HAS(MEMPLUG_A_STATUS_ONLINE_CB_RANGES, online_cb_ranges,
+	       has_online_cb_ranges),
+	ST_HAS(MEMPLUG_A_STATUS_RANGES, ranges, has_ranges),
+	ST(MEMPLUG_A_STATUS_PLUGGED_BYTES, plugged_bytes),
+	ST(MEMPLUG_A_STATUS_PLUGS, plugs),
+	ST(MEMPLUG_A_STATUS_UNPLUGS, unplugs),
+	ST(MEMPLUG_A_STATUS_PLUG_FAILURES, plug_failures),
+	ST(MEMPLUG_A_STATUS_UNPLUG_FAILURES, unplug_failures),
+	ST(MEMPLUG_A_STATUS_VETOES, vetoes),
+	ST(MEMPLUG_A_STATUS_EVENT_SEQ, event_seq),
+	ST(MEMPLUG_A_STATUS_EVENT_OLDEST, event_oldest),
+	ST(MEMPLUG_A_STATUS_EVENT_RING_SIZE, event_ring_size),
+	ST_HAS(MEMPLUG_A_STATUS_OBJECTS, objects, has_objects),
+	ST(MEMPLUG_A_STATUS_KDUMP, kdump),
+};
 
-	memset(st, 0, sizeof(*st));
-	mp_genl_parse(nlh, tb, MEMPLUG_A_STATUS_MAX);
-	for (i = 1; i <= MEMPLUG_A_STATUS_MAX; i++)
-		if (tb[i])
-			st->nattrs++;
-	if (tb[MEMPLUG_A_STATUS_VERSION])
-		mp_attr_str(tb[MEMPLUG_A_STATUS_VERSION], st->version,
-			    sizeof(st->version));
-	if (tb[MEMPLUG_A_STATUS_BLOCK_SIZE]) {
-		st->has_block_size = true;
-		st->block_size = mp_attr_u64(tb[MEMPLUG_A_STATUS_BLOCK_SIZE]);
-	}
-	if (tb[MEMPLUG_A_STATUS_PLUGGABLE_START] ||
-	    tb[MEMPLUG_A_STATUS_PLUGGABLE_END])
-		st->has_pluggable = true;
-	if (tb[MEMPLUG_A_STATUS_PLUGGABLE_START])
-		st->pluggable_start =
-			mp_attr_u64(tb[MEMPLUG_A_STATUS_PLUGGABLE_START]);
-	if (tb[MEMPLUG_A_STATUS_PLUGGABLE_END])
-		st->pluggable_end =
-			mp_attr_u64(tb[MEMPLUG_A_STATUS_PLUGGABLE_END]);
-	if (tb[MEMPLUG_A_STATUS_ONLINE_CB]) {
-		st->has_online_cb = true;
-		st->online_cb = mp_attr_u32(tb[MEMPLUG_A_STATUS_ONLINE_CB]);
-	}
-	if (tb[MEMPLUG_A_STATUS_ONLINE_CB_REASON]) {
-		st->has_online_cb_reason = true;
-		mp_attr_str(tb[MEMPLUG_A_STATUS_ONLINE_CB_REASON],
-			    st->online_cb_reason, sizeof(st->online_cb_reason));
-	}
-	if (tb[MEMPLUG_A_STATUS_ONLINE_CB_RANGES]) {
-		st->has_online_cb_ranges = true;
-		st->online_cb_ranges =
-			mp_attr_u32(tb[MEMPLUG_A_STATUS_ONLINE_CB_RANGES]);
-	}
-	if (tb[MEMPLUG_A_STATUS_RANGES]) {
-		st->has_ranges = true;
-		st->ranges = mp_attr_u32(tb[MEMPLUG_A_STATUS_RANGES]);
-	}
-	if (tb[MEMPLUG_A_STATUS_PLUGGED_BYTES])
-		st->plugged_bytes = mp_attr_u64(tb[MEMPLUG_A_STATUS_PLUGGED_BYTES]);
-	if (tb[MEMPLUG_A_STATUS_PLUGS])
-		st->plugs = mp_attr_u64(tb[MEMPLUG_A_STATUS_PLUGS]);
-	if (tb[MEMPLUG_A_STATUS_UNPLUGS])
-		st->unplugs = mp_attr_u64(tb[MEMPLUG_A_STATUS_UNPLUGS]);
-	if (tb[MEMPLUG_A_STATUS_PLUG_FAILURES])
-		st->plug_failures = mp_attr_u64(tb[MEMPLUG_A_STATUS_PLUG_FAILURES]);
-	if (tb[MEMPLUG_A_STATUS_UNPLUG_FAILURES])
-		st->unplug_failures =
-			mp_attr_u64(tb[MEMPLUG_A_STATUS_UNPLUG_FAILURES]);
-	if (tb[MEMPLUG_A_STATUS_VETOES])
-		st->vetoes = mp_attr_u64(tb[MEMPLUG_A_STATUS_VETOES]);
-	if (tb[MEMPLUG_A_STATUS_EVENT_SEQ])
-		st->event_seq = mp_attr_u64(tb[MEMPLUG_A_STATUS_EVENT_SEQ]);
-	if (tb[MEMPLUG_A_STATUS_EVENT_OLDEST])
-		st->event_oldest = mp_attr_u64(tb[MEMPLUG_A_STATUS_EVENT_OLDEST]);
-	if (tb[MEMPLUG_A_STATUS_EVENT_RING_SIZE])
-		st->event_ring_size =
-			mp_attr_u32(tb[MEMPLUG_A_STATUS_EVENT_RING_SIZE]);
-	if (tb[MEMPLUG_A_STATUS_OBJECTS]) {
-		st->has_objects = true;
-		st->objects = mp_attr_u32(tb[MEMPLUG_A_STATUS_OBJECTS]);
-	}
-	st->kdump = tb[MEMPLUG_A_STATUS_KDUMP];
-}
+MP_SPEC_DECODER(mp_status_decode, struct mp_status, MP_PROTO_SET_STATUS,
+		mp_status_field)
 
-/* EXCLUDE repeats, so tb[] of mp_genl_parse() holds only the last one. */
-static void mp_range_decode_excl(const struct nlmsghdr *nlh, struct mp_range *r)
-{
-	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
-	const struct nlattr *a;
+static const struct mp_field mp_excl_field[] = {
+	MP_FIELD(struct mp_excl, MEMPLUG_A_EXCLUDE_START, start),
+	MP_FIELD(struct mp_excl, MEMPLUG_A_EXCLUDE_SIZE, size),
+};
 
-	if (nlh->nlmsg_len < hdr)
-		return;
-	mp_attr_for_each(a, (const char *)nlh + hdr, nlh->nlmsg_len - hdr) {
-		const struct nlattr *tb[MEMPLUG_A_EXCLUDE_MAX + 1];
+static const struct mp_fields mp_excl_fields =
+	MP_FIELDS(MP_PROTO_SET_EXCLUDE, mp_excl_field);
 
-		if ((a->nla_type & NLA_TYPE_MASK) != MEMPLUG_A_RANGE_EXCLUDE ||
-		    r->nr_excl == (int)MP_ARRAY_SIZE(r->excl))
-			continue;
-		mp_attr_parse(mp_attr_data(a), mp_attr_len(a), tb,
-			      MEMPLUG_A_EXCLUDE_MAX);
-		if (tb[MEMPLUG_A_EXCLUDE_START])
-			r->excl[r->nr_excl].start =
-				mp_attr_u64(tb[MEMPLUG_A_EXCLUDE_START]);
-		if (tb[MEMPLUG_A_EXCLUDE_SIZE])
-			r->excl[r->nr_excl].size =
-				mp_attr_u64(tb[MEMPLUG_A_EXCLUDE_SIZE]);
-		r->nr_excl++;
-	}
-}
+#define RG(a, fld) MP_FIELD(struct mp_range, a, fld)
+#define RG_HAS(a, fld, hs) MP_FIELD_HAS(struct mp_range, a, fld, hs)
+static const struct mp_field mp_range_field[] = {
+	RG(MEMPLUG_A_RANGE_ID, id),
+	RG(MEMPLUG_A_RANGE_START, start),
+	RG(MEMPLUG_A_RANGE_SIZE, size),
+	RG_HAS(MEMPLUG_A_RANGE_NODE, node, has_node),
+	RG(MEMPLUG_A_RANGE_NAME, name),
+	RG(MEMPLUG_A_RANGE_STATE, state),
+	RG(MEMPLUG_A_RANGE_ZONE_POLICY, zone_policy),
+	RG_HAS(MEMPLUG_A_RANGE_PROTECT, protect, has_protect),
+	RG(MEMPLUG_A_RANGE_VERIFY, verify),
+	RG_HAS(MEMPLUG_A_RANGE_GROUP_ID, group_id, has_group_id),
+	RG(MEMPLUG_A_RANGE_BLOCKS, blocks),
+	RG_HAS(MEMPLUG_A_RANGE_BLOCKS_ONLINE, blocks_online,
+	       has_blocks_online),
+	RG(MEMPLUG_A_RANGE_PAGES_ONLINE, pages_online),
+	RG(MEMPLUG_A_RANGE_PAGES_EXCLUDED, pages_excluded),
+	RG(MEMPLUG_A_RANGE_ADD_NS, add_ns),
+	RG_HAS(MEMPLUG_A_RANGE_REMOVE_NS, remove_ns, has_remove_ns),
+	RG_HAS(MEMPLUG_A_RANGE_FAIL_BLOCK, fail_block, has_fail_block),
+	RG_HAS(MEMPLUG_A_RANGE_FAIL_ERRNO, fail_errno, has_fail_errno),
+	RG(MEMPLUG_A_RANGE_PAGES_VERIFIED, pages_verified),
+	RG(MEMPLUG_A_RANGE_PAGES_BAD, pages_bad),
+	RG(MEMPLUG_A_RANGE_DEFER_ONLINE, defer_online),
+	RG_HAS(MEMPLUG_A_RANGE_BLOCKS_PRESENT, blocks_present,
+	       has_blocks_present),
+	RG(MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS, rollback_attempts),
+	RG(MEMPLUG_A_RANGE_ONLINE_NS, online_ns),
+	RG(MEMPLUG_A_RANGE_OFFLINE_NS, offline_ns),
+	MP_FIELD_NESTS(struct mp_range, MEMPLUG_A_RANGE_EXCLUDE, excl, nr_excl,
+		       &mp_excl_fields),
+};
 
-void mp_range_decode(const struct nlmsghdr *nlh, struct mp_range *r)
-{
-	const struct nlattr *tb[MEMPLUG_A_RANGE_MAX + 1];
+MP_SPEC_DECODER(mp_range_decode, struct mp_range, MP_PROTO_SET_RANGE,
+		mp_range_field)
 
-	memset(r, 0, sizeof(*r));
-	mp_genl_parse(nlh, tb, MEMPLUG_A_RANGE_MAX);
-	if (tb[MEMPLUG_A_RANGE_ID])
-		r->id = mp_attr_u32(tb[MEMPLUG_A_RANGE_ID]);
-	if (tb[MEMPLUG_A_RANGE_START])
-		r->start = mp_attr_u64(tb[MEMPLUG_A_RANGE_START]);
-	if (tb[MEMPLUG_A_RANGE_SIZE])
-		r->size = mp_attr_u64(tb[MEMPLUG_A_RANGE_SIZE]);
-	if (tb[MEMPLUG_A_RANGE_NODE]) {
-		r->has_node = true;
-		r->node = mp_attr_u32(tb[MEMPLUG_A_RANGE_NODE]);
-	}
-	if (tb[MEMPLUG_A_RANGE_NAME])
-		mp_attr_str(tb[MEMPLUG_A_RANGE_NAME], r->name, sizeof(r->name));
-	if (tb[MEMPLUG_A_RANGE_STATE])
-		r->state = mp_attr_u32(tb[MEMPLUG_A_RANGE_STATE]);
-	if (tb[MEMPLUG_A_RANGE_ZONE_POLICY])
-		r->zone_policy = mp_attr_u32(tb[MEMPLUG_A_RANGE_ZONE_POLICY]);
-	if (tb[MEMPLUG_A_RANGE_PROTECT]) {
-		r->has_protect = true;
-		r->protect = mp_attr_u8(tb[MEMPLUG_A_RANGE_PROTECT]);
-	}
-	r->verify = tb[MEMPLUG_A_RANGE_VERIFY];
-	if (tb[MEMPLUG_A_RANGE_GROUP_ID]) {
-		r->has_group_id = true;
-		r->group_id = mp_attr_u32(tb[MEMPLUG_A_RANGE_GROUP_ID]);
-	}
-	if (tb[MEMPLUG_A_RANGE_BLOCKS])
-		r->blocks = mp_attr_u32(tb[MEMPLUG_A_RANGE_BLOCKS]);
-	if (tb[MEMPLUG_A_RANGE_BLOCKS_ONLINE]) {
-		r->has_blocks_online = true;
-		r->blocks_online = mp_attr_u32(tb[MEMPLUG_A_RANGE_BLOCKS_ONLINE]);
-	}
-	if (tb[MEMPLUG_A_RANGE_PAGES_ONLINE])
-		r->pages_online = mp_attr_u64(tb[MEMPLUG_A_RANGE_PAGES_ONLINE]);
-	if (tb[MEMPLUG_A_RANGE_PAGES_EXCLUDED])
-		r->pages_excluded =
-			mp_attr_u64(tb[MEMPLUG_A_RANGE_PAGES_EXCLUDED]);
-	if (tb[MEMPLUG_A_RANGE_ADD_NS])
-		r->add_ns = mp_attr_u64(tb[MEMPLUG_A_RANGE_ADD_NS]);
-	if (tb[MEMPLUG_A_RANGE_REMOVE_NS]) {
-		r->has_remove_ns = true;
-		r->remove_ns = mp_attr_u64(tb[MEMPLUG_A_RANGE_REMOVE_NS]);
-	}
-	if (tb[MEMPLUG_A_RANGE_FAIL_BLOCK]) {
-		r->has_fail_block = true;
-		r->fail_block = mp_attr_u32(tb[MEMPLUG_A_RANGE_FAIL_BLOCK]);
-	}
-	if (tb[MEMPLUG_A_RANGE_FAIL_ERRNO]) {
-		r->has_fail_errno = true;
-		r->fail_errno = (int32_t)mp_attr_u32(tb[MEMPLUG_A_RANGE_FAIL_ERRNO]);
-	}
-	if (tb[MEMPLUG_A_RANGE_PAGES_VERIFIED])
-		r->pages_verified =
-			mp_attr_u64(tb[MEMPLUG_A_RANGE_PAGES_VERIFIED]);
-	if (tb[MEMPLUG_A_RANGE_PAGES_BAD])
-		r->pages_bad = mp_attr_u64(tb[MEMPLUG_A_RANGE_PAGES_BAD]);
-	r->defer_online = tb[MEMPLUG_A_RANGE_DEFER_ONLINE];
-	if (tb[MEMPLUG_A_RANGE_BLOCKS_PRESENT]) {
-		r->has_blocks_present = true;
-		r->blocks_present =
-			mp_attr_u32(tb[MEMPLUG_A_RANGE_BLOCKS_PRESENT]);
-	}
-	if (tb[MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS])
-		r->rollback_attempts =
-			mp_attr_u32(tb[MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS]);
-	if (tb[MEMPLUG_A_RANGE_ONLINE_NS])
-		r->online_ns = mp_attr_u64(tb[MEMPLUG_A_RANGE_ONLINE_NS]);
-	if (tb[MEMPLUG_A_RANGE_OFFLINE_NS])
-		r->offline_ns = mp_attr_u64(tb[MEMPLUG_A_RANGE_OFFLINE_NS]);
-	mp_range_decode_excl(nlh, r);
-}
+#define BL(a, fld) MP_FIELD(struct mp_block, a, fld)
+static const struct mp_field mp_block_field[] = {
+	BL(MEMPLUG_A_BLOCK_ID, id),
+	BL(MEMPLUG_A_BLOCK_RANGE_ID, range_id),
+	BL(MEMPLUG_A_BLOCK_START, start),
+	BL(MEMPLUG_A_BLOCK_SIZE, size),
+	BL(MEMPLUG_A_BLOCK_STATE, state),
+	MP_FIELD_HAS(struct mp_block, MEMPLUG_A_BLOCK_ZONE, zone, has_zone),
+	MP_FIELD_HAS(struct mp_block, MEMPLUG_A_BLOCK_NODE, node, has_node),
+};
 
-static void mp_block_decode(const struct nlmsghdr *nlh, struct mp_block *b)
-{
-	const struct nlattr *tb[MEMPLUG_A_BLOCK_MAX + 1];
-
-	memset(b, 0, sizeof(*b));
-	mp_genl_parse(nlh, tb, MEMPLUG_A_BLOCK_MAX);
-	if (tb[MEMPLUG_A_BLOCK_ID])
-		b->id = mp_attr_u32(tb[MEMPLUG_A_BLOCK_ID]);
-	if (tb[MEMPLUG_A_BLOCK_RANGE_ID])
-		b->range_id = mp_attr_u32(tb[MEMPLUG_A_BLOCK_RANGE_ID]);
-	if (tb[MEMPLUG_A_BLOCK_START])
-		b->start = mp_attr_u64(tb[MEMPLUG_A_BLOCK_START]);
-	if (tb[MEMPLUG_A_BLOCK_SIZE])
-		b->size = mp_attr_u64(tb[MEMPLUG_A_BLOCK_SIZE]);
-	if (tb[MEMPLUG_A_BLOCK_STATE])
-		b->state = mp_attr_u32(tb[MEMPLUG_A_BLOCK_STATE]);
-	if (tb[MEMPLUG_A_BLOCK_ZONE]) {
-		b->has_zone = true;
-		mp_attr_str(tb[MEMPLUG_A_BLOCK_ZONE], b->zone, sizeof(b->zone));
-	}
-	if (tb[MEMPLUG_A_BLOCK_NODE]) {
-		b->has_node = true;
-		b->node = mp_attr_u32(tb[MEMPLUG_A_BLOCK_NODE]);
-	}
-}
+MP_SPEC_DECODER(mp_block_decode, struct mp_block, MP_PROTO_SET_BLOCK,
+		mp_block_field)
 
 struct mp_one_ctx {
 	void *out;
 	int count;
 };
 
+/* Every reply is decoded, so that each is checked against the spec. */
 static int mp_status_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct mp_one_ctx *ctx = arg;
+	struct mp_status st;
 
-	if (!ctx->count++ && ctx->out)
-		mp_status_decode(nlh, ctx->out);
-	return 0;
+	return mp_status_decode(nlh, !ctx->count++ && ctx->out ? ctx->out :
+						   &st);
 }
 
 int mp_transact_status(struct mp_sock *s, struct mp_msg *m,
@@ -280,10 +170,10 @@ int mp_status_get(struct mp_ctx *c, struct mp_status *st, struct mp_ack *ack)
 static int mp_range_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct mp_one_ctx *ctx = arg;
+	struct mp_range r;
 
-	if (!ctx->count++ && ctx->out)
-		mp_range_decode(nlh, ctx->out);
-	return 0;
+	return mp_range_decode(nlh, !ctx->count++ && ctx->out ? ctx->out :
+						  &r);
 }
 
 int mp_transact_range(struct mp_ctx *c, struct mp_msg *m, struct mp_range *out,
@@ -409,18 +299,17 @@ struct mp_many_ctx {
 static int mp_many_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct mp_many_ctx *ctx = arg;
-	void *slot;
+	union {
+		struct mp_block b;
+		struct mp_range r;
+	} spare;
+	void *slot = &spare;
 
-	if (ctx->n >= ctx->max) {
-		ctx->n++;
-		return 0;
-	}
-	slot = (char *)ctx->out + ctx->elem * ctx->n++;
-	if (ctx->block)
-		mp_block_decode(nlh, slot);
-	else
-		mp_range_decode(nlh, slot);
-	return 0;
+	if (ctx->n < ctx->max)
+		slot = (char *)ctx->out + ctx->elem * ctx->n;
+	ctx->n++;
+	return ctx->block ? mp_block_decode(nlh, slot) :
+			    mp_range_decode(nlh, slot);
 }
 
 int mp_range_dump(struct mp_ctx *c, struct mp_range *out, int max, int *n,
@@ -457,20 +346,4 @@ int mp_block_dump(struct mp_ctx *c, uint32_t range_id, struct mp_block *out,
 		return -E2BIG;
 	}
 	return rc;
-}
-
-const char *mp_range_state_name(uint32_t state)
-{
-	switch (state) {
-	case MEMPLUG_RANGE_STATE_PLUGGING:
-		return "plugging";
-	case MEMPLUG_RANGE_STATE_PLUGGED:
-		return "plugged";
-	case MEMPLUG_RANGE_STATE_UNPLUGGING:
-		return "unplugging";
-	case MEMPLUG_RANGE_STATE_FAILED:
-		return "failed";
-	default:
-		return "?";
-	}
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mp_memplug: the memplug generic netlink protocol for the selftests, on
- * top of mp_nl. Replies are decoded into plain structs; every has_* flag
- * says whether the kernel sent that attribute.
+ * top of mp_nl. Replies are checked against the spec and decoded into
+ * plain structs; every has_* flag says whether the kernel sent that
+ * attribute.
  */
 #ifndef MP_MEMPLUG_H
 #define MP_MEMPLUG_H
@@ -12,6 +13,7 @@
 #include <linux/memplug.h>
 
 #include "mp_nl.h"
+#include "mp_spec.h"
 
 /* An open socket and the resolved memplug family. */
 struct mp_ctx {
@@ -46,7 +48,6 @@ struct mp_status {
 	bool has_objects;
 	uint32_t objects;
 	bool kdump;
-	int nattrs;
 };
 
 struct mp_range {
@@ -154,9 +155,12 @@ int mp_transact_range(struct mp_ctx *c, struct mp_msg *m, struct mp_range *out,
 int mp_transact_status(struct mp_sock *s, struct mp_msg *m,
 		       struct mp_status *st, struct mp_ack *ack);
 
-void mp_range_decode(const struct nlmsghdr *nlh, struct mp_range *r);
-void mp_status_decode(const struct nlmsghdr *nlh, struct mp_status *st);
-
-const char *mp_range_state_name(uint32_t state);
+/*
+ * Decode a reply, every attribute checked against the spec (mp_spec.h);
+ * 0, or -EPROTO with mp_errstr() saying what the spec does not allow.
+ */
+int mp_range_decode(const struct nlmsghdr *nlh, struct mp_range *r);
+int mp_status_decode(const struct nlmsghdr *nlh, struct mp_status *st);
+int mp_block_decode(const struct nlmsghdr *nlh, struct mp_block *b);
 
 #endif /* MP_MEMPLUG_H */

@@ -369,12 +369,16 @@ int mp_transact(struct mp_sock *s, struct mp_msg *req, mp_msg_cb cb, void *arg,
 			if (cb) {
 				rc = cb(nlh, arg);
 				if (rc) {
+					char why[sizeof(mp_err)];
+
 					/*
 					 * What is left of the reply stays queued;
 					 * later requests skip it by sequence.
 					 */
-					mp_seterr("reply handler failed: %s",
-						  strerror(-rc));
+					snprintf(why, sizeof(why), "%s",
+						 mp_errstr());
+					mp_seterr("reply rejected: %s: %s",
+						  strerror(-rc), why);
 					goto out_local;
 				}
 			}

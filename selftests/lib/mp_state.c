@@ -70,7 +70,7 @@ int mp_settle(struct mp_ctx *c, int timeout_ms)
 			mp_seterr("range %u (0x%" PRIx64 "+0x%" PRIx64
 				  ") still %s after %d ms",
 				  r[busy].id, r[busy].start, r[busy].size,
-				  mp_range_state_name(r[busy].state),
+				  MP_ENUM_STR(range_state, r[busy].state),
 				  timeout_ms);
 			rc = -ETIMEDOUT;
 			break;
@@ -176,7 +176,7 @@ int mp_state_check(struct mp_ctx *c, uint64_t dev_start, uint64_t dev_size,
 
 		if (busy && !opts->allow_busy)
 			MP_DIFF("range %u is %s", g->id,
-				mp_range_state_name(g->state));
+				MP_ENUM_STR(range_state, g->state));
 		if (g->blocks != g->size / bs)
 			MP_DIFF("range %u: BLOCKS %u for 0x%" PRIx64 " bytes",
 				g->id, g->blocks, g->size);

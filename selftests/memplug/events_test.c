@@ -151,7 +151,7 @@ static void block_event_is(struct __test_metadata *_metadata,
 
 	mp_event_format(ev, line, sizeof(line));
 	ASSERT_EQ(action, ev->action)
-	TH_LOG("want %s, got %s", mp_event_action_name(action), line);
+	TH_LOG("want %s, got %s", MP_ENUM_STR(event_action, action), line);
 	ASSERT_EQ(blk, ev->block) TH_LOG("%s", line);
 	ASSERT_EQ((uint64_t)blk * bs, ev->start) TH_LOG("%s", line);
 	ASSERT_EQ(bs, ev->size) TH_LOG("%s", line);
@@ -181,7 +181,7 @@ static void range_event_is(struct __test_metadata *_metadata,
 
 	mp_event_format(ev, line, sizeof(line));
 	ASSERT_EQ(action, ev->action)
-	TH_LOG("want %s, got %s", mp_event_action_name(action), line);
+	TH_LOG("want %s, got %s", MP_ENUM_STR(event_action, action), line);
 	ASSERT_TRUE(ev->has_range_id) TH_LOG("%s", line);
 	ASSERT_EQ(r->id, ev->range_id) TH_LOG("%s", line);
 	ASSERT_EQ(r->start, ev->start) TH_LOG("%s", line);

@@ -196,7 +196,7 @@ static void unplug_failed(struct __test_metadata *_metadata, struct mp_env *e,
 
 	MP_NL_OK(mp_range_get(&e->c, before->id, &g, &ack), ack);
 	ASSERT_EQ(MEMPLUG_RANGE_STATE_PLUGGED, g.state)
-	TH_LOG("state %s", mp_range_state_name(g.state));
+	TH_LOG("state %s", MP_ENUM_STR(range_state, g.state));
 	for (i = 0; i < NBLK; i++) {
 		char zone[64];
 

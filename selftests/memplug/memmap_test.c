@@ -277,7 +277,7 @@ TEST_F_TIMEOUT(memmap, rollback_keeps_what_it_removed, MP_TIMEOUT)
 
 	rc = wait_failed(&e->c, r.id, 60000, &g);
 	ASSERT_EQ(0, rc) TH_LOG("range %u is %s", r.id,
-				mp_range_state_name(g.state));
+				MP_ENUM_STR(range_state, g.state));
 	ASSERT_EQ(2, g.rollback_attempts);
 	ASSERT_EQ(1, g.blocks_present);
 	ASSERT_EQ(e->dev_block + 3, g.fail_block);
@@ -344,7 +344,7 @@ TEST_F_TIMEOUT(memmap, failed_add_whose_undo_fails, MP_TIMEOUT)
 	MP_BLOCK_GONE(e->dev_block + 1);
 	rc = wait_failed(&e->c, list[0].id, 60000, &g);
 	ASSERT_EQ(0, rc) TH_LOG("range %u is %s", list[0].id,
-				mp_range_state_name(g.state));
+				MP_ENUM_STR(range_state, g.state));
 	/* Only now: while the undo retries, the block passes through going-offline. */
 	MP_BLOCK_STATE(e->dev_block, "online");
 	mp_close(&e->c);

@@ -329,9 +329,9 @@ static bool rec_is(const struct rec *r, const struct mp_event *ev, char *why,
 			 ev->seq);
 		return false;
 	}
-	if (strcmp(r->action, mp_event_action_name(ev->action))) {
+	if (strcmp(r->action, MP_ENUM_STR(event_action, ev->action))) {
 		snprintf(why, len, "action %s, the kernel's %s", r->action,
-			 mp_event_action_name(ev->action));
+			 MP_ENUM_STR(event_action, ev->action));
 		return false;
 	}
 	if (r->range != (ev->has_range_id ? (long long)ev->range_id : -1) ||
@@ -766,7 +766,7 @@ TEST_F_TIMEOUT(monitor, since_replays_ring, MP_TIMEOUT)
 		ASSERT_NE(NULL, nl) TH_LOG("%d lines in '%s'", i, run->out);
 		snprintf(got, sizeof(got), "%.*s", (int)(nl - line), line);
 		snprintf(want, sizeof(want), " %" PRIu64 " %s range %lld block %u ",
-			 ev->seq, mp_event_action_name(ev->action), id,
+			 ev->seq, MP_ENUM_STR(event_action, ev->action), id,
 			 ev->block);
 		ASSERT_NE(NULL, strstr(got, want))
 		TH_LOG("no '%s' in '%s'", want, got);

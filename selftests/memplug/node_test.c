@@ -66,7 +66,8 @@ TEST_F_TIMEOUT(node, first_and_last_memory_of_a_node, MP_TIMEOUT)
 	/* Right before the online step of the memory that did it. */
 	MP_OK(mp_monitor_recv(&self->mon, &ev, 10000));
 	ASSERT_EQ(MEMPLUG_EVENT_ONLINE, ev.action)
-	TH_LOG("after node-online came %s", mp_event_action_name(ev.action));
+	TH_LOG("after node-online came %s",
+	       MP_ENUM_STR(event_action, ev.action));
 	ASSERT_EQ(e->dev_block, ev.block);
 	MP_OK(mp_read_str(HAS_MEMORY, nodes, sizeof(nodes)));
 	ASSERT_STREQ("0-1", nodes);
@@ -76,7 +77,8 @@ TEST_F_TIMEOUT(node, first_and_last_memory_of_a_node, MP_TIMEOUT)
 	ASSERT_EQ(1, ev.node);
 	MP_OK(mp_monitor_recv(&self->mon, &ev, 10000));
 	ASSERT_EQ(MEMPLUG_EVENT_OFFLINE, ev.action)
-	TH_LOG("after node-offline came %s", mp_event_action_name(ev.action));
+	TH_LOG("after node-offline came %s",
+	       MP_ENUM_STR(event_action, ev.action));
 	MP_OK(mp_read_str(HAS_MEMORY, nodes, sizeof(nodes)));
 	ASSERT_STREQ("0", nodes);
 }

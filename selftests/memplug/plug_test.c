@@ -31,7 +31,7 @@ static void check_range(struct __test_metadata *_metadata,
 	ASSERT_EQ(size, r->size);
 	ASSERT_STREQ(name, r->name);
 	ASSERT_EQ(MEMPLUG_RANGE_STATE_PLUGGED, r->state)
-	TH_LOG("state %s", mp_range_state_name(r->state));
+	TH_LOG("state %s", MP_ENUM_STR(range_state, r->state));
 	ASSERT_EQ(MEMPLUG_ZONE_POLICY_ANY, r->zone_policy);
 	ASSERT_TRUE(r->has_protect);
 	ASSERT_EQ(0, r->protect);
@@ -398,7 +398,7 @@ TEST_F_TIMEOUT(plug, add_reply_races_an_unplug, MP_TIMEOUT)
 		ASSERT_TRUE(r.state == MEMPLUG_RANGE_STATE_PLUGGED ||
 			    r.state == MEMPLUG_RANGE_STATE_UNPLUGGING)
 		TH_LOG("reply of range %u says %s", r.id,
-		       mp_range_state_name(r.state));
+		       MP_ENUM_STR(range_state, r.state));
 		last = r.id;
 	}
 	MP_OK(mp_wait_pid(pid, 60000, &status));

@@ -116,7 +116,7 @@ TEST_F_TIMEOUT(rb, gives_up_and_stays_failed, MP_TIMEOUT)
 	mp_close(&owner);
 	rc = wait_range(&e->c, r.id, MEMPLUG_RANGE_STATE_FAILED, 2, 60000, &g);
 	ASSERT_EQ(0, rc) TH_LOG("range %u: %s after %u attempts", r.id,
-				mp_range_state_name(g.state),
+				MP_ENUM_STR(range_state, g.state),
 				g.rollback_attempts);
 	ASSERT_EQ(2, g.rollback_attempts);
 	ASSERT_TRUE(g.has_blocks_present);
@@ -177,7 +177,7 @@ TEST_F_TIMEOUT(rb, cancel_keeps_a_whole_range, MP_TIMEOUT)
 	rc = wait_range(&e->c, r.id, MEMPLUG_RANGE_STATE_UNPLUGGING, 1, 30000,
 			&g);
 	ASSERT_EQ(0, rc) TH_LOG("no failed rollback attempt: %s",
-				mp_range_state_name(g.state));
+				MP_ENUM_STR(range_state, g.state));
 	ASSERT_EQ(2, g.blocks_present);
 
 	MP_NL_OK(mp_range_cancel(&e->c, r.id, &c, &ack), ack);

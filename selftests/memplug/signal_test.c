@@ -158,7 +158,8 @@ static enum outcome check_outcome(struct __test_metadata *_metadata,
 
 	/* Plugged: all of it, online, movable, committed. */
 	ASSERT_EQ(MEMPLUG_RANGE_STATE_PLUGGED, r.state)
-	TH_LOG("%s: range %u is %s", what, r.id, mp_range_state_name(r.state));
+	TH_LOG("%s: range %u is %s", what, r.id,
+	       MP_ENUM_STR(range_state, r.state));
 	ASSERT_EQ(e->dev_start, r.start);
 	ASSERT_EQ(self->size, r.size);
 	ASSERT_EQ(self->nblk, r.blocks_online)
@@ -194,7 +195,7 @@ static void describe_now(struct mp_env *e, char *buf, size_t len)
 	/* BLOCKS_ONLINE is only counted for a range that is not being added. */
 	if (!mp_range_get(&e->c, r.id, &r, &ack))
 		snprintf(buf, len, "range %u %s, %u/%u online", r.id,
-			 mp_range_state_name(r.state), r.blocks_online,
+			 MP_ENUM_STR(range_state, r.state), r.blocks_online,
 			 r.blocks);
 	else
 		snprintf(buf, len, "range %u gone meanwhile", r.id);
@@ -756,10 +757,11 @@ TEST_F_TIMEOUT(sig, rollback_fails, 600)
 		MP_NL_OK(mp_range_get(&e->c, r.id, &g, &ack), ack);
 		ASSERT_EQ(MEMPLUG_RANGE_STATE_UNPLUGGING, g.state)
 		TH_LOG("range %u is %s during its rollback", g.id,
-		       mp_range_state_name(g.state));
+		       MP_ENUM_STR(range_state, g.state));
 	} while (mp_time_ms() < deadline);
 	TH_LOG("rollback vetoed: range %u %s, %u/%u blocks online, FAIL_BLOCK %d, FAIL_ERRNO %d",
-	       g.id, mp_range_state_name(g.state), g.blocks_online, g.blocks,
+	       g.id, MP_ENUM_STR(range_state, g.state), g.blocks_online,
+	       g.blocks,
 	       g.has_fail_block ? (int)g.fail_block : -1, g.fail_errno);
 	ASSERT_EQ(-EBUSY, g.fail_errno);
 	ASSERT_TRUE(g.has_fail_block);

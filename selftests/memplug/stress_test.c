@@ -235,7 +235,8 @@ static void *ctl_worker(void *arg)
 			if (!slice_empty_by(st, &c, 0, SETTLE_MS, &left)) {
 				stress_fail(st, "slice 0: a failed plug left range %u (%s) behind: %s",
 					    left.id,
-					    mp_range_state_name(left.state),
+					    MP_ENUM_STR(range_state,
+							left.state),
 					    run->err);
 				break;
 			}
@@ -295,7 +296,7 @@ static void *raw_plugger(void *arg)
 		}
 		if (r.state != MEMPLUG_RANGE_STATE_PLUGGING) {
 			stress_fail(st, "slice 1: held range %u is %s", r.id,
-				    mp_range_state_name(r.state));
+				    MP_ENUM_STR(range_state, r.state));
 			break;
 		}
 		for (i = 0; i < st->slice_blocks && !rc; i++) {
@@ -327,7 +328,7 @@ static void *raw_plugger(void *arg)
 		    g.blocks_online != st->slice_blocks) {
 			stress_fail(st, "slice 1: COMMIT: %s, extack '%s', %s with %u blocks online",
 				    err_name(rc), ack.msg,
-				    mp_range_state_name(g.state),
+				    MP_ENUM_STR(range_state, g.state),
 				    g.blocks_online);
 			break;
 		}
@@ -554,7 +555,8 @@ static void *racer(void *arg)
 			if (!slice_empty_by(st, &c, 2, SETTLE_MS, &left))
 				stress_fail(st, "slice 2: range %u (%s) left after the race",
 					    left.id,
-					    mp_range_state_name(left.state));
+					    MP_ENUM_STR(range_state,
+							left.state));
 		}
 	}
 	if (c.sock.fd >= 0 && !slice_empty_by(st, &c, 2, 0, &left))
@@ -585,7 +587,8 @@ static void check_dumps(struct stress *st, struct mp_ctx *c,
 		    r[i].blocks != r[i].size / bs ||
 		    r[i].blocks_online > r[i].blocks)
 			stress_fail(st, "RANGE_GET dump: range %u: %s, %u/%u online, 0x%" PRIx64 " bytes",
-				    r[i].id, mp_range_state_name(r[i].state),
+				    r[i].id,
+				    MP_ENUM_STR(range_state, r[i].state),
 				    r[i].blocks_online, r[i].blocks, r[i].size);
 	}
 	rc = mp_block_dump(c, 0, b, 64, &n, &ack);
