@@ -15,7 +15,9 @@
  * without terminators; nests up to three deep; oversized messages; and
  * envelopes that lie about their length. A well-formed request must get a
  * terminating answer (an error, an ACK or NLMSG_DONE) within a few seconds,
- * and every reply must parse. A RANGE_ADD that the kernel accepts is a
+ * and every reply must parse, the family's by the spec (memplug.yaml). The
+ * commands, the attributes each may carry and their types come from the
+ * spec as well. A RANGE_ADD that the kernel accepts is a
  * correct answer too: the range is removed again at once, so the registry
  * ends as it began. At the end MemTotal, /proc/iomem, the memory blocks and
  * the module's registry must be exactly as before; the VM runner checks the
@@ -124,7 +126,8 @@ static char *fuzz_attr(struct fuzz *f, char *p, const char *end, int depth)
 	uint16_t v16;
 	uint8_t v8;
 
-	type = fuzz_chance(f, 80) ? 1 + fuzz_below(f, 32) : fuzz_below(f, 0x4000);
+	type = fuzz_chance(f, 80) ? 1 + fuzz_below(f, MP_PROTO_ATTR_MAX + 1) :
+				    fuzz_below(f, 0x4000);
 	if (fuzz_chance(f, 5))
 		type |= NLA_F_NET_BYTEORDER;
 
@@ -189,92 +192,114 @@ static uint64_t fuzz_size(struct fuzz *f)
 	return fuzz_u64(f);
 }
 
+static char *fuzz_plausible_set(struct fuzz *f, enum mp_proto_set set,
+				const uint16_t *attrs, int n, char *p,
+				const char *end, int depth);
+
+/* A value for attribute @a of @set that the handlers might well take. */
+static char *fuzz_plausible_attr(struct fuzz *f, enum mp_proto_set set,
+				 uint16_t a, char *p, const char *end,
+				 int depth)
+{
+	const struct mp_proto_attr *pa = &mp_proto_sets[set].attrs[a];
+	unsigned int nests;
+	unsigned char v[8];
+	uint64_t v64;
+	char name[96];
+	size_t len;
+
+	switch (pa->type) {
+	case MP_PROTO_FLAG:
+		return fuzz_chance(f, 20) ? fuzz_put(p, end, a, NULL, 0) : p;
+	case MP_PROTO_STRING:
+		if (!fuzz_chance(f, 30))
+			return p;
+		len = fuzz_chance(f, 80) ? 4 :
+		      fuzz_below(f, (pa->max_len ?: 64) + 3);
+		len = len < sizeof(name) ? len : sizeof(name) - 1;
+		memset(name, 'f', len);
+		name[len] = '\0';
+		return fuzz_put(p, end, a, name, len + 1);
+	case MP_PROTO_NEST:
+		nests = fuzz_chance(f, 20) ? 1 + fuzz_below(f, 3) : 0;
+		for (; nests && depth < 3; nests--) {
+			const struct mp_proto_attr_set *in =
+				&mp_proto_sets[pa->nested];
+			struct nlattr *nest = (struct nlattr *)p;
+			uint16_t all[MP_PROTO_ATTR_MAX + 1];
+			int k = 0;
+			char *q;
+
+			if (p + NLA_HDRLEN > end)
+				break;
+			for (int i = 1; i <= in->max; i++)
+				if (in->attrs[i].type != MP_PROTO_PAD &&
+				    in->attrs[i].type != MP_PROTO_UNUSED)
+					all[k++] = i;
+			q = fuzz_plausible_set(f, pa->nested, all, k,
+					       p + NLA_HDRLEN, end, depth + 1);
+			nest->nla_type = a | NLA_F_NESTED;
+			nest->nla_len = q - p;
+			p = q;
+			if (!pa->multi)
+				break;
+		}
+		return p;
+	case MP_PROTO_UNUSED:
+	case MP_PROTO_PAD:
+		return p;
+	default:
+		break;
+	}
+	if (!fuzz_chance(f, 85))
+		return p;
+	if (pa->max)
+		/* The enum's values, and a little past them. */
+		v64 = fuzz_below(f, pa->max + 3);
+	else if (!strcmp(pa->name, "start"))
+		/* An address in the device, at a block or a page. */
+		v64 = fuzz_chance(f, 50) ? f->dev_start + f->block_size *
+			fuzz_below(f, f->dev_size / f->block_size) :
+		      fuzz_chance(f, 50) ? f->dev_start +
+			4096 * fuzz_below(f, 512) :
+		      fuzz_u64(f);
+	else if (!strcmp(pa->name, "size"))
+		/* Small: accepted plugs must stay cheap under emulation. */
+		v64 = fuzz_chance(f, 50) ? fuzz_size(f) :
+		      fuzz_chance(f, 50) ? 4096 * (1 + fuzz_below(f, 8)) :
+		      fuzz_u64(f);
+	else if (pa->type == MP_PROTO_U64)
+		v64 = fuzz_chance(f, 50) ? fuzz_below(f, 4096) : fuzz_u64(f);
+	else
+		/* Ids, nodes: the few that exist, or anything. */
+		v64 = fuzz_chance(f, 70) ? fuzz_below(f, 8) : fuzz_u32(f);
+	/* Little endian, like the host: the low bytes of the value. */
+	memcpy(v, &v64, sizeof(v));
+	return fuzz_put(p, end, a, v, MP_PROTO_WIDTH(pa->type));
+}
+
+static char *fuzz_plausible_set(struct fuzz *f, enum mp_proto_set set,
+				const uint16_t *attrs, int n, char *p,
+				const char *end, int depth)
+{
+	for (int i = 0; i < n; i++)
+		p = fuzz_plausible_attr(f, set, attrs[i], p, end, depth);
+	return p;
+}
+
 /*
- * Attributes that a memplug command expects, with the right types and
+ * The attributes the spec lets command @cmd carry, with their types and
  * plausible values, so that the handlers' own checks are reached and not
  * only the policy.
  */
 static char *fuzz_plausible(struct fuzz *f, uint8_t cmd, char *p,
 			    const char *end)
 {
-	uint64_t v64;
-	uint32_t v32;
-	uint8_t v8;
+	const struct mp_proto_op *op = mp_proto_op(cmd);
 
-	switch (cmd) {
-	case MEMPLUG_CMD_RANGE_ADD:
-		v64 = fuzz_chance(f, 70) ? f->dev_start +
-			f->block_size * fuzz_below(f, f->dev_size / f->block_size) :
-			fuzz_u64(f);
-		p = fuzz_put(p, end, MEMPLUG_A_RANGE_START, &v64, 8);
-		v64 = fuzz_size(f);
-		p = fuzz_put(p, end, MEMPLUG_A_RANGE_SIZE, &v64, 8);
-		if (fuzz_chance(f, 30)) {
-			v32 = fuzz_below(f, 3) ? fuzz_below(f, 2) : fuzz_u32(f);
-			p = fuzz_put(p, end, MEMPLUG_A_RANGE_NODE, &v32, 4);
-		}
-		if (fuzz_chance(f, 30))
-			p = fuzz_put(p, end, MEMPLUG_A_RANGE_NAME, "fuzz", 5);
-		if (fuzz_chance(f, 30)) {
-			v32 = fuzz_below(f, 5);
-			p = fuzz_put(p, end, MEMPLUG_A_RANGE_ZONE_POLICY, &v32, 4);
-		}
-		if (fuzz_chance(f, 20)) {
-			v8 = fuzz_below(f, 3);
-			p = fuzz_put(p, end, MEMPLUG_A_RANGE_PROTECT, &v8, 1);
-		}
-		for (uint16_t t = MEMPLUG_A_RANGE_VERIFY; t <= MEMPLUG_A_RANGE_HOLD; t++)
-			if (fuzz_chance(f, 15))
-				p = fuzz_put(p, end, t, NULL, 0);
-		if (fuzz_chance(f, 30))
-			p = fuzz_put(p, end, MEMPLUG_A_RANGE_DEFER_ONLINE, NULL, 0);
-		if (fuzz_chance(f, 10))
-			p = fuzz_put(p, end, MEMPLUG_A_RANGE_FORCE, NULL, 0);
-		for (unsigned int n = fuzz_chance(f, 20) ? fuzz_below(f, 4) : 0; n; n--) {
-			struct nlattr *a = (struct nlattr *)p;
-			char *q = p + NLA_HDRLEN;
-
-			if (q > end)
-				break;
-			v64 = fuzz_chance(f, 60) ? f->dev_start + 4096 * fuzz_below(f, 512) :
-						   fuzz_u64(f);
-			q = fuzz_put(q, end, MEMPLUG_A_EXCLUDE_START, &v64, 8);
-			v64 = fuzz_chance(f, 60) ? 4096 * (1 + fuzz_below(f, 8)) : fuzz_u64(f);
-			q = fuzz_put(q, end, MEMPLUG_A_EXCLUDE_SIZE, &v64, 8);
-			a->nla_type = MEMPLUG_A_RANGE_EXCLUDE | NLA_F_NESTED;
-			a->nla_len = q - p;
-			p = q;
-		}
-		break;
-	case MEMPLUG_CMD_RANGE_DEL:
-	case MEMPLUG_CMD_RANGE_GET:
-	case MEMPLUG_CMD_RANGE_SET:
-		v32 = fuzz_chance(f, 70) ? fuzz_below(f, 8) : fuzz_u32(f);
-		p = fuzz_put(p, end, MEMPLUG_A_RANGE_ID, &v32, 4);
-		if (cmd == MEMPLUG_CMD_RANGE_SET) {
-			if (fuzz_chance(f, 50)) {
-				v8 = fuzz_below(f, 3);
-				p = fuzz_put(p, end, MEMPLUG_A_RANGE_PROTECT, &v8, 1);
-			}
-			if (fuzz_chance(f, 50)) {
-				v32 = fuzz_below(f, 5);
-				p = fuzz_put(p, end, MEMPLUG_A_RANGE_ZONE_POLICY, &v32, 4);
-			}
-			if (fuzz_chance(f, 30))
-				p = fuzz_put(p, end, MEMPLUG_A_RANGE_COMMIT, NULL, 0);
-		}
-		break;
-	case MEMPLUG_CMD_BLOCK_GET:
-		v32 = fuzz_below(f, 8);
-		if (fuzz_chance(f, 50))
-			p = fuzz_put(p, end, MEMPLUG_A_BLOCK_RANGE_ID, &v32, 4);
-		break;
-	case MEMPLUG_CMD_EVENT_GET:
-		v64 = fuzz_chance(f, 50) ? fuzz_below(f, 4096) : fuzz_u64(f);
-		if (fuzz_chance(f, 70))
-			p = fuzz_put(p, end, MEMPLUG_A_EVENT_SEQ, &v64, 8);
-		break;
-	}
+	if (op)
+		p = fuzz_plausible_set(f, op->set, op->request, op->n_request,
+				       p, end, 0);
 	/* Sometimes one stray attribute on top. */
 	if (fuzz_chance(f, 20))
 		p = fuzz_attr(f, p, end, 2);
@@ -290,18 +315,19 @@ static size_t fuzz_build(struct fuzz *f, char *buf, size_t cap, uint32_t seq,
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	struct genlmsghdr *g = (struct genlmsghdr *)NLMSG_DATA(nlh);
+	const struct mp_proto_op *op;
 	char *end;
 	size_t len;
 
 	memset(buf, 0, NLMSG_HDRLEN + GENL_HDRLEN);
 	nlh->nlmsg_type = fuzz_chance(f, 95) ? f->family : fuzz_below(f, 0x10000);
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	g->cmd = fuzz_chance(f, 85) ? 1 + fuzz_below(f, 9) : (uint8_t)fuzz_next(f);
+	g->cmd = fuzz_chance(f, 85) ?
+		mp_proto_ops[fuzz_below(f, MP_PROTO_NR_OPS)].cmd :
+		(uint8_t)fuzz_next(f);
+	op = mp_proto_op(g->cmd);
 	/* Dumps where the family has them, mostly. */
-	if (fuzz_chance(f, 10) ||
-	    (fuzz_chance(f, 60) && (g->cmd == MEMPLUG_CMD_RANGE_GET ||
-				    g->cmd == MEMPLUG_CMD_BLOCK_GET ||
-				    g->cmd == MEMPLUG_CMD_EVENT_GET)))
+	if (fuzz_chance(f, 10) || (fuzz_chance(f, 60) && op && op->dump))
 		nlh->nlmsg_flags |= NLM_F_DUMP;
 	if (fuzz_chance(f, 10))
 		nlh->nlmsg_flags |= fuzz_below(f, 0x10000) & ~NLM_F_REQUEST;
@@ -354,25 +380,43 @@ static bool fuzz_attrs_sane(const void *data, size_t len)
 	return seen >= len || len - seen < NLA_HDRLEN;
 }
 
+/* A reply of the family must be what the spec says its command sends. */
+static int fuzz_reply_spec(struct fuzz *f, const struct nlmsghdr *nlh)
+{
+	int set = mp_spec_msg_set(nlh);
+	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	if (set < 0) {
+		snprintf(f->failure, sizeof(f->failure),
+			 "a reply of a command the spec lacks");
+		return -1;
+	}
+	if (mp_spec_check(set, (const char *)nlh + hdr,
+			  nlh->nlmsg_len - hdr)) {
+		snprintf(f->failure, sizeof(f->failure),
+			 "a reply against the spec: %s", mp_errstr());
+		return -1;
+	}
+	return 0;
+}
+
 static int fuzz_undo_add(struct fuzz *f, struct mp_ctx *c,
 			 const struct nlmsghdr *nlh)
 {
-	const struct nlattr *tb[MEMPLUG_A_RANGE_MAX + 1];
+	struct mp_range r;
 	struct mp_ack ack;
 	int rc;
 
-	mp_genl_parse(nlh, tb, MEMPLUG_A_RANGE_MAX);
-	if (!tb[MEMPLUG_A_RANGE_ID]) {
+	if (mp_range_decode(nlh, &r) || !r.id) {
 		snprintf(f->failure, sizeof(f->failure),
-			 "RANGE_ADD reply without an id");
+			 "RANGE_ADD reply without an id: %s", mp_errstr());
 		return -1;
 	}
-	rc = mp_range_del(c, mp_attr_u32(tb[MEMPLUG_A_RANGE_ID]), NULL, &ack);
+	rc = mp_range_del(c, r.id, NULL, &ack);
 	if (rc) {
 		snprintf(f->failure, sizeof(f->failure),
-			 "removing accepted range %u failed: %s (%s)",
-			 mp_attr_u32(tb[MEMPLUG_A_RANGE_ID]), strerror(-rc),
-			 ack.has_msg ? ack.msg : "no message");
+			 "removing accepted range %u failed: %s (%s)", r.id,
+			 strerror(-rc), ack.has_msg ? ack.msg : "no message");
 		return -1;
 	}
 	f->adds_undone++;
@@ -436,6 +480,9 @@ static int fuzz_answer(struct fuzz *f, int fd, struct mp_ctx *c, uint32_t seq,
 					 "malformed reply of type %u", nlh->nlmsg_type);
 				return -1;
 			}
+			if (nlh->nlmsg_type == f->family &&
+			    fuzz_reply_spec(f, nlh))
+				return -1;
 			f->replies++;
 			if (nlh->nlmsg_type == f->family &&
 			    ((const struct genlmsghdr *)NLMSG_DATA(nlh))->cmd ==
