@@ -221,7 +221,7 @@ static int nl_exchange(int fd, uint16_t type, uint8_t cmd, const char *name)
 	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	req.nh.nlmsg_seq = ++seq;
 	req.gh.cmd = cmd;
-	req.gh.version = 1;
+	req.gh.version = MEMPLUG_FAMILY_VERSION;
 	if (name) {
 		struct nlattr *a = (struct nlattr *)req.attrs;
 
