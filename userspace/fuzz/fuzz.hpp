@@ -2,9 +2,10 @@
 //
 // Helpers of the libFuzzer targets: invariant checks, and an attribute
 // walker and message builder of their own, independent of libnl and of
-// the codec they check.
+// the codec they check; attributes are read as the spec types them.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include <linux/netlink.h>
 
 #include "memplug/error.hpp"
+#include "memplug/proto.hpp"
 
 // Aborts, so that libFuzzer saves the input, when an invariant fails.
 #define FUZZ_CHECK(cond)                                                                           \
@@ -152,6 +154,37 @@ inline std::optional<std::string> string_value(const std::vector<Tlv> &tlvs, std
 inline bool has(const std::vector<Tlv> &tlvs, std::uint16_t type)
 {
 	return last(tlvs, type) != nullptr;
+}
+
+// Attribute @attr as the spec types it: a flag whether it came, a
+// string up to its NUL, a scalar its value.
+template <std::uint16_t Id, proto::Type T>
+auto value(const std::vector<Tlv> &tlvs, proto::AttrId<Id, T>)
+{
+	if constexpr (T == proto::Type::Flag)
+		return has(tlvs, Id);
+	else if constexpr (T == proto::Type::String)
+		return string_value(tlvs, Id);
+	else
+		return value<proto::value_t<T>>(tlvs, Id);
+}
+
+// Whether every attribute of @tlvs that set @attrs (proto::range_attrs
+// and the like) knows is as long as its type needs and a string ends in
+// NUL: what a decode that succeeded has checked.
+template <std::size_t N>
+bool well_formed(const std::vector<Tlv> &tlvs, const std::array<proto::Attr, N> &attrs)
+{
+	for (const Tlv &t : tlvs) {
+		if (t.type >= N)
+			continue;
+		const proto::Type type = attrs[t.type].type;
+		if (t.len < proto::min_len(type))
+			return false;
+		if (type == proto::Type::String && t.data[t.len - 1] != '\0')
+			return false;
+	}
+	return true;
 }
 
 // A generic netlink message of @family: headers, then @payload as the

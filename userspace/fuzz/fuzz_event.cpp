@@ -5,9 +5,10 @@
 // message; odd, it is a whole receive buffer of netlink messages, walked
 // the way the event socket walks it (NLMSG_OK/NLMSG_NEXT, only this
 // family's EVENT_NTF decoded). Each decoded event must agree with an
-// independent reading of its attributes, carry a negative errno if any,
-// and print as text and as one line of JSON with the same seq and action
-// (the same record in the events list).
+// independent reading of its attributes as the spec types them (each
+// long enough for its type), carry a negative errno if any, and print as
+// text and as one line of JSON with the same seq and action (the same
+// record in the events list).
 #include <cerrno>
 #include <sstream>
 
@@ -18,7 +19,6 @@
 #include "memplug/format.hpp"
 
 using namespace memplug;
-using fuzz::string_value;
 using fuzz::Tlv;
 using fuzz::value;
 
@@ -36,25 +36,24 @@ void check_event(const nlmsghdr *hdr)
 	const auto *base = reinterpret_cast<const unsigned char *>(hdr);
 	const auto a = fuzz::walk(base + NLMSG_HDRLEN + GENL_HDRLEN,
 				  hdr->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN);
-	FUZZ_CHECK(e->seq == value<std::uint64_t>(a, MEMPLUG_A_EVENT_SEQ));
-	FUZZ_CHECK(e->time_ns == value<std::uint64_t>(a, MEMPLUG_A_EVENT_TIME_NS));
-	FUZZ_CHECK(e->realtime_ns == value<std::uint64_t>(a, MEMPLUG_A_EVENT_REALTIME_NS));
-	FUZZ_CHECK(e->action == value<std::uint32_t>(a, MEMPLUG_A_EVENT_ACTION));
-	FUZZ_CHECK(e->start_pfn == value<std::uint64_t>(a, MEMPLUG_A_EVENT_START_PFN));
-	FUZZ_CHECK(e->nr_pages == value<std::uint64_t>(a, MEMPLUG_A_EVENT_NR_PAGES));
-	FUZZ_CHECK(e->start == value<std::uint64_t>(a, MEMPLUG_A_EVENT_START));
-	FUZZ_CHECK(e->size == value<std::uint64_t>(a, MEMPLUG_A_EVENT_SIZE));
-	FUZZ_CHECK(e->block == value<std::uint32_t>(a, MEMPLUG_A_EVENT_BLOCK));
-	FUZZ_CHECK(e->node == value<std::int32_t>(a, MEMPLUG_A_EVENT_NODE));
-	FUZZ_CHECK(e->zone == string_value(a, MEMPLUG_A_EVENT_ZONE));
-	FUZZ_CHECK(e->status_change_nid ==
-		   value<std::int32_t>(a, MEMPLUG_A_EVENT_STATUS_CHANGE_NID));
-	FUZZ_CHECK(e->status_change_nid_normal ==
-		   value<std::int32_t>(a, MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL));
-	FUZZ_CHECK(e->range_id == value<std::uint32_t>(a, MEMPLUG_A_EVENT_RANGE_ID));
-	FUZZ_CHECK(e->veto_errno == value<std::int32_t>(a, MEMPLUG_A_EVENT_VETO_ERRNO));
+	FUZZ_CHECK(fuzz::well_formed(a, proto::event_attrs));
+	FUZZ_CHECK(e->seq == value(a, proto::event::seq));
+	FUZZ_CHECK(e->time_ns == value(a, proto::event::time_ns));
+	FUZZ_CHECK(e->realtime_ns == value(a, proto::event::realtime_ns));
+	FUZZ_CHECK(e->action == value(a, proto::event::action));
+	FUZZ_CHECK(e->start_pfn == value(a, proto::event::start_pfn));
+	FUZZ_CHECK(e->nr_pages == value(a, proto::event::nr_pages));
+	FUZZ_CHECK(e->start == value(a, proto::event::start));
+	FUZZ_CHECK(e->size == value(a, proto::event::size));
+	FUZZ_CHECK(e->block == value(a, proto::event::block));
+	FUZZ_CHECK(e->node == value(a, proto::event::node));
+	FUZZ_CHECK(e->zone == value(a, proto::event::zone));
+	FUZZ_CHECK(e->status_change_nid == value(a, proto::event::status_change_nid));
+	FUZZ_CHECK(e->status_change_nid_normal == value(a, proto::event::status_change_nid_normal));
+	FUZZ_CHECK(e->range_id == value(a, proto::event::range_id));
+	FUZZ_CHECK(e->veto_errno == value(a, proto::event::veto_errno));
 	FUZZ_CHECK(!e->veto_errno || (*e->veto_errno < 0 && *e->veto_errno >= -4095));
-	FUZZ_CHECK(e->veto_reason == string_value(a, MEMPLUG_A_EVENT_VETO_REASON));
+	FUZZ_CHECK(e->veto_reason == value(a, proto::event::veto_reason));
 
 	for (const auto format : {OutputFormat::Text, OutputFormat::Json}) {
 		std::ostringstream stream, list;

@@ -3,10 +3,11 @@
 // decode_status(), decode_range() and decode_block() on a generic netlink
 // reply whose attribute stream is the input after its first byte (which
 // picks the decoder and the command). A decode that succeeds must agree
-// with an independent reading of the attributes (the last of each type
-// counts, required ones present, every errno a negative errno), and the
-// record must go through the text and JSON output, the JSON parsing back
-// with the same values.
+// with an independent reading of the attributes as the spec types them
+// (each long enough for its type, the last of each type counts, required
+// ones present, every errno a negative errno), and the record must go
+// through the text and JSON output, the JSON parsing back with the same
+// values.
 #include <cerrno>
 #include <sstream>
 
@@ -17,8 +18,6 @@
 #include "memplug/format.hpp"
 
 using namespace memplug;
-using fuzz::has;
-using fuzz::string_value;
 using fuzz::Tlv;
 using fuzz::value;
 
@@ -53,26 +52,26 @@ void check_status(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 		FUZZ_CHECK(s.error().errnum() == EPROTO);
 		return;
 	}
-	FUZZ_CHECK(s->version == string_value(a, MEMPLUG_A_STATUS_VERSION));
-	FUZZ_CHECK(s->block_size == value<std::uint64_t>(a, MEMPLUG_A_STATUS_BLOCK_SIZE));
-	FUZZ_CHECK(s->pluggable_start == value<std::uint64_t>(a, MEMPLUG_A_STATUS_PLUGGABLE_START));
-	FUZZ_CHECK(s->pluggable_end == value<std::uint64_t>(a, MEMPLUG_A_STATUS_PLUGGABLE_END));
-	FUZZ_CHECK(s->online_cb == value<std::uint32_t>(a, MEMPLUG_A_STATUS_ONLINE_CB));
-	FUZZ_CHECK(s->online_cb_reason == string_value(a, MEMPLUG_A_STATUS_ONLINE_CB_REASON));
-	FUZZ_CHECK(s->ranges == value<std::uint32_t>(a, MEMPLUG_A_STATUS_RANGES));
-	FUZZ_CHECK(s->plugged_bytes == value<std::uint64_t>(a, MEMPLUG_A_STATUS_PLUGGED_BYTES));
-	FUZZ_CHECK(s->plugs == value<std::uint64_t>(a, MEMPLUG_A_STATUS_PLUGS));
-	FUZZ_CHECK(s->unplugs == value<std::uint64_t>(a, MEMPLUG_A_STATUS_UNPLUGS));
-	FUZZ_CHECK(s->plug_failures == value<std::uint64_t>(a, MEMPLUG_A_STATUS_PLUG_FAILURES));
-	FUZZ_CHECK(s->unplug_failures == value<std::uint64_t>(a, MEMPLUG_A_STATUS_UNPLUG_FAILURES));
-	FUZZ_CHECK(s->vetoes == value<std::uint64_t>(a, MEMPLUG_A_STATUS_VETOES));
-	FUZZ_CHECK(s->event_seq == value<std::uint64_t>(a, MEMPLUG_A_STATUS_EVENT_SEQ));
-	FUZZ_CHECK(s->event_oldest == value<std::uint64_t>(a, MEMPLUG_A_STATUS_EVENT_OLDEST));
-	FUZZ_CHECK(s->event_ring_size == value<std::uint32_t>(a, MEMPLUG_A_STATUS_EVENT_RING_SIZE));
-	FUZZ_CHECK(s->objects == value<std::uint32_t>(a, MEMPLUG_A_STATUS_OBJECTS));
-	FUZZ_CHECK(s->kdump == has(a, MEMPLUG_A_STATUS_KDUMP));
-	FUZZ_CHECK(s->online_cb_ranges ==
-		   value<std::uint32_t>(a, MEMPLUG_A_STATUS_ONLINE_CB_RANGES));
+	FUZZ_CHECK(fuzz::well_formed(a, proto::status_attrs));
+	FUZZ_CHECK(s->version == value(a, proto::status::version));
+	FUZZ_CHECK(s->block_size == value(a, proto::status::block_size));
+	FUZZ_CHECK(s->pluggable_start == value(a, proto::status::pluggable_start));
+	FUZZ_CHECK(s->pluggable_end == value(a, proto::status::pluggable_end));
+	FUZZ_CHECK(s->online_cb == value(a, proto::status::online_cb));
+	FUZZ_CHECK(s->online_cb_reason == value(a, proto::status::online_cb_reason));
+	FUZZ_CHECK(s->ranges == value(a, proto::status::ranges));
+	FUZZ_CHECK(s->plugged_bytes == value(a, proto::status::plugged_bytes));
+	FUZZ_CHECK(s->plugs == value(a, proto::status::plugs));
+	FUZZ_CHECK(s->unplugs == value(a, proto::status::unplugs));
+	FUZZ_CHECK(s->plug_failures == value(a, proto::status::plug_failures));
+	FUZZ_CHECK(s->unplug_failures == value(a, proto::status::unplug_failures));
+	FUZZ_CHECK(s->vetoes == value(a, proto::status::vetoes));
+	FUZZ_CHECK(s->event_seq == value(a, proto::status::event_seq));
+	FUZZ_CHECK(s->event_oldest == value(a, proto::status::event_oldest));
+	FUZZ_CHECK(s->event_ring_size == value(a, proto::status::event_ring_size));
+	FUZZ_CHECK(s->objects == value(a, proto::status::objects));
+	FUZZ_CHECK(s->kdump == value(a, proto::status::kdump));
+	FUZZ_CHECK(s->online_cb_ranges == value(a, proto::status::online_cb_ranges));
 
 	const auto j = print([&](Formatter &f) { f.status(*s, std::nullopt); });
 	FUZZ_CHECK(j["block_size"] == (s->block_size ? nlohmann::json(*s->block_size) : nullptr));
@@ -88,44 +87,43 @@ void check_range(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 		FUZZ_CHECK(r.error().errnum() == EPROTO);
 		return;
 	}
-	FUZZ_CHECK(r->id == value<std::uint32_t>(a, MEMPLUG_A_RANGE_ID));
-	FUZZ_CHECK(r->start == value<std::uint64_t>(a, MEMPLUG_A_RANGE_START));
-	FUZZ_CHECK(r->size == value<std::uint64_t>(a, MEMPLUG_A_RANGE_SIZE));
-	FUZZ_CHECK(r->node == value<std::uint32_t>(a, MEMPLUG_A_RANGE_NODE));
-	FUZZ_CHECK(r->name == string_value(a, MEMPLUG_A_RANGE_NAME).value_or(""));
-	FUZZ_CHECK(r->state == value<std::uint32_t>(a, MEMPLUG_A_RANGE_STATE).value_or(0));
-	FUZZ_CHECK(r->zone_policy == value<std::uint32_t>(a, MEMPLUG_A_RANGE_ZONE_POLICY));
-	FUZZ_CHECK(r->protect ==
-		   (value<std::uint8_t>(a, MEMPLUG_A_RANGE_PROTECT).value_or(0) != 0));
-	FUZZ_CHECK(r->verify == has(a, MEMPLUG_A_RANGE_VERIFY));
-	FUZZ_CHECK(r->memmap_on_memory == has(a, MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY));
-	FUZZ_CHECK(r->defer_online == has(a, MEMPLUG_A_RANGE_DEFER_ONLINE));
-	FUZZ_CHECK(r->group_id == value<std::uint32_t>(a, MEMPLUG_A_RANGE_GROUP_ID));
-	FUZZ_CHECK(r->blocks == value<std::uint32_t>(a, MEMPLUG_A_RANGE_BLOCKS));
-	FUZZ_CHECK(r->blocks_online == value<std::uint32_t>(a, MEMPLUG_A_RANGE_BLOCKS_ONLINE));
-	FUZZ_CHECK(r->pages_online == value<std::uint64_t>(a, MEMPLUG_A_RANGE_PAGES_ONLINE));
-	FUZZ_CHECK(r->pages_excluded == value<std::uint64_t>(a, MEMPLUG_A_RANGE_PAGES_EXCLUDED));
-	FUZZ_CHECK(r->pages_verified == value<std::uint64_t>(a, MEMPLUG_A_RANGE_PAGES_VERIFIED));
-	FUZZ_CHECK(r->pages_bad == value<std::uint64_t>(a, MEMPLUG_A_RANGE_PAGES_BAD));
-	FUZZ_CHECK(r->add_ns == value<std::uint64_t>(a, MEMPLUG_A_RANGE_ADD_NS));
-	FUZZ_CHECK(r->remove_ns == value<std::uint64_t>(a, MEMPLUG_A_RANGE_REMOVE_NS));
-	FUZZ_CHECK(r->online_ns == value<std::uint64_t>(a, MEMPLUG_A_RANGE_ONLINE_NS));
-	FUZZ_CHECK(r->offline_ns == value<std::uint64_t>(a, MEMPLUG_A_RANGE_OFFLINE_NS));
-	FUZZ_CHECK(r->fail_block == value<std::uint32_t>(a, MEMPLUG_A_RANGE_FAIL_BLOCK));
-	FUZZ_CHECK(r->fail_errno == value<std::int32_t>(a, MEMPLUG_A_RANGE_FAIL_ERRNO));
+	FUZZ_CHECK(fuzz::well_formed(a, proto::range_attrs));
+	FUZZ_CHECK(r->id == value(a, proto::range::id));
+	FUZZ_CHECK(r->start == value(a, proto::range::start));
+	FUZZ_CHECK(r->size == value(a, proto::range::size));
+	FUZZ_CHECK(r->node == value(a, proto::range::node));
+	FUZZ_CHECK(r->name == value(a, proto::range::name).value_or(""));
+	FUZZ_CHECK(r->state == value(a, proto::range::state).value_or(0));
+	FUZZ_CHECK(r->zone_policy == value(a, proto::range::zone_policy));
+	FUZZ_CHECK(r->protect == (value(a, proto::range::protect).value_or(0) != 0));
+	FUZZ_CHECK(r->verify == value(a, proto::range::verify));
+	FUZZ_CHECK(r->memmap_on_memory == value(a, proto::range::memmap_on_memory));
+	FUZZ_CHECK(r->defer_online == value(a, proto::range::defer_online));
+	FUZZ_CHECK(r->group_id == value(a, proto::range::group_id));
+	FUZZ_CHECK(r->blocks == value(a, proto::range::blocks));
+	FUZZ_CHECK(r->blocks_online == value(a, proto::range::blocks_online));
+	FUZZ_CHECK(r->pages_online == value(a, proto::range::pages_online));
+	FUZZ_CHECK(r->pages_excluded == value(a, proto::range::pages_excluded));
+	FUZZ_CHECK(r->pages_verified == value(a, proto::range::pages_verified));
+	FUZZ_CHECK(r->pages_bad == value(a, proto::range::pages_bad));
+	FUZZ_CHECK(r->add_ns == value(a, proto::range::add_ns));
+	FUZZ_CHECK(r->remove_ns == value(a, proto::range::remove_ns));
+	FUZZ_CHECK(r->online_ns == value(a, proto::range::online_ns));
+	FUZZ_CHECK(r->offline_ns == value(a, proto::range::offline_ns));
+	FUZZ_CHECK(r->fail_block == value(a, proto::range::fail_block));
+	FUZZ_CHECK(r->fail_errno == value(a, proto::range::fail_errno));
 	FUZZ_CHECK(is_errno(r->fail_errno));
-	FUZZ_CHECK(r->blocks_present == value<std::uint32_t>(a, MEMPLUG_A_RANGE_BLOCKS_PRESENT));
-	FUZZ_CHECK(r->rollback_attempts ==
-		   value<std::uint32_t>(a, MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS));
+	FUZZ_CHECK(r->blocks_present == value(a, proto::range::blocks_present));
+	FUZZ_CHECK(r->rollback_attempts == value(a, proto::range::rollback_attempts));
 
 	// Every EXCLUDE nest, in order, each with its own START and SIZE.
 	std::vector<Exclude> excludes;
 	for (const Tlv &t : a) {
-		if (t.type != MEMPLUG_A_RANGE_EXCLUDE)
+		if (t.type != proto::range::exclude.id)
 			continue;
 		const auto nested = fuzz::walk(t.data, t.len);
-		const auto start = value<std::uint64_t>(nested, MEMPLUG_A_EXCLUDE_START);
-		const auto size = value<std::uint64_t>(nested, MEMPLUG_A_EXCLUDE_SIZE);
+		const auto start = value(nested, proto::exclude::start);
+		const auto size = value(nested, proto::exclude::size);
 		FUZZ_CHECK(start && size);
 		excludes.push_back({*start, *size});
 	}
@@ -152,13 +150,14 @@ void check_block(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 		FUZZ_CHECK(b.error().errnum() == EPROTO);
 		return;
 	}
-	FUZZ_CHECK(b->id == value<std::uint32_t>(a, MEMPLUG_A_BLOCK_ID));
-	FUZZ_CHECK(b->range_id == value<std::uint32_t>(a, MEMPLUG_A_BLOCK_RANGE_ID).value_or(0));
-	FUZZ_CHECK(b->start == value<std::uint64_t>(a, MEMPLUG_A_BLOCK_START));
-	FUZZ_CHECK(b->size == value<std::uint64_t>(a, MEMPLUG_A_BLOCK_SIZE).value_or(0));
-	FUZZ_CHECK(b->state == value<std::uint32_t>(a, MEMPLUG_A_BLOCK_STATE));
-	FUZZ_CHECK(b->zone == string_value(a, MEMPLUG_A_BLOCK_ZONE));
-	FUZZ_CHECK(b->node == value<std::uint32_t>(a, MEMPLUG_A_BLOCK_NODE));
+	FUZZ_CHECK(fuzz::well_formed(a, proto::block_attrs));
+	FUZZ_CHECK(b->id == value(a, proto::block::id));
+	FUZZ_CHECK(b->range_id == value(a, proto::block::range_id).value_or(0));
+	FUZZ_CHECK(b->start == value(a, proto::block::start));
+	FUZZ_CHECK(b->size == value(a, proto::block::size).value_or(0));
+	FUZZ_CHECK(b->state == value(a, proto::block::state));
+	FUZZ_CHECK(b->zone == value(a, proto::block::zone));
+	FUZZ_CHECK(b->node == value(a, proto::block::node));
 
 	const auto j = print([&](Formatter &f) { f.blocks({*b}); })["blocks"][0];
 	FUZZ_CHECK(j["block"] == b->id);
