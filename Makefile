@@ -77,7 +77,8 @@ help:
 	@echo "  stress       stress_test for STRESS_SECS, signal_test with STRESS_KILLS"
 	@echo "  demo         plug and unplug 1 GiB in a VM, showing each step"
 	@echo "  bench        memplug against daxctl, same kernel, same memory, one boot"
-	@echo "  install      memplug.ko into /lib/modules, memplugctl into PREFIX"
+	@echo "  install      memplug.ko into /lib/modules, memplugctl into PREFIX,"
+	@echo "               memplug.yaml into /usr/share/ynl/specs (for YNL)"
 	@echo "  style        checkpatch --strict, sparse, clang-format"
 	@echo "  gen          regenerate the protocol's files from memplug.yaml"
 	@echo "  check-config compare the running kernel's config with Kconfig.snippet"
@@ -213,6 +214,8 @@ demo:
 install: kmod userspace
 	$(Q)$(MAKE) -C kmod KDIR=$(KDIR) install
 	$(Q)install -D -m 0755 $(USERSPACE_BUILD)/memplugctl $(DESTDIR)$(PREFIX)/bin/memplugctl
+	$(Q)install -D -m 0644 include/uapi/linux/memplug.yaml \
+		$(DESTDIR)/usr/share/ynl/specs/memplug.yaml
 
 style:
 	$(Q)$(DEPS) build kernels

@@ -281,7 +281,12 @@ enum {
 	MEMPLUG_A_STATUS_EVENT_SEQ,		/* u64, seq of the next event */
 	MEMPLUG_A_STATUS_EVENT_OLDEST,		/* u64, oldest seq in the ring */
 	MEMPLUG_A_STATUS_EVENT_RING_SIZE,	/* u32, ring capacity */
-	MEMPLUG_A_STATUS_OBJECTS,		/* u32, live module objects */
+	/*
+	 * u32, debug, not a stable interface: range objects the module has
+	 * created and not yet released; the tests read it to find leaks, and
+	 * what it counts may change
+	 */
+	MEMPLUG_A_STATUS_OBJECTS,
 	MEMPLUG_A_STATUS_KDUMP,			/* flag, in a kdump kernel */
 	MEMPLUG_A_STATUS_ONLINE_CB_RANGES,	/* u32, ranges that need the callback */
 
