@@ -965,11 +965,10 @@ def render_cxx(fam):
                 f"inline constexpr auto {cxx_ident(s.name)}_attrs = [] {{",
                 f"\tstd::array<Attr, {s.max_name} + 1> a{{}};"]
         for a in s.attrs:
-            fields = [f'"{a.name}"', f"Type::{CXX_TYPE[a.type]}"]
-            if a.nested or a.multi:
-                fields.append(f'"{a.nested}"' if a.nested else '""')
-            if a.multi:
-                fields.append("true")
+            # Every member, so that -Wmissing-field-initializers is quiet.
+            fields = [f'"{a.name}"', f"Type::{CXX_TYPE[a.type]}",
+                      f'"{a.nested}"' if a.nested else '""',
+                      "true" if a.multi else "false"]
             out.append(f"\ta[{a.c_name}] = {{{', '.join(fields)}}};")
         out += ["\treturn a;", "}();"]
     out += ["", "struct AttrSet {", "\tstd::string_view name;",

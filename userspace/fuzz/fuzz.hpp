@@ -20,7 +20,7 @@
 #include <linux/netlink.h>
 
 #include "memplug/error.hpp"
-#include "memplug/proto.hpp"
+#include "memplug/proto.gen.hpp"
 
 // Aborts, so that libFuzzer saves the input, when an invariant fails.
 #define FUZZ_CHECK(cond)                                                                           \

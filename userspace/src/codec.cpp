@@ -8,7 +8,7 @@
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
-#include "memplug/proto.hpp"
+#include "memplug/proto.gen.hpp"
 #include "nl_policy.gen.hpp"
 
 namespace memplug {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "memplug/types.hpp"
 
-#include "memplug/proto.hpp"
+#include "memplug/proto.gen.hpp"
 
 namespace memplug {
 

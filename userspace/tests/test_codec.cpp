@@ -12,7 +12,7 @@
 #include <netlink/genl/genl.h>
 
 #include "memplug/codec.hpp"
-#include "memplug/proto.hpp"
+#include "memplug/proto.gen.hpp"
 
 using namespace memplug;
 
