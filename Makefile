@@ -204,7 +204,7 @@ stress:
 bench:
 	$(Q)$(DEPS) build vm kernels bench
 	$(Q)$(MAKE) --no-print-directory userspace
-	$(Q)selftests/bench/run.sh $(BENCH_ARGS)
+	$(Q)bench/run.sh $(BENCH_ARGS)
 
 demo:
 	$(Q)$(DEPS) build vm kernels

@@ -3,7 +3,7 @@
 #
 # run.sh - memplug against daxctl: same kernel, same memory, one VM boot.
 #
-# Usage: selftests/bench/run.sh [OPTION]...      (`make bench` runs this)
+# Usage: bench/run.sh [OPTION]...      (`make bench` runs this)
 #
 #   --sizes "S..."    range sizes in GiB (default "1 2 4 8 16"); each gets
 #                     its own legacy-pmem range (memmap=SG!ADDR), and both
@@ -32,7 +32,7 @@
 #
 # What it does: builds memplug.ko and the mpbench helper, takes memplugctl
 # from the userspace build, boots Debian's stock kernel once under QEMU
-# with one legacy-pmem range per size (see selftests/bench/guest-main for
+# with one legacy-pmem range per size (see bench/guest-main for
 # the order of events inside the guest), then turns the guest's samples
 # into OUT/results.json (environment and every raw sample), OUT/report.md
 # (the tables) and OUT/time-per-gib.png (gnuplot).
@@ -52,7 +52,7 @@ set -euo pipefail
 
 readonly PROG=${0##*/}
 readonly HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-readonly TOP=$(cd "$HERE/../.." && pwd)
+readonly TOP=$(cd "$HERE/.." && pwd)
 readonly BUILD_DIR=${BUILD:-$TOP/build}
 readonly GIB=$((1 << 30))
 readonly GAP=$((128 << 20))
