@@ -10,7 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mp_sys.h"
+#include "mp_nl.h"
+#include "mp_run.h"
 
 #define MP_CANARY_HUGE (2UL << 20)
 /* Passes over one mapping before a fresh one. */

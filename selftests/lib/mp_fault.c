@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "mp_fault.h"
-#include "mp_sys.h"
+#include "mp_environ.h"
+#include "mp_file.h"
+#include "mp_fixture.h"
+#include "mp_module.h"
 
 int mp_inject_load(int priority)
 {

@@ -10,7 +10,7 @@
  *     at a named site fail.
  *
  * Functions return 0 or a negative errno and describe failures in
- * mp_errstr(). mp_prepare() (mp_sys.h) disarms the notifier injection.
+ * mp_errstr(). mp_prepare() (mp_fixture.h) disarms the notifier injection.
  */
 #ifndef MP_FAULT_H
 #define MP_FAULT_H

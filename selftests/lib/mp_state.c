@@ -11,6 +11,10 @@
 #include <string.h>
 
 #include "mp_state.h"
+#include "mp_block.h"
+#include "mp_iomem.h"
+#include "mp_procfs.h"
+#include "mp_run.h"
 
 #define MP_STATE_MAX_RANGES 64
 #define MP_STATE_MAX_BLOCKS 1024

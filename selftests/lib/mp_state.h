@@ -15,7 +15,6 @@
 #include <stdint.h>
 
 #include "mp_memplug.h"
-#include "mp_sys.h"
 
 /*
  * Wait up to @timeout_ms until no range is being plugged or unplugged by
