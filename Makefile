@@ -35,6 +35,8 @@ USERSPACE_SAN_BUILD := $(BUILD)/userspace-san
 DEPS := scripts/deps.sh
 USERSPACE_FUZZ_BUILD := $(BUILD)/userspace-fuzz
 LONG_OUT := $(BUILD)/long
+# The one writer and reader of "N passed, N failed, N skipped" lines.
+KTAP_SUMMARY := selftests/vm/ktap-summary.sh
 
 FUZZ_COUNT ?= 1000000
 FUZZ_SEED ?=
@@ -134,7 +136,7 @@ define vm_long
 			TESTS="$(2)" MEMPLUGCTL_BIN=$(USERSPACE_BUILD)/memplugctl \
 			RUNVM_ARGS="--append '$(3)'" || true; \
 		s=$(LONG_OUT)/$(1)/runs/$$k/default/summary.txt; \
-		[ -s $$s ] || { mkdir -p $$(dirname $$s); echo "0 passed, 1 failed, 0 skipped" >$$s; }; \
+		[ -s $$s ] || { mkdir -p $$(dirname $$s); $(KTAP_SUMMARY) --counts 0 1 0 >$$s; }; \
 	done
 endef
 
@@ -153,7 +155,7 @@ define libfuzzer_run
 		-DCMAKE_CXX_COMPILER=clang++-14 -DMEMPLUG_FUZZ=ON \
 		-DMEMPLUG_BUILD_TESTS=OFF >/dev/null && \
 		cmake --build $(USERSPACE_FUZZ_BUILD) -j2 || \
-		{ echo "0 passed, 1 failed, 0 skipped" >$$counts; exit 0; }; \
+		{ $(KTAP_SUMMARY) --counts 0 1 0 >$$counts; exit 0; }; \
 	out=$(LONG_OUT)/libfuzzer; p=0; f=0; \
 	for src in userspace/fuzz/*.cpp; do \
 		n=$$(basename $$src .cpp); \
@@ -169,7 +171,7 @@ define libfuzzer_run
 			f=$$((f + 1)); tail -n 30 $$out/$$n.log 2>/dev/null || echo "no $$bin"; \
 		fi; \
 	done; \
-	echo "$$p passed, $$f failed, 0 skipped" >$$counts
+	$(KTAP_SUMMARY) --counts $$p $$f 0 >$$counts
 endef
 
 # A million random and malformed messages at memplug on every kernel, then
@@ -185,10 +187,9 @@ fuzz:
 	$(Q)$(call libfuzzer_run)
 	$(Q)echo "fuzz: nlfuzz_test sent $(FUZZ_COUNT) messages per kernel with seed" \
 		"$$(cat $(LONG_OUT)/fuzz.seed) (FUZZ_SEED=$$(cat $(LONG_OUT)/fuzz.seed) repeats it)"
-	$(Q)selftests/vm/ktap-summary.sh --sum $(LONG_OUT)/fuzz/runs/*/default/summary.txt \
-		$$(ls $(LONG_OUT)/libfuzzer.counts 2>/dev/null) | tail -n 1 | \
-		tee $(LONG_OUT)/fuzz.summary; \
-	grep -q ' 0 failed' $(LONG_OUT)/fuzz.summary
+	$(Q)$(KTAP_SUMMARY) --sum $(LONG_OUT)/fuzz/runs/*/default/summary.txt \
+		$$(ls $(LONG_OUT)/libfuzzer.counts 2>/dev/null) >$(LONG_OUT)/fuzz.summary; \
+	rc=$$?; cat $(LONG_OUT)/fuzz.summary; exit $$rc
 
 # The stress test for STRESS_SECS and the signal test with STRESS_KILLS
 # kills per scenario, on every kernel; the last line is the counts.
@@ -196,9 +197,9 @@ stress:
 	$(Q)$(DEPS) build vm kernels
 	$(Q)$(MAKE) --no-print-directory userspace
 	$(Q)$(call vm_long,stress,stress_test signal_test,MEMPLUG_STRESS_SECS=$(STRESS_SECS) MEMPLUG_STRESS_ROUND_SECS=$(STRESS_ROUND_SECS) MEMPLUG_SIGNAL_KILLS=$(STRESS_KILLS))
-	$(Q)selftests/vm/ktap-summary.sh --sum $(LONG_OUT)/stress/runs/*/default/summary.txt | \
-		tail -n 1 | tee $(LONG_OUT)/stress.summary; \
-	grep -q ' 0 failed' $(LONG_OUT)/stress.summary
+	$(Q)$(KTAP_SUMMARY) --sum $(LONG_OUT)/stress/runs/*/default/summary.txt \
+		>$(LONG_OUT)/stress.summary; \
+	rc=$$?; cat $(LONG_OUT)/stress.summary; exit $$rc
 
 # Benchmarks memplug against daxctl in one VM boot; reports, never gates.
 bench:

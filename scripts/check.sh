@@ -22,7 +22,11 @@
 # is non-zero when anything failed or could not run. Build directories
 # come from the environment the Makefile sets (BUILD, USERSPACE_BUILD,
 # USERSPACE_SAN_BUILD, USERSPACE_FUZZ_BUILD). FUZZ_SMOKE_SECS sets the
-# seconds per fuzz target (default 10).
+# seconds per fuzz target (default 10). PROFILES="NAME..." runs only these
+# VM boot profiles (default: every one of selftests/profiles).
+#
+# The counts lines are written and read by selftests/vm/ktap-summary.sh
+# only (--counts, --sum), never formatted or parsed here.
 set -uo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,15 +34,24 @@ build=${BUILD:-$top/build}
 ub=${USERSPACE_BUILD:-$build/userspace}
 usb=${USERSPACE_SAN_BUILD:-$build/userspace-san}
 ufb=${USERSPACE_FUZZ_BUILD:-$build/userspace-fuzz}
-summaries=()
+ks=$top/selftests/vm/ktap-summary.sh
+summaries=$(mktemp -d)
+trap 'rm -rf "$summaries"' EXIT
 retries=()
 status=0
 
 note() { printf '\n==== %s\n' "$*"; }
 
-# record LINE: keep a part's "N passed, N failed, N skipped" line.
+# counts PASSED FAILED SKIPPED: the counts line.
+counts() {
+	"$ks" --counts "$@"
+}
+
+# record LINE: keep a part's counts line.
 record() {
-	summaries+=("$1")
+	local n
+	n=$(find "$summaries" -type f | wc -l)
+	echo "$1" >"$summaries/$(printf '%03d' "$n")"
 	echo "---- $1"
 }
 
@@ -51,7 +64,7 @@ ctest_counts() {
 	rm -f "$log"
 	if [[ -z $line ]]; then
 		echo "check: $2: ctest reported nothing" >&2
-		record "0 passed, 1 failed, 0 skipped"
+		record "$(counts 0 1 0)"
 		status=1
 		return
 	fi
@@ -59,7 +72,7 @@ ctest_counts() {
 	total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
 	passed=$((total - failed))
 	((failed == 0)) || status=1
-	record "$passed passed, $failed failed, 0 skipped"
+	record "$(counts "$passed" "$failed" 0)"
 }
 
 # fuzz_one NAME SECS OUT: run the fuzz target NAME for SECS seconds on a
@@ -87,7 +100,7 @@ fuzz_smoke() {
 		! cmake --build "$ufb" -j2 >"$build/fuzz-smoke.build.log" 2>&1; then
 		tail -n 30 "$build/fuzz-smoke.build.log" 2>/dev/null
 		echo "check: the libFuzzer targets did not build" >&2
-		record "0 passed, 1 failed, 0 skipped"
+		record "$(counts 0 1 0)"
 		status=1
 		return
 	fi
@@ -114,14 +127,14 @@ fuzz_smoke() {
 		fi
 	done
 	((x == 0)) || status=1
-	record "$p passed, $x failed, 0 skipped"
+	record "$(counts "$p" "$x" 0)"
 }
 
 note "protocol: memplug.yaml is a valid YNL spec and every generated file is current"
 uapi=$(mktemp)
 /usr/bin/python3 "$top/scripts/gen-proto.py" --check >"$uapi" || status=1
 cat "$uapi"
-record "$("$top/selftests/vm/ktap-summary.sh" "$uapi" | tail -n 1)"
+record "$("$ks" "$uapi" | tail -n 1)"
 rm -f "$uapi"
 
 note "unit tests: memplugctl"
@@ -137,7 +150,7 @@ for k in "${@:-all}"; do
 	case $k in
 	6.1 | 6.12 | 7 | all)
 		if ! rels=$("$top/scripts/kernels.sh" "$k"); then
-			record "0 passed, 1 failed, 0 skipped"
+			record "$(counts 0 1 0)"
 			status=1
 		fi
 		[[ -z $rels ]] || mapfile -t -O "${#kernels[@]}" kernels <<<"$rels"
@@ -147,7 +160,7 @@ for k in "${@:-all}"; do
 done
 if ((${#kernels[@]} == 0)); then
 	echo "check: no test kernel installed (scripts/deps.sh kernels)" >&2
-	record "0 passed, 1 failed, 0 skipped"
+	record "$(counts 0 1 0)"
 	status=1
 fi
 
@@ -161,14 +174,14 @@ applies() {
 }
 
 for kver in "${kernels[@]}"; do
-	for profile in $("$top/selftests/profile.sh" names); do
+	for profile in ${PROFILES:-$("$top/selftests/profile.sh" names)}; do
 		applies "$profile" "$kver" || continue
 		note "VM kselftests on $kver, profile $profile"
 		log=$(mktemp)
 		make -s -C "$top/selftests" run KVER="$kver" PROFILE="$profile" \
 			MEMPLUGCTL_BIN="$ub/memplugctl" 2>&1 | tee "$log"
 		rc=${PIPESTATUS[0]}
-		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" | tail -n 1)
+		line=$("$ks" --sum "$log" 2>/dev/null)
 		while IFS= read -r r; do
 			retries+=("$kver $profile: ${r#\# boot retry: }")
 		done < <(grep '^# boot retry: ' "$log")
@@ -176,25 +189,17 @@ for kver in "${kernels[@]}"; do
 		((rc == 0)) || status=1
 		if [[ -z $line ]]; then
 			echo "check: the VM run on $kver ($profile) reported no counts" >&2
-			line="0 passed, 1 failed, 0 skipped"
+			line=$(counts 0 1 0)
 		fi
 		record "$line"
 	done
 done
 
 note "summary"
-p=0 x=0 s=0
-re='^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
-for line in "${summaries[@]}"; do
-	[[ $line =~ $re ]] || continue
-	p=$((p + BASH_REMATCH[1]))
-	x=$((x + BASH_REMATCH[2]))
-	s=$((s + ${BASH_REMATCH[4]:-0}))
-done
-((x == 0)) || status=1
+total=$("$ks" --sum "$summaries"/*) || status=1
 echo "boot retries: ${#retries[@]}"
 for r in "${retries[@]}"; do
 	echo "  $r"
 done
-echo "$p passed, $x failed, $s skipped"
+echo "$total"
 exit "$status"

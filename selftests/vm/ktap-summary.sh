@@ -13,7 +13,16 @@
 #	it for a missing status marker, a bad kernel log or taint).
 #   ktap-summary.sh --sum FILE...
 #	Add up "N passed, N failed, N skipped" lines (the last one of each
-#	FILE, e.g. the summary.txt of several run-vm.sh runs).
+#	FILE, e.g. the summary.txt of several run-vm.sh runs, or the log of
+#	one run: --sum of one FILE is its last counts line). A file without
+#	one is a usage error (exit status 2). "-" reads standard input.
+#   ktap-summary.sh --counts PASSED FAILED SKIPPED
+#	Print the line for these counts (exit status 0).
+#
+# This script is the one place that writes the counts line and the one
+# place that reads it: everything else that reports counts (run-vm.sh,
+# scripts/check.sh, .ci/run, the Makefile's fuzz and stress targets)
+# calls it, so the format is defined here only.
 #
 # Counting rules:
 #   - A result line is "ok ..." or "not ok ..." after any number of
@@ -36,27 +45,35 @@ set -euo pipefail
 usage() {
 	echo "usage: ${0##*/} [--fail REASON]... [--quiet] FILE..." >&2
 	echo "       ${0##*/} --sum FILE..." >&2
+	echo "       ${0##*/} --counts PASSED FAILED SKIPPED" >&2
 	exit 2
 }
 
+# The counts line: its format is defined here and nowhere else.
+readonly COUNTS_RE='^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+counts_line() {
+	echo "$1 passed, $2 failed, $3 skipped"
+}
+
 sum_mode() {
-	local f line p=0 x=0 s=0 re='^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+	local f line p=0 x=0 s=0
 
 	for f in "$@"; do
-		line=$(grep -E "$re" "$f" | tail -n 1) ||
+		[[ $f != - ]] || f=/dev/stdin
+		line=$(grep -E "$COUNTS_RE" "$f" | tail -n 1) || true
+		[[ $line =~ $COUNTS_RE ]] ||
 			{ echo "${0##*/}: no summary line in $f" >&2; return 2; }
-		[[ $line =~ $re ]]
 		p=$((p + BASH_REMATCH[1]))
 		x=$((x + BASH_REMATCH[2]))
 		s=$((s + ${BASH_REMATCH[4]:-0}))
 	done
-	echo "$p passed, $x failed, $s skipped"
+	counts_line "$p" "$x" "$s"
 	((x == 0))
 }
 
 main() {
 	local -a fails=() files=()
-	local quiet=0 sum=0 f
+	local quiet=0 sum=0 f res
 
 	while (($#)); do
 		case $1 in
@@ -71,21 +88,29 @@ main() {
 			;;
 		--quiet) quiet=1; shift ;;
 		--sum) sum=1; shift ;;
+		--counts)
+			(($# == 4)) || usage
+			[[ "$2 $3 $4" =~ ^[0-9]+\ [0-9]+\ [0-9]+$ ]] || usage
+			counts_line "$2" "$3" "$4"
+			return
+			;;
 		--) shift; files+=("$@"); break ;;
+		-) files+=("$1"); shift ;;
 		-*) usage ;;
 		*) files+=("$1"); shift ;;
 		esac
 	done
 	((${#files[@]})) || usage
-	for f in "${files[@]}"; do
-		[[ -r $f ]] || { echo "${0##*/}: cannot read $f" >&2; exit 2; }
-	done
 	if ((sum)); then
 		sum_mode "${files[@]}"
 		return
 	fi
+	for f in "${files[@]}"; do
+		[[ -r $f ]] || { echo "${0##*/}: cannot read $f" >&2; exit 2; }
+	done
 
-	printf '%s\n' "${fails[@]+"${fails[@]}"}" |
+	# awk names the failures and ends with "PASSED FAILED SKIPPED".
+	res=$(printf '%s\n' "${fails[@]+"${fails[@]}"}" |
 		awk -v quiet="$quiet" '
 		# Per-depth state, indexed by indentation (a number of spaces):
 		#   below[d]  a deeper result came since the last result at <= d
@@ -223,10 +248,12 @@ main() {
 		}
 		END {
 			file_end()
-			printf "%d passed, %d failed, %d skipped\n",
-			       passed, failed, skipped
-			exit failed > 0
-		}' - "${files[@]}"
+			printf "%d %d %d\n", passed, failed, skipped
+		}' - "${files[@]}")
+	[[ $res == *$'\n'* ]] && printf '%s\n' "${res%$'\n'*}"
+	set -- ${res##*$'\n'}
+	counts_line "$1" "$2" "$3"
+	(($2 == 0))
 }
 
 main "$@"
