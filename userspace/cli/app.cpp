@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "exit_code.hpp"
 #include "memplug/nl.hpp"
 #include "version.hpp"
 

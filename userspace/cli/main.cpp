@@ -2,12 +2,12 @@
 #include <iostream>
 
 #include "cli.hpp"
-#include "memplug/survive.hpp"
+#include "survive.hpp"
 
 int main(int argc, char **argv)
 {
 	memplug::cli::Context ctx{std::cout, std::cerr, memplug::cli::connect_netlink,
 				  memplug::System{memplug::MemorySysfs(), memplug::HostFiles()},
-				  memplug::run_surviving_kill};
+				  memplug::cli::run_surviving_kill};
 	return memplug::cli::run(argc, argv, ctx);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "common.hpp"
 #include "memplug/parse.hpp"
-#include "memplug/signals.hpp"
+#include "signals.hpp"
 
 namespace memplug::cli {
 

@@ -86,37 +86,6 @@ void Error::update()
 		message_ += "; " + note;
 }
 
-ExitCode exit_code(const Error &error)
-{
-	switch (error.kind()) {
-	case ErrorKind::Usage:
-		return ExitCode::Usage;
-	case ErrorKind::NoFamily:
-		return ExitCode::NoModule;
-	case ErrorKind::Timeout:
-		return ExitCode::Busy;
-	case ErrorKind::Failed:
-		return ExitCode::Failed;
-	case ErrorKind::Kernel:
-	case ErrorKind::System:
-		break;
-	}
-
-	switch (error.errnum()) {
-	case EPERM:
-	case EACCES:
-		return ExitCode::Permission;
-	case EBUSY:
-	case EAGAIN:
-	case EINTR:
-	case ECANCELED: // an unplug that a signal (our timeout) interrupted
-	case ETIMEDOUT:
-		return ExitCode::Busy;
-	default:
-		return ExitCode::Failed;
-	}
-}
-
 std::string errno_name(int errnum)
 {
 	if (errnum < 0)

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "memplug/nl.hpp"
 
-#include "memplug/signals.hpp"
-
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include <linux/genetlink.h>
@@ -32,6 +32,17 @@ constexpr int kDrainMax = 4096;
 // How often a dump that the kernel marked inconsistent (NLM_F_DUMP_INTR,
 // the set changed while it was read) is started again before giving up.
 constexpr int kDumpAttempts = 3;
+
+// The calling thread's signal mask with SIGINT and SIGTERM removed: a wait
+// with it ends on either, even while the caller keeps them blocked.
+sigset_t mask_admitting_stop_signals()
+{
+	sigset_t mask;
+	pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+	sigdelset(&mask, SIGINT);
+	sigdelset(&mask, SIGTERM);
+	return mask;
+}
 
 // State of one request/reply exchange, shared with the callbacks.
 struct Exchange {
@@ -474,7 +485,7 @@ Result<Received> EventSocket::receive(std::optional<std::chrono::milliseconds> t
 		ts.tv_sec = static_cast<time_t>(timeout->count() / 1000);
 		ts.tv_nsec = static_cast<long>(timeout->count() % 1000) * 1000000;
 	}
-	const sigset_t mask = StopSignals::wait_mask();
+	const sigset_t mask = mask_admitting_stop_signals();
 	const int n = ppoll(&p, 1, timeout ? &ts : nullptr, &mask);
 	if (n < 0) {
 		if (errno == EINTR) {

@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include "exit_code.hpp"
 #include "memplug/error.hpp"
 
 using namespace memplug;
+using memplug::cli::exit_code;
+using memplug::cli::ExitCode;
 
 TEST(ErrorExitCode, KernelErrnos)
 {

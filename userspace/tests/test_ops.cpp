@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "exit_code.hpp"
 #include "fake_backend.hpp"
 #include "memplug/ops.hpp"
 #include "test_util.hpp"
 
 using namespace memplug;
+using memplug::cli::exit_code;
+using memplug::cli::ExitCode;
 using namespace std::chrono_literals;
 using memplug::test::FakeBackend;
 using memplug::test::read_file;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <gtest/gtest.h>
 
+#include "exit_code.hpp"
 #include "memplug/parse.hpp"
 
 using namespace memplug;
+using memplug::cli::exit_code;
+using memplug::cli::ExitCode;
 using namespace std::chrono_literals;
 
 namespace {

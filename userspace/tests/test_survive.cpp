@@ -10,11 +10,12 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "memplug/signals.hpp"
-#include "memplug/survive.hpp"
+#include "signals.hpp"
+#include "survive.hpp"
 #include "test_util.hpp"
 
 using namespace memplug;
+using namespace memplug::cli;
 using memplug::test::TempDir;
 
 namespace {

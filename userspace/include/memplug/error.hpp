@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// Errors of memplugctl: what failed, the errno behind it and the kernel's own
-// words (the extended ACK text), plus the mapping to the exit codes of the
-// command line tool.
+// Errors of memplug's operations: what failed, the errno behind it and the
+// kernel's own words (the extended ACK text). The command line maps them to
+// its exit codes (cli/exit_code.hpp).
 #pragma once
 
 #include <exception>
@@ -14,18 +14,6 @@
 #include <vector>
 
 namespace memplug {
-
-// Exit codes of memplugctl. Part of the user interface: never renumber.
-enum class ExitCode : int {
-	Ok = 0,
-	Failed = 1,     // the operation failed and nothing was changed
-	Usage = 2,      // malformed command line
-	NoModule = 3,   // generic netlink family "memplug" absent
-	Permission = 4, // EPERM/EACCES (CAP_SYS_ADMIN, for FORCE CAP_SYS_RAWIO)
-	Busy = 5,       // EBUSY, EAGAIN, or interrupted by --timeout
-	// monitor --timeout passed before --count events came (as timeout(1))
-	MonitorTimeout = 124,
-};
 
 enum class ErrorKind {
 	Kernel,   // the kernel refused a request; errno and extack from its ACK
@@ -76,9 +64,6 @@ private:
 	std::vector<std::string> notes_;
 	std::string message_;
 };
-
-// The exit code memplugctl returns for @error.
-ExitCode exit_code(const Error &error);
 
 // "EINVAL" for EINVAL; "E<n>" for numbers the C library does not name.
 std::string errno_name(int errnum);

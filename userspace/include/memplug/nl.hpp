@@ -93,8 +93,8 @@ public:
 	EventSocket &operator=(const EventSocket &) = delete;
 	~EventSocket() override = default;
 
-	// Waits with ppoll(), letting SIGINT and SIGTERM end the wait (see
-	// StopSignals), then drains the socket without blocking.
+	// Waits with ppoll(), letting SIGINT and SIGTERM end the wait even
+	// when the caller blocks them, then drains the socket without blocking.
 	Result<Received> receive(std::optional<std::chrono::milliseconds> timeout) override;
 
 private:

@@ -5,7 +5,7 @@
 // While a StopSignals lives, both signals are caught by a handler that
 // only records them. With @block they are also blocked, so they never cut
 // a write short, and a wait that should end on them unblocks them for its
-// duration only (ppoll with wait_mask()). Without, they interrupt what
+// duration only (EventSocket::receive() waits so). Without, they interrupt what
 // the process is doing (a sysfs write waiting for the kernel returns
 // EINTR: no SA_RESTART) and the caller checks requested(). One instance at
 // a time per process.
@@ -15,7 +15,10 @@
 
 #include "memplug/error.hpp"
 
-namespace memplug {
+namespace memplug::cli {
+
+// The set of SIGINT and SIGTERM, the signals that stop a command.
+sigset_t stop_signal_set();
 
 class StopSignals {
 public:
@@ -27,9 +30,6 @@ public:
 	Result<void> install(bool block = true);
 	// Whether SIGINT or SIGTERM arrived since install().
 	static bool requested();
-	// The calling thread's signal mask with SIGINT and SIGTERM removed,
-	// for ppoll().
-	static sigset_t wait_mask();
 
 private:
 	bool installed_ = false;
@@ -38,4 +38,4 @@ private:
 	sigset_t old_mask_{};
 };
 
-} // namespace memplug
+} // namespace memplug::cli

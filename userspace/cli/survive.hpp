@@ -18,11 +18,11 @@
 
 #include <functional>
 
-namespace memplug {
+namespace memplug::cli {
 
 // Runs @command in a child as above and returns its exit status (128 + N
 // if a signal N ended it), or runs it here and returns what it returns if
 // fork() fails.
 int run_surviving_kill(const std::function<int()> &command);
 
-} // namespace memplug
+} // namespace memplug::cli

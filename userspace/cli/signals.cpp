@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "memplug/signals.hpp"
+#include "signals.hpp"
 
 #include <cerrno>
 
 #include <pthread.h>
 
-namespace memplug {
+namespace memplug::cli {
 
 namespace {
 
@@ -17,6 +17,15 @@ void on_stop(int)
 }
 
 } // namespace
+
+sigset_t stop_signal_set()
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	return set;
+}
 
 StopSignals::~StopSignals()
 {
@@ -40,10 +49,7 @@ Result<void> StopSignals::install(bool block)
 		sigaction(SIGINT, &old_int_, nullptr);
 		return Error::system("catching SIGTERM", err);
 	}
-	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
+	const sigset_t stop = stop_signal_set();
 	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &stop, &old_mask_);
 	installed_ = true;
 	return {};
@@ -54,13 +60,4 @@ bool StopSignals::requested()
 	return stop_seen != 0;
 }
 
-sigset_t StopSignals::wait_mask()
-{
-	sigset_t mask;
-	pthread_sigmask(SIG_BLOCK, nullptr, &mask);
-	sigdelset(&mask, SIGINT);
-	sigdelset(&mask, SIGTERM);
-	return mask;
-}
-
-} // namespace memplug
+} // namespace memplug::cli

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "memplug/survive.hpp"
+#include "survive.hpp"
+
+#include "signals.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -10,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace memplug {
+namespace memplug::cli {
 
 namespace {
 
@@ -21,15 +23,6 @@ void pass_on(int sig)
 	const pid_t pid = child_pid;
 	if (pid > 0)
 		kill(pid, sig);
-}
-
-sigset_t stop_signals()
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	return set;
 }
 
 // SIGINT and SIGTERM go to the child while this object lives.
@@ -43,7 +36,7 @@ class PassOn {
 public:
 	PassOn()
 	{
-		const sigset_t stop = stop_signals();
+		const sigset_t stop = stop_signal_set();
 		pthread_sigmask(SIG_BLOCK, &stop, &old_mask_);
 		struct sigaction action {};
 		action.sa_handler = pass_on;
@@ -60,14 +53,14 @@ public:
 	void started(pid_t pid)
 	{
 		child_pid = pid;
-		const sigset_t stop = stop_signals();
+		const sigset_t stop = stop_signal_set();
 		pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
 	}
 
 	// In the parent: no more passing on, the child is done.
 	void finished()
 	{
-		const sigset_t stop = stop_signals();
+		const sigset_t stop = stop_signal_set();
 		pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 		child_pid = 0;
 	}
@@ -138,4 +131,4 @@ int run_surviving_kill(const std::function<int()> &command)
 	return 128 + (WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
 }
 
-} // namespace memplug
+} // namespace memplug::cli
