@@ -40,19 +40,18 @@ Cli::Cli()
 	app.require_subcommand(1);
 	app.failure_message(failure_message);
 
-	status = setup_status(app);
-	plug = setup_plug(app);
-	unplug = setup_unplug(app);
-	list = setup_list(app);
-	blocks = setup_blocks(app);
-	events = setup_events(app);
-	protect = setup_protect(app);
-	unprotect = setup_unprotect(app);
-	cancel = setup_cancel(app);
-	online = setup_online(app);
-	offline = setup_offline(app);
-	monitor = setup_monitor(app);
-	candidates = setup_candidates(app);
+	for (const Command &command : commands()) {
+		CLI::App *sub = app.add_subcommand(command.name, command.description);
+		bound_.push_back({&command, sub, command.setup(*sub)});
+	}
+}
+
+const Cli::Bound *Cli::chosen() const
+{
+	for (const Bound &bound : bound_)
+		if (bound.sub->parsed())
+			return &bound;
+	return nullptr;
 }
 
 Result<std::unique_ptr<Backend>> connect_netlink()
@@ -66,35 +65,10 @@ Result<std::unique_ptr<Backend>> connect_netlink()
 namespace {
 
 // Runs the parsed subcommand; an Error becomes its message and exit code.
-int dispatch(Cli &cli, Context &ctx)
+int dispatch(const Cli::Bound &chosen, Context &ctx)
 {
 	try {
-		if (cli.app.got_subcommand("status"))
-			return run_status(*cli.status, ctx);
-		if (cli.app.got_subcommand("plug"))
-			return run_plug(*cli.plug, ctx);
-		if (cli.app.got_subcommand("unplug"))
-			return run_unplug(*cli.unplug, ctx);
-		if (cli.app.got_subcommand("list"))
-			return run_list(*cli.list, ctx);
-		if (cli.app.got_subcommand("blocks"))
-			return run_blocks(*cli.blocks, ctx);
-		if (cli.app.got_subcommand("events"))
-			return run_events(*cli.events, ctx);
-		if (cli.app.got_subcommand("protect"))
-			return run_protect(*cli.protect, ctx);
-		if (cli.app.got_subcommand("unprotect"))
-			return run_protect(*cli.unprotect, ctx);
-		if (cli.app.got_subcommand("cancel"))
-			return run_cancel(*cli.cancel, ctx);
-		if (cli.app.got_subcommand("online"))
-			return run_online(*cli.online, ctx);
-		if (cli.app.got_subcommand("offline"))
-			return run_offline(*cli.offline, ctx);
-		if (cli.app.got_subcommand("monitor"))
-			return run_monitor(*cli.monitor, ctx);
-		if (cli.app.got_subcommand("candidates"))
-			return run_candidates(*cli.candidates, ctx);
+		return chosen.command->run(chosen.options, ctx);
 	} catch (const Error &e) {
 		ctx.err << "memplugctl: " << e.message() << '\n';
 		return static_cast<int>(exit_code(e));
@@ -102,7 +76,6 @@ int dispatch(Cli &cli, Context &ctx)
 		ctx.err << "memplugctl: internal error: " << e.what() << '\n';
 		return static_cast<int>(ExitCode::Failed);
 	}
-	return static_cast<int>(ExitCode::Usage);
 }
 
 } // namespace
@@ -117,12 +90,12 @@ int run(int argc, const char *const *argv, Context &ctx)
 		return code == 0 ? 0 : static_cast<int>(ExitCode::Usage);
 	}
 
-	// online and offline change a range block by block: they run where
-	// a kill of memplugctl cannot stop them half way.
-	if ((cli.app.got_subcommand("online") || cli.app.got_subcommand("offline")) &&
-	    ctx.survive_kill)
-		return ctx.survive_kill([&] { return dispatch(cli, ctx); });
-	return dispatch(cli, ctx);
+	const Cli::Bound *chosen = cli.chosen();
+	if (!chosen)
+		return static_cast<int>(ExitCode::Usage);
+	if (chosen->command->traits.survive_kill && ctx.survive_kill)
+		return ctx.survive_kill([&] { return dispatch(*chosen, ctx); });
+	return dispatch(*chosen, ctx);
 }
 
 } // namespace memplug::cli

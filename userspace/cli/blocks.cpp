@@ -4,16 +4,15 @@
 
 namespace memplug::cli {
 
-std::shared_ptr<BlocksOptions> setup_blocks(CLI::App &app)
+std::shared_ptr<BlocksOptions> setup_blocks(CLI::App &sub)
 {
 	auto opts = std::make_shared<BlocksOptions>();
-	auto *sub = app.add_subcommand("blocks", "List the memory blocks of memplug's ranges");
 	BlocksOptions *o = opts.get();
 	add_parsed<std::uint32_t>(
-		*sub, "ID", "Only the blocks of this range",
+		sub, "ID", "Only the blocks of this range",
 		[](std::string_view t) { return parse_u32(t, "range id"); },
 		[o](std::uint32_t v) { o->range_id = v; });
-	add_json_flag(*sub, opts->json);
+	add_json_flag(sub, opts->json);
 	return opts;
 }
 

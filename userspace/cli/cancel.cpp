@@ -4,25 +4,22 @@
 
 namespace memplug::cli {
 
-std::shared_ptr<CancelOptions> setup_cancel(CLI::App &app)
+std::shared_ptr<CancelOptions> setup_cancel(CLI::App &sub)
 {
 	auto opts = std::make_shared<CancelOptions>();
-	auto *sub = app.add_subcommand(
-		"cancel", "Stop the kernel's rollback of a range whose plug was cut short, or of "
-			  "a failed range that is still whole, and keep what is plugged");
 	CancelOptions *o = opts.get();
 	add_parsed<std::uint32_t>(
-		*sub, "ID", "Range id, as shown by list",
+		sub, "ID", "Range id, as shown by list",
 		[](std::string_view t) { return parse_u32(t, "range id"); },
 		[o](std::uint32_t v) { o->id = v; })
 		->required();
-	add_json_flag(*sub, opts->json);
-	sub->footer("When memplugctl plug dies before it commits, the kernel removes the range\n"
-		    "again in the background, block by block, with pauses between attempts (list:\n"
-		    "unplugging); when the attempts are used up the range is failed. cancel stops\n"
-		    "that: a range with every block still there is plugged again, as if the plug\n"
-		    "had committed; one with blocks already removed stays failed, and unplug\n"
-		    "removes the rest. Prints the range as list does.");
+	add_json_flag(sub, opts->json);
+	sub.footer("When memplugctl plug dies before it commits, the kernel removes the range\n"
+		   "again in the background, block by block, with pauses between attempts (list:\n"
+		   "unplugging); when the attempts are used up the range is failed. cancel stops\n"
+		   "that: a range with every block still there is plugged again, as if the plug\n"
+		   "had committed; one with blocks already removed stays failed, and unplug\n"
+		   "removes the rest. Prints the range as list does.");
 	return opts;
 }
 

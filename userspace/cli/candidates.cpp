@@ -6,15 +6,11 @@
 
 namespace memplug::cli {
 
-std::shared_ptr<CandidatesOptions> setup_candidates(CLI::App &app)
+std::shared_ptr<CandidatesOptions> setup_candidates(CLI::App &sub)
 {
 	auto opts = std::make_shared<CandidatesOptions>();
-	auto *sub = app.add_subcommand(
-		"candidates",
-		"List the regions of /proc/iomem that memplug could plug, trimmed to memory "
-		"blocks, or why not (needs root to see addresses)");
-	add_json_flag(*sub, opts->json);
-	sub->footer(
+	add_json_flag(sub, opts->json);
+	sub.footer(
 		"Usable: Soft Reserved, Persistent Memory (legacy), Persistent Memory, and CXL\n"
 		"regions (regionN in a CXL Window) whose /sys/bus/cxl/devices/regionN/commit is\n"
 		"1; memplug plugs these as they are. Needs --force: Reserved (firmware-reserved,\n"

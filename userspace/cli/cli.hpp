@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // The memplugctl command line: one options struct, one setup_<cmd>() that
-// binds them and one run_<cmd>() that does the work, per subcommand.
+// binds them to the subcommand and one run_<cmd>() that does the work, per
+// subcommand; commands.cpp lists them in its table (command.hpp).
 // Option values are taken as strings and checked by memplug's own parsers
 // (CLI11's integer conversion accepts octal and wraps negatives).
 #pragma once
@@ -11,9 +12,13 @@
 #include <iosfwd>
 #include <memory>
 #include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "command.hpp"
 #include "memplug/backend.hpp"
 #include "memplug/host.hpp"
 #include "memplug/monitor.hpp"
@@ -27,8 +32,9 @@ struct Context {
 	std::ostream &err;
 	std::function<Result<std::unique_ptr<Backend>>()> connect;
 	System system;
-	// Runs online and offline so that killing memplugctl cannot leave a
-	// range half done (main: run_surviving_kill()); unset: in place.
+	// Runs the commands with the trait survive_kill (online, offline) so
+	// that killing memplugctl cannot leave a range half done (main:
+	// run_surviving_kill()); unset: in place.
 	std::function<int(const std::function<int()> &)> survive_kill;
 };
 
@@ -90,19 +96,21 @@ struct EventsOptions {
 	bool json = false;
 };
 
-std::shared_ptr<StatusOptions> setup_status(CLI::App &app);
-std::shared_ptr<PlugOptions> setup_plug(CLI::App &app);
-std::shared_ptr<UnplugOptions> setup_unplug(CLI::App &app);
-std::shared_ptr<ListOptions> setup_list(CLI::App &app);
-std::shared_ptr<BlocksOptions> setup_blocks(CLI::App &app);
-std::shared_ptr<EventsOptions> setup_events(CLI::App &app);
-std::shared_ptr<ProtectOptions> setup_protect(CLI::App &app);
-std::shared_ptr<ProtectOptions> setup_unprotect(CLI::App &app);
-std::shared_ptr<CancelOptions> setup_cancel(CLI::App &app);
-std::shared_ptr<OnlineOptions> setup_online(CLI::App &app);
-std::shared_ptr<OfflineOptions> setup_offline(CLI::App &app);
-std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &app);
-std::shared_ptr<CandidatesOptions> setup_candidates(CLI::App &app);
+// Each binds its options to @sub, the subcommand made from its entry in the
+// table of commands.cpp, and returns where parsing puts their values.
+std::shared_ptr<StatusOptions> setup_status(CLI::App &sub);
+std::shared_ptr<PlugOptions> setup_plug(CLI::App &sub);
+std::shared_ptr<UnplugOptions> setup_unplug(CLI::App &sub);
+std::shared_ptr<ListOptions> setup_list(CLI::App &sub);
+std::shared_ptr<BlocksOptions> setup_blocks(CLI::App &sub);
+std::shared_ptr<EventsOptions> setup_events(CLI::App &sub);
+std::shared_ptr<ProtectOptions> setup_protect(CLI::App &sub);
+std::shared_ptr<ProtectOptions> setup_unprotect(CLI::App &sub);
+std::shared_ptr<CancelOptions> setup_cancel(CLI::App &sub);
+std::shared_ptr<OnlineOptions> setup_online(CLI::App &sub);
+std::shared_ptr<OfflineOptions> setup_offline(CLI::App &sub);
+std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &sub);
+std::shared_ptr<CandidatesOptions> setup_candidates(CLI::App &sub);
 
 // Each returns the exit code; failures are thrown as memplug::Error.
 int run_status(const StatusOptions &opts, Context &ctx);
@@ -121,22 +129,33 @@ int run_candidates(const CandidatesOptions &opts, Context &ctx);
 
 // The whole command line, parsed but not run.
 struct Cli {
+	// A command of the table, bound to its subcommand.
+	struct Bound {
+		const Command *command;
+		CLI::App *sub;
+		std::any options; // what command->setup returned
+	};
+
 	CLI::App app;
-	std::shared_ptr<StatusOptions> status;
-	std::shared_ptr<PlugOptions> plug;
-	std::shared_ptr<UnplugOptions> unplug;
-	std::shared_ptr<ListOptions> list;
-	std::shared_ptr<BlocksOptions> blocks;
-	std::shared_ptr<EventsOptions> events;
-	std::shared_ptr<ProtectOptions> protect;
-	std::shared_ptr<ProtectOptions> unprotect;
-	std::shared_ptr<CancelOptions> cancel;
-	std::shared_ptr<OnlineOptions> online;
-	std::shared_ptr<OfflineOptions> offline;
-	std::shared_ptr<MonitorCliOptions> monitor;
-	std::shared_ptr<CandidatesOptions> candidates;
 
 	Cli();
+
+	// The command the parsed command line names, or null.
+	const Bound *chosen() const;
+
+	// The options of the command called @name, as parsing left them.
+	template <typename Options>
+	const Options &options(std::string_view name) const
+	{
+		for (const Bound &bound : bound_)
+			if (name == bound.command->name)
+				return *std::any_cast<const std::shared_ptr<Options> &>(
+					bound.options);
+		throw std::out_of_range("no command " + std::string(name));
+	}
+
+private:
+	std::vector<Bound> bound_;
 };
 
 // Binds an option whose text is checked by @parse (a memplug parser);

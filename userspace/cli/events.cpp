@@ -6,20 +6,18 @@
 
 namespace memplug::cli {
 
-std::shared_ptr<EventsOptions> setup_events(CLI::App &app)
+std::shared_ptr<EventsOptions> setup_events(CLI::App &sub)
 {
 	auto opts = std::make_shared<EventsOptions>();
-	auto *sub =
-		app.add_subcommand("events", "Print the events still held in the module's ring");
 	EventsOptions *o = opts.get();
 	add_parsed<std::uint64_t>(
-		*sub, "--since",
+		sub, "--since",
 		"First sequence number wanted; events from it on that the ring no longer holds "
 		"are reported as lost (default: whatever the ring holds)",
 		[](std::string_view t) { return parse_u64(t, "sequence number"); },
 		[o](std::uint64_t v) { o->since = v; })
 		->type_name("SEQ");
-	add_json_flag(*sub, opts->json);
+	add_json_flag(sub, opts->json);
 	return opts;
 }
 

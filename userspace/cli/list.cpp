@@ -3,11 +3,10 @@
 
 namespace memplug::cli {
 
-std::shared_ptr<ListOptions> setup_list(CLI::App &app)
+std::shared_ptr<ListOptions> setup_list(CLI::App &sub)
 {
 	auto opts = std::make_shared<ListOptions>();
-	auto *sub = app.add_subcommand("list", "List the plugged ranges");
-	add_json_flag(*sub, opts->json);
+	add_json_flag(sub, opts->json);
 	return opts;
 }
 

@@ -6,39 +6,36 @@
 
 namespace memplug::cli {
 
-std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &app)
+std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &sub)
 {
 	auto opts = std::make_shared<MonitorCliOptions>();
-	auto *sub = app.add_subcommand(
-		"monitor", "Print the module's events as they happen, one line each; lost events "
-			   "are read back from the ring or reported");
 	MonitorOptions *m = &opts->monitor;
 	add_parsed<std::uint64_t>(
-		*sub, "--count", "Exit 0 after this many events (after --range filtering)",
+		sub, "--count", "Exit 0 after this many events (after --range filtering)",
 		[](std::string_view t) { return parse_u64(t, "count"); },
 		[m](std::uint64_t v) { m->count = v; })
 		->type_name("N");
 	add_parsed<std::chrono::milliseconds>(
-		*sub, "--timeout", "Exit 124 if this many seconds pass first", parse_timeout,
+		sub, "--timeout", "Exit 124 if this many seconds pass first", parse_timeout,
 		[m](std::chrono::milliseconds v) { m->timeout = v; })
 		->type_name("SECONDS");
 	add_parsed<std::uint32_t>(
-		*sub, "--range", "Only the events of this range (losses are always reported)",
+		sub, "--range", "Only the events of this range (losses are always reported)",
 		[](std::string_view t) { return parse_u32(t, "range id"); },
 		[m](std::uint32_t v) { m->range = v; })
 		->type_name("ID");
 	add_parsed<std::uint64_t>(
-		*sub, "--since",
+		sub, "--since",
 		"Start with the events from this sequence number on that the ring still holds",
 		[](std::string_view t) { return parse_u64(t, "sequence number"); },
 		[m](std::uint64_t v) { m->since = v; })
 		->type_name("SEQ");
-	sub->add_flag("--json", opts->json, "One JSON object per line (NDJSON)");
-	sub->footer("Sequence numbers are consecutive. When the socket overflows or a number is\n"
-		    "skipped, the missing events are read back from the module's ring; those the\n"
-		    "ring no longer holds are printed as an overrun record (JSON: action\n"
-		    "\"overrun\", lost_from, lost_to) and the exit status is then 1. SIGINT and\n"
-		    "SIGTERM end the monitor cleanly. Needs CAP_SYS_ADMIN.");
+	sub.add_flag("--json", opts->json, "One JSON object per line (NDJSON)");
+	sub.footer("Sequence numbers are consecutive. When the socket overflows or a number is\n"
+		   "skipped, the missing events are read back from the module's ring; those the\n"
+		   "ring no longer holds are printed as an overrun record (JSON: action\n"
+		   "\"overrun\", lost_from, lost_to) and the exit status is then 1. SIGINT and\n"
+		   "SIGTERM end the monitor cleanly. Needs CAP_SYS_ADMIN.");
 	return opts;
 }
 

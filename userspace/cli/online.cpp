@@ -29,31 +29,25 @@ Result<ZonePolicy> parse_online_zone(std::string_view text)
 
 } // namespace
 
-std::shared_ptr<OnlineOptions> setup_online(CLI::App &app)
+std::shared_ptr<OnlineOptions> setup_online(CLI::App &sub)
 {
 	auto opts = std::make_shared<OnlineOptions>();
-	auto *sub = app.add_subcommand(
-		"online", "Online every block of a range; all or nothing, rolled back on failure");
 	OnlineRequest *req = &opts->request;
-	add_id(*sub, req->id);
-	add_parsed<ZonePolicy>(*sub, "--zone",
+	add_id(sub, req->id);
+	add_parsed<ZonePolicy>(sub, "--zone",
 			       "movable or kernel (default: the range's zone policy; with policy "
 			       "any the kernel picks)",
 			       parse_online_zone, [req](ZonePolicy v) { req->zone = v; })
 		->type_name("ZONE");
-	add_json_flag(*sub, opts->json);
+	add_json_flag(sub, opts->json);
 	return opts;
 }
 
-std::shared_ptr<OfflineOptions> setup_offline(CLI::App &app)
+std::shared_ptr<OfflineOptions> setup_offline(CLI::App &sub)
 {
 	auto opts = std::make_shared<OfflineOptions>();
-	auto *sub = app.add_subcommand(
-		"offline",
-		"Offline every block of a range, which stays plugged; all or nothing, rolled "
-		"back on failure");
-	add_id(*sub, opts->id);
-	add_json_flag(*sub, opts->json);
+	add_id(sub, opts->id);
+	add_json_flag(sub, opts->json);
 	return opts;
 }
 

@@ -4,38 +4,36 @@
 
 namespace memplug::cli {
 
-std::shared_ptr<PlugOptions> setup_plug(CLI::App &app)
+std::shared_ptr<PlugOptions> setup_plug(CLI::App &sub)
 {
 	auto opts = std::make_shared<PlugOptions>();
-	auto *sub = app.add_subcommand(
-		"plug", "Add a physical range as memory and online it; all or nothing");
 	PlugRequest *req = &opts->request;
 
-	add_parsed<std::uint64_t>(*sub, "--start", "Physical start address, hex with 0x",
+	add_parsed<std::uint64_t>(sub, "--start", "Physical start address, hex with 0x",
 				  parse_address, [req](std::uint64_t v) { req->start = v; })
 		->required()
 		->type_name("ADDR");
-	add_parsed<std::uint64_t>(*sub, "--size",
+	add_parsed<std::uint64_t>(sub, "--size",
 				  "Bytes, decimal or 0x hex, with an optional K/M/G/T suffix",
 				  parse_size, [req](std::uint64_t v) { req->size = v; })
 		->required()
 		->type_name("SIZE");
 	add_parsed<std::uint32_t>(
-		*sub, "--node", "NUMA node (default: the node of the address)",
+		sub, "--node", "NUMA node (default: the node of the address)",
 		[](std::string_view t) { return parse_u32(t, "node"); },
 		[req](std::uint32_t v) { req->node = v; })
 		->type_name("N");
-	add_parsed<OnlineType>(*sub, "--online",
+	add_parsed<OnlineType>(sub, "--online",
 			       "How to online the blocks: none, online, kernel, movable "
 			       "(default: movable)",
 			       parse_online_type, [req](OnlineType v) { req->online = v; })
 		->type_name("TYPE");
-	add_parsed<ZonePolicy>(*sub, "--zone",
+	add_parsed<ZonePolicy>(sub, "--zone",
 			       "Zones the kernel may online the blocks into: movable, kernel, "
 			       "any (default: follows --online)",
 			       parse_zone_policy, [req](ZonePolicy v) { req->zone = v; })
 		->type_name("POLICY");
-	sub->add_option_function<std::vector<std::string>>(
+	sub.add_option_function<std::vector<std::string>>(
 		   "--exclude",
 		   [req](const std::vector<std::string> &texts) {
 			   for (const auto &text : texts) {
@@ -49,35 +47,35 @@ std::shared_ptr<PlugOptions> setup_plug(CLI::App &app)
 		   "Keep the physical addresses START to END (inclusive, page aligned, hex "
 		   "with 0x) out of the page allocator; repeatable")
 		->type_name("START-END");
-	sub->add_flag("--protect", req->protect,
-		      "Refuse offlining the range's blocks through sysfs; only unplug may");
-	sub->add_flag("--verify", req->verify,
-		      "Verify the pages as they are onlined and keep bad ones out");
-	sub->add_flag("--memmap-on-memory", req->memmap_on_memory,
-		      "Put the memmap on the range itself (needs the boot parameter "
-		      "memory_hotplug.memmap_on_memory=1)");
-	sub->add_flag("--force", req->force,
-		      "Plug what memplug otherwise refuses: firmware-reserved memory, a CXL "
-		      "window outside a committed region, addresses nothing describes; only "
-		      "if you know RAM backs it. Needs CAP_SYS_RAWIO and a kernel that is not "
-		      "locked down");
-	sub->add_flag("--strict-ratio", req->strict_ratio,
-		      "Refuse, instead of warning, when onlining movable takes the node's "
-		      "movable/kernel memory ratio above 3.0 (see below)");
-	sub->add_option_function<std::string>(
+	sub.add_flag("--protect", req->protect,
+		     "Refuse offlining the range's blocks through sysfs; only unplug may");
+	sub.add_flag("--verify", req->verify,
+		     "Verify the pages as they are onlined and keep bad ones out");
+	sub.add_flag("--memmap-on-memory", req->memmap_on_memory,
+		     "Put the memmap on the range itself (needs the boot parameter "
+		     "memory_hotplug.memmap_on_memory=1)");
+	sub.add_flag("--force", req->force,
+		     "Plug what memplug otherwise refuses: firmware-reserved memory, a CXL "
+		     "window outside a committed region, addresses nothing describes; only "
+		     "if you know RAM backs it. Needs CAP_SYS_RAWIO and a kernel that is not "
+		     "locked down");
+	sub.add_flag("--strict-ratio", req->strict_ratio,
+		     "Refuse, instead of warning, when onlining movable takes the node's "
+		     "movable/kernel memory ratio above 3.0 (see below)");
+	sub.add_option_function<std::string>(
 		   "--name", [req](const std::string &v) { req->name = v; },
 		   "A label for the range")
 		->type_name("LABEL");
-	add_json_flag(*sub, opts->json);
-	sub->footer("Movable memory: the kernel cannot use ZONE_MOVABLE for its own allocations\n"
-		    "(page tables, slab, the struct pages of further hotplugs), so too much\n"
-		    "movable memory per kernel memory can run the kernel out of memory. The\n"
-		    "kernel's own auto-movable policy allows 301%. plug warns when onlining\n"
-		    "movable takes the node's movable memory above 3.0 times its kernel-zone\n"
-		    "memory (DMA, DMA32, Normal, from /proc/zoneinfo); --strict-ratio refuses.");
+	add_json_flag(sub, opts->json);
+	sub.footer("Movable memory: the kernel cannot use ZONE_MOVABLE for its own allocations\n"
+		   "(page tables, slab, the struct pages of further hotplugs), so too much\n"
+		   "movable memory per kernel memory can run the kernel out of memory. The\n"
+		   "kernel's own auto-movable policy allows 301%. plug warns when onlining\n"
+		   "movable takes the node's movable memory above 3.0 times its kernel-zone\n"
+		   "memory (DMA, DMA32, Normal, from /proc/zoneinfo); --strict-ratio refuses.");
 
 	// Contradictions are usage errors, found before anything is sent.
-	sub->callback([req] {
+	sub.callback([req] {
 		if (!req->zone)
 			return;
 		if ((req->online == OnlineType::Movable && *req->zone == ZonePolicy::Kernel) ||

@@ -6,35 +6,30 @@ namespace memplug::cli {
 
 namespace {
 
-std::shared_ptr<ProtectOptions> setup(CLI::App &app, const std::string &name, bool protect,
-				      const std::string &help)
+std::shared_ptr<ProtectOptions> setup(CLI::App &sub, bool protect)
 {
 	auto opts = std::make_shared<ProtectOptions>();
 	opts->protect = protect;
-	auto *sub = app.add_subcommand(name, help);
 	ProtectOptions *o = opts.get();
 	add_parsed<std::uint32_t>(
-		*sub, "ID", "Range id, as shown by list",
+		sub, "ID", "Range id, as shown by list",
 		[](std::string_view t) { return parse_u32(t, "range id"); },
 		[o](std::uint32_t v) { o->id = v; })
 		->required();
-	add_json_flag(*sub, opts->json);
+	add_json_flag(sub, opts->json);
 	return opts;
 }
 
 } // namespace
 
-std::shared_ptr<ProtectOptions> setup_protect(CLI::App &app)
+std::shared_ptr<ProtectOptions> setup_protect(CLI::App &sub)
 {
-	return setup(app, "protect", true,
-		     "Refuse offlining the range's blocks through sysfs, by anyone; only "
-		     "unplug may take them offline");
+	return setup(sub, true);
 }
 
-std::shared_ptr<ProtectOptions> setup_unprotect(CLI::App &app)
+std::shared_ptr<ProtectOptions> setup_unprotect(CLI::App &sub)
 {
-	return setup(app, "unprotect", false,
-		     "Allow the range's blocks to be offlined through sysfs again");
+	return setup(sub, false);
 }
 
 int run_protect(const ProtectOptions &opts, Context &ctx)

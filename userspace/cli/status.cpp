@@ -4,13 +4,10 @@
 
 namespace memplug::cli {
 
-std::shared_ptr<StatusOptions> setup_status(CLI::App &app)
+std::shared_ptr<StatusOptions> setup_status(CLI::App &sub)
 {
 	auto opts = std::make_shared<StatusOptions>();
-	auto *sub = app.add_subcommand(
-		"status", "Show the module's version, block size, pluggable range and counters, "
-			  "and the kernel and movable memory of each NUMA node");
-	add_json_flag(*sub, opts->json);
+	add_json_flag(sub, opts->json);
 	return opts;
 }
 

@@ -4,25 +4,23 @@
 
 namespace memplug::cli {
 
-std::shared_ptr<UnplugOptions> setup_unplug(CLI::App &app)
+std::shared_ptr<UnplugOptions> setup_unplug(CLI::App &sub)
 {
 	auto opts = std::make_shared<UnplugOptions>();
-	auto *sub = app.add_subcommand(
-		"unplug", "Offline and remove a range; on failure it stays plugged as it was");
 	UnplugRequest *req = &opts->request;
 
 	add_parsed<std::uint32_t>(
-		*sub, "ID", "Range id, as shown by list",
+		sub, "ID", "Range id, as shown by list",
 		[](std::string_view t) { return parse_u32(t, "range id"); },
 		[req](std::uint32_t v) { req->id = v; })
 		->required();
 	add_parsed<std::chrono::milliseconds>(
-		*sub, "--timeout",
+		sub, "--timeout",
 		"Retry a busy range (after 100 ms, doubling up to 1 s) for at most this many "
 		"seconds, then give up; the range stays plugged. Without it: one attempt",
 		parse_timeout, [req](std::chrono::milliseconds v) { req->timeout = v; })
 		->type_name("SECONDS");
-	add_json_flag(*sub, opts->json);
+	add_json_flag(sub, opts->json);
 	return opts;
 }
 

@@ -91,7 +91,7 @@ protected:
 TEST_F(CliTest, PlugOptionsParse)
 {
 	auto c = parse({"plug", "--start", "0x40000000", "--size", "512M"});
-	const PlugRequest &r = c->plug->request;
+	const PlugRequest &r = c->options<cli::PlugOptions>("plug").request;
 	EXPECT_EQ(r.start, 0x40000000u);
 	EXPECT_EQ(r.size, std::uint64_t{512} << 20);
 	EXPECT_EQ(r.online, OnlineType::Movable);
@@ -99,13 +99,13 @@ TEST_F(CliTest, PlugOptionsParse)
 	EXPECT_FALSE(r.node);
 	EXPECT_FALSE(r.name);
 	EXPECT_FALSE(r.protect);
-	EXPECT_FALSE(c->plug->json);
+	EXPECT_FALSE(c->options<cli::PlugOptions>("plug").json);
 
 	c = parse({"plug", "--start=0x100000000", "--size", "0x8000000", "--node", "1", "--online",
 		   "kernel", "--zone", "kernel", "--protect", "--verify", "--name", "cxl0",
 		   "--exclude", "0x100200000-0x1003fffff", "--exclude", "0x100400000-0x100400fff",
 		   "--json"});
-	const PlugRequest &s = c->plug->request;
+	const PlugRequest &s = c->options<cli::PlugOptions>("plug").request;
 	EXPECT_EQ(s.start, 0x100000000u);
 	EXPECT_EQ(s.size, 0x8000000u);
 	EXPECT_EQ(s.node, 1u);
@@ -116,25 +116,25 @@ TEST_F(CliTest, PlugOptionsParse)
 	EXPECT_EQ(s.name, "cxl0");
 	ASSERT_EQ(s.excludes.size(), 2u);
 	EXPECT_EQ(s.excludes[1].size, 4096u);
-	EXPECT_TRUE(c->plug->json);
+	EXPECT_TRUE(c->options<cli::PlugOptions>("plug").json);
 }
 
 TEST_F(CliTest, UnplugAndBlocksParse)
 {
 	auto c = parse({"unplug", "3", "--timeout", "2.5"});
-	EXPECT_EQ(c->unplug->request.id, 3u);
-	EXPECT_EQ(c->unplug->request.timeout, 2500ms);
+	EXPECT_EQ(c->options<cli::UnplugOptions>("unplug").request.id, 3u);
+	EXPECT_EQ(c->options<cli::UnplugOptions>("unplug").request.timeout, 2500ms);
 	c = parse({"unplug", "3"});
-	EXPECT_FALSE(c->unplug->request.timeout);
+	EXPECT_FALSE(c->options<cli::UnplugOptions>("unplug").request.timeout);
 	c = parse({"blocks"});
-	EXPECT_FALSE(c->blocks->range_id);
+	EXPECT_FALSE(c->options<cli::BlocksOptions>("blocks").range_id);
 	c = parse({"blocks", "12", "--json"});
-	EXPECT_EQ(c->blocks->range_id, 12u);
-	EXPECT_TRUE(c->blocks->json);
+	EXPECT_EQ(c->options<cli::BlocksOptions>("blocks").range_id, 12u);
+	EXPECT_TRUE(c->options<cli::BlocksOptions>("blocks").json);
 	c = parse({"events", "--since", "40"});
-	EXPECT_EQ(c->events->since, 40u);
+	EXPECT_EQ(c->options<cli::EventsOptions>("events").since, 40u);
 	c = parse({"events"});
-	EXPECT_FALSE(c->events->since);
+	EXPECT_FALSE(c->options<cli::EventsOptions>("events").since);
 }
 
 TEST_F(CliTest, MalformedArgumentsAreUsageErrors)
@@ -343,10 +343,10 @@ TEST_F(CliTest, ListShowsAFailedRange)
 TEST_F(CliTest, Cancel)
 {
 	auto c = parse({"cancel", "3", "--json"});
-	EXPECT_EQ(c->cancel->id, 3u);
-	EXPECT_TRUE(c->cancel->json);
+	EXPECT_EQ(c->options<cli::CancelOptions>("cancel").id, 3u);
+	EXPECT_TRUE(c->options<cli::CancelOptions>("cancel").json);
 	c = parse({"cancel", "4"});
-	EXPECT_FALSE(c->cancel->json);
+	EXPECT_FALSE(c->options<cli::CancelOptions>("cancel").json);
 
 	// A plug cut short: the kernel is rolling it back.
 	Range &rolling = fake.preload(0x40000000, 0x20000000, "online_movable");
@@ -565,13 +565,13 @@ TEST_F(CliTest, ProtectAndUnprotect)
 TEST_F(CliTest, OnlineAndOffline)
 {
 	auto c = parse({"online", "3", "--zone", "kernel", "--json"});
-	EXPECT_EQ(c->online->request.id, 3u);
-	EXPECT_EQ(c->online->request.zone, ZonePolicy::Kernel);
-	EXPECT_TRUE(c->online->json);
+	EXPECT_EQ(c->options<cli::OnlineOptions>("online").request.id, 3u);
+	EXPECT_EQ(c->options<cli::OnlineOptions>("online").request.zone, ZonePolicy::Kernel);
+	EXPECT_TRUE(c->options<cli::OnlineOptions>("online").json);
 	c = parse({"online", "3"});
-	EXPECT_FALSE(c->online->request.zone);
+	EXPECT_FALSE(c->options<cli::OnlineOptions>("online").request.zone);
 	c = parse({"offline", "4"});
-	EXPECT_EQ(c->offline->id, 4u);
+	EXPECT_EQ(c->options<cli::OfflineOptions>("offline").id, 4u);
 
 	fake.preload(0x40000000, 0x20000000, "online_movable");
 	EXPECT_EQ(run({"offline", "1"}), 0) << err.str();
@@ -618,11 +618,11 @@ TEST_F(CliTest, MonitorExitCodes)
 {
 	auto c = parse({"monitor", "--json", "--count", "2", "--timeout", "1.5", "--range", "3",
 			"--since", "17"});
-	EXPECT_TRUE(c->monitor->json);
-	EXPECT_EQ(c->monitor->monitor.count, 2u);
-	EXPECT_EQ(c->monitor->monitor.timeout, 1500ms);
-	EXPECT_EQ(c->monitor->monitor.range, 3u);
-	EXPECT_EQ(c->monitor->monitor.since, 17u);
+	EXPECT_TRUE(c->options<cli::MonitorCliOptions>("monitor").json);
+	EXPECT_EQ(c->options<cli::MonitorCliOptions>("monitor").monitor.count, 2u);
+	EXPECT_EQ(c->options<cli::MonitorCliOptions>("monitor").monitor.timeout, 1500ms);
+	EXPECT_EQ(c->options<cli::MonitorCliOptions>("monitor").monitor.range, 3u);
+	EXPECT_EQ(c->options<cli::MonitorCliOptions>("monitor").monitor.since, 17u);
 	expect_usage({"monitor", "--count", "-1"});
 	expect_usage({"monitor", "--timeout", "0"});
 	expect_usage({"monitor", "--range", "x"});
