@@ -144,6 +144,325 @@ Result<void> check_movable_ratio(const System &system, const PlugRequest &reques
 	return {};
 }
 
+// What every step of one plug needs to know.
+struct PlugJob {
+	Backend &backend;
+	const System &system;
+	const PlugRequest &request;
+	const Warn &warn;
+	std::string what; // "plugging 0x40000000+512M", the context of its errors
+	ZonePolicy policy;
+	bool movable; // whether it onlines into ZONE_MOVABLE
+};
+
+// The refusals that need no kernel round trip: nothing sent, nothing changed.
+Result<void> validate_plug(const PlugJob &job)
+{
+	if (job.request.memmap_on_memory) {
+		if (auto ok = check_memmap_on_memory(job.system.files); !ok)
+			return ok;
+	}
+	if (job.movable && job.request.node)
+		return check_movable_ratio(job.system, job.request, *job.request.node, job.warn);
+	return {};
+}
+
+// STATUS_GET, which must report the memory block size.
+Result<Status> module_status(const PlugJob &job)
+{
+	auto status = job.backend.status_get();
+	if (!status)
+		return std::move(std::move(status).error().add_context(job.what));
+	if (!status->block_size || *status->block_size == 0)
+		return Error::system(job.what, EPROTO,
+				     "the module did not report its memory block size");
+	return status;
+}
+
+// RANGE_ADD with HOLD, so that the kernel removes the range again if
+// memplugctl dies before it commits.
+Result<Range> claim_range(const PlugJob &job)
+{
+	const PlugRequest &request = job.request;
+	RangeAddRequest add;
+	add.start = request.start;
+	add.size = request.size;
+	add.node = request.node;
+	add.name = request.name;
+	add.zone_policy = job.policy;
+	add.protect = request.protect;
+	add.verify = request.verify;
+	add.memmap_on_memory = request.memmap_on_memory;
+	add.excludes = request.excludes;
+	add.force = request.force;
+	add.hold = true;
+	// Whatever the kernel's auto-online policy, the blocks come back
+	// offline and are onlined here exactly as asked.
+	add.defer_online = true;
+	auto added = job.backend.range_add(add);
+	if (!added)
+		return std::move(std::move(added).error().add_context(job.what));
+	return added;
+}
+
+// Without --node, the kernel's reply is the first word on the node.
+Result<void> check_ratio_of_range_node(const PlugJob &job, const Range &range)
+{
+	if (job.movable && !job.request.node && range.node)
+		return check_movable_ratio(job.system, job.request, *range.node, job.warn);
+	return {};
+}
+
+// One BLOCK_GET dump, checked to be exactly the blocks of @range.
+Result<std::vector<Block>> range_blocks(const PlugJob &job, const Range &range,
+					std::uint64_t block_size)
+{
+	auto blocks = job.backend.block_dump(range.id);
+	if (!blocks)
+		return blocks;
+	if (auto ok = check_blocks(*blocks, range, block_size); !ok)
+		return std::move(ok).error();
+	return blocks;
+}
+
+// Onlines @block through sysfs as the request asks, unless it already is
+// where it should be.
+Result<void> online_block(const PlugJob &job, const Status &status, const Block &block)
+{
+	auto problem = block_problem(block, job.request.online, job.policy);
+	if (!problem)
+		return {}; // already online where it should be
+	if (block.online())
+		return Error::failed(block_name(block.id),
+				     "onlined behind memplug's back, " + *problem);
+	const std::uint64_t before = monotonic_ns();
+	auto written =
+		job.system.memory.write_state(block.id, online_type_sysfs(job.request.online));
+	if (!written) {
+		Error error = std::move(written).error();
+		if (auto why = veto_reason(job.backend, status.event_seq.value_or(0), before,
+					   block.id))
+			error.add_note(*why);
+		return error;
+	}
+	return {};
+}
+
+// Onlines the blocks in online_order(), as --online asks; none for none.
+Result<void> online_blocks(const PlugJob &job, const Status &status,
+			   const std::vector<Block> &blocks)
+{
+	if (job.request.online == OnlineType::None)
+		return {};
+	for (const std::size_t i : online_order(blocks.size())) {
+		if (auto ok = online_block(job, status, blocks[i]); !ok)
+			return ok;
+	}
+	return {};
+}
+
+// DEFER_ONLINE keeps the kernel's auto-online away during the add, so with
+// --online none @block must still be offline; otherwise it must be online
+// in a zone the request allows, on the range's node.
+Result<void> verify_block(const PlugJob &job, const Range &range, const Block &block)
+{
+	const std::string what = "verifying " + block_name(block.id);
+	if (job.request.online == OnlineType::None) {
+		if (block.online())
+			return Error::failed(what,
+					     "online in zone " + block.zone.value_or("?") +
+						     ", although --online none was asked for");
+		return {};
+	}
+	if (auto problem = block_problem(block, job.request.online, job.policy))
+		return Error::failed(what, "after onlining it is " + *problem);
+	// Memory the kernel put on another node than the range's would serve
+	// the wrong CPUs and confuse every NUMA policy.
+	if (range.node && block.node && *block.node != *range.node)
+		return Error::failed(what, "it is on NUMA node " + std::to_string(*block.node) +
+						   ", but the range " + std::to_string(range.id) +
+						   " belongs to node " +
+						   std::to_string(*range.node));
+	return {};
+}
+
+// A second BLOCK_GET dump: every block where the request wants it.
+Result<void> verify_plugged(const PlugJob &job, const Range &range, std::uint64_t block_size)
+{
+	auto blocks = range_blocks(job, range, block_size);
+	if (!blocks)
+		return std::move(blocks).error();
+	for (const auto &block : *blocks) {
+		if (auto ok = verify_block(job, range, block); !ok)
+			return ok;
+	}
+	return {};
+}
+
+// RANGE_SET with COMMIT: the range is the caller's for good.
+Result<Range> commit_range(const PlugJob &job, const Range &range)
+{
+	RangeSetRequest commit;
+	commit.id = range.id;
+	commit.commit = true;
+	return job.backend.range_set(commit);
+}
+
+// Everything after the add, each step a reason to roll back if it fails.
+Result<Range> online_and_commit(const PlugJob &job, const Status &status, const Range &range)
+{
+	const std::uint64_t block_size = *status.block_size;
+	if (auto ok = check_ratio_of_range_node(job, range); !ok)
+		return std::move(ok).error();
+	auto blocks = range_blocks(job, range, block_size);
+	if (!blocks)
+		return std::move(blocks).error();
+	if (auto ok = online_blocks(job, status, *blocks); !ok)
+		return std::move(ok).error();
+	if (auto ok = verify_plugged(job, range, block_size); !ok)
+		return std::move(ok).error();
+	return commit_range(job, range);
+}
+
+// RANGE_DEL of the uncommitted @range after @error, which becomes the
+// failure of the whole plug and says what the rollback did.
+Error roll_back_plug(const PlugJob &job, const Range &range, Error error)
+{
+	error.set_kind(ErrorKind::Failed);
+	error.add_context(job.what);
+	auto removed = job.backend.range_del(range.id);
+	if (removed)
+		error.add_note("rolled back, nothing left plugged");
+	else
+		error.add_note("rollback failed: " + removed.error().message() +
+			       "; the kernel removes the uncommitted range " +
+			       std::to_string(range.id) + " when memplugctl exits");
+	return error;
+}
+
+using Clock = std::chrono::steady_clock;
+
+// The attempts of one unplug, for its failure message.
+struct UnplugAttempts {
+	Clock::time_point start = Clock::now();
+	Clock::time_point deadline;
+	int count = 0;
+	std::uint64_t last_ns = 0; // monotonic_ns() when the last one began
+	bool timed_out = false;
+	// The kernel refused the range, which exists: worth saying where it
+	// stands.
+	bool refused = false;
+};
+
+// The blocks of range @id as they are now, if BLOCK_GET says.
+std::optional<std::vector<Block>> block_snapshot(Backend &backend, std::uint32_t id)
+{
+	auto dumped = backend.block_dump(id);
+	return dumped ? std::optional(std::move(*dumped)) : std::nullopt;
+}
+
+// With a timeout, arms @timer to interrupt the kernel at the deadline.
+Result<void> arm_for_deadline(InterruptTimer &timer, const UnplugRequest &request,
+			      const UnplugAttempts &attempts)
+{
+	if (!request.timeout)
+		return {};
+	const auto left =
+		std::chrono::ceil<std::chrono::milliseconds>(attempts.deadline - Clock::now());
+	return timer.arm(std::max(left, std::chrono::milliseconds(1)));
+}
+
+// RANGE_DEL until it succeeds or fails for good: with a timeout, a
+// transient refusal (EBUSY, EAGAIN) is retried, the pause doubling, until
+// the deadline. Returns the removed range or the last failure.
+Result<Range> remove_range(Backend &backend, const UnplugRequest &request, const std::string &what,
+			   UnplugAttempts &attempts)
+{
+	attempts.deadline = attempts.start + request.timeout.value_or(std::chrono::milliseconds(0));
+	auto delay = kRetryFirst;
+	for (;;) {
+		attempts.count++;
+		attempts.last_ns = monotonic_ns();
+		InterruptTimer timer;
+		if (auto armed = arm_for_deadline(timer, request, attempts); !armed)
+			return std::move(std::move(armed).error().add_context(what));
+		auto removed = backend.range_del(request.id);
+		const bool fired = timer.fired();
+		timer.disarm();
+		if (removed)
+			return removed;
+
+		Error failure = std::move(removed).error();
+		if (failure.errnum() == ENOENT)
+			return failure; // no such range: nothing more to say
+		attempts.refused = true;
+		// The kernel gives up on a pending signal; newer modules say so
+		// with ECANCELED, as netlink sends no answer for EINTR.
+		if (fired && (failure.errnum() == EINTR || failure.errnum() == ECANCELED)) {
+			attempts.timed_out = true;
+			return failure;
+		}
+		// Only a transient refusal is worth another try, and only
+		// within a --timeout: without one, the caller decides.
+		const bool transient = failure.errnum() == EBUSY || failure.errnum() == EAGAIN;
+		if (!transient || !request.timeout)
+			return failure;
+		const auto left = std::chrono::ceil<std::chrono::milliseconds>(attempts.deadline -
+									       Clock::now());
+		if (left.count() <= 0) {
+			attempts.timed_out = true;
+			return failure;
+		}
+		sleep_ms(std::min(delay, left));
+		delay = std::min(delay * 2, kRetryMax);
+	}
+}
+
+// The last refusal as the failure of the unplug: a timeout says so, and
+// more than one attempt says how many.
+Error unplug_failure(Error error, const UnplugRequest &request, const std::string &what,
+		     const UnplugAttempts &attempts)
+{
+	if (attempts.timed_out) {
+		std::string detail = "timed out after " + seconds(*request.timeout);
+		if (error.errnum() != EINTR && error.errnum() != ECANCELED)
+			detail += ", still " + errno_name(error.errnum()) + ": " + error.detail();
+		error = Error(ErrorKind::Timeout, what, error.errnum(), detail);
+	}
+	if (attempts.count > 1) {
+		const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+			Clock::now() - attempts.start);
+		error.add_note("gave up after " + std::to_string(attempts.count) + " attempts in " +
+			       seconds(took));
+	}
+	return error;
+}
+
+// Adds to @error where range @id stands now: the block that refused and
+// why, and its blocks compared with @before.
+Error explain_unplug_failure(Backend &backend, std::uint32_t id, Error error,
+			     const UnplugAttempts &attempts,
+			     const std::optional<std::vector<Block>> &before)
+{
+	auto now = backend.range_get(id);
+	if (!now) {
+		error.add_note("its state is unknown: " + now.error().message());
+		return error;
+	}
+	if (auto why = describe_failure(*now)) {
+		error.add_note(*why);
+		if (auto veto = veto_reason(backend, 0, attempts.last_ns, *now->fail_block))
+			error.add_note(*veto);
+	}
+	// A notifier's veto is no missing privilege of the caller: the
+	// operation failed (exit 1), unless it was busy or timed out.
+	if (error.kind() == ErrorKind::Kernel && now->fail_errno &&
+	    (error.errnum() == EPERM || error.errnum() == EACCES))
+		error.set_kind(ErrorKind::Failed);
+	error.add_note(describe_range(*now, before, block_snapshot(backend, id)));
+	return error;
+}
+
 } // namespace
 
 std::optional<std::string> block_problem(const Block &block, OnlineType online, ZonePolicy policy)
@@ -168,137 +487,28 @@ std::optional<std::string> block_problem(const Block &block, OnlineType online, 
 Result<Range> plug(Backend &backend, const System &system, const PlugRequest &request,
 		   const Warn &warn)
 {
-	const std::string what = "plugging " + hex(request.start) + "+" + human_size(request.size);
 	const ZonePolicy policy = request.zone.value_or(default_zone_policy(request.online));
-	const MemorySysfs &sysfs = system.memory;
-	const bool movable = onlines_movable(request, policy);
+	const PlugJob job{backend,
+			  system,
+			  request,
+			  warn,
+			  "plugging " + hex(request.start) + "+" + human_size(request.size),
+			  policy,
+			  onlines_movable(request, policy)};
 
-	// Refusals that need no kernel round trip come first: nothing sent,
-	// nothing changed.
-	if (request.memmap_on_memory) {
-		if (auto ok = check_memmap_on_memory(system.files); !ok)
-			return std::move(std::move(ok).error().add_context(what));
-	}
-	if (movable && request.node) {
-		if (auto ok = check_movable_ratio(system, request, *request.node, warn); !ok)
-			return std::move(std::move(ok).error().add_context(what));
-	}
-
-	auto status = backend.status_get();
+	if (auto ok = validate_plug(job); !ok)
+		return std::move(std::move(ok).error().add_context(job.what));
+	auto status = module_status(job);
 	if (!status)
-		return std::move(std::move(status).error().add_context(what));
-	if (!status->block_size || *status->block_size == 0)
-		return Error::system(what, EPROTO,
-				     "the module did not report its memory block size");
-	const std::uint64_t block_size = *status->block_size;
-
-	RangeAddRequest add;
-	add.start = request.start;
-	add.size = request.size;
-	add.node = request.node;
-	add.name = request.name;
-	add.zone_policy = policy;
-	add.protect = request.protect;
-	add.verify = request.verify;
-	add.memmap_on_memory = request.memmap_on_memory;
-	add.excludes = request.excludes;
-	add.force = request.force;
-	add.hold = true;
-	// Whatever the kernel's auto-online policy, the blocks come back
-	// offline and are onlined here exactly as asked.
-	add.defer_online = true;
-	auto added = backend.range_add(add);
-	if (!added)
-		return std::move(std::move(added).error().add_context(what));
-	const Range range = std::move(*added);
-
+		return std::move(status).error();
+	auto range = claim_range(job);
+	if (!range)
+		return range;
 	// From here on every failure removes the range again.
-	auto rollback = [&](Error error) -> Error {
-		error.set_kind(ErrorKind::Failed);
-		error.add_context(what);
-		auto removed = backend.range_del(range.id);
-		if (removed)
-			error.add_note("rolled back, nothing left plugged");
-		else
-			error.add_note("rollback failed: " + removed.error().message() +
-				       "; the kernel removes the uncommitted range " +
-				       std::to_string(range.id) + " when memplugctl exits");
-		return error;
-	};
-
-	// Without --node, the kernel's reply is the first word on the node.
-	if (movable && !request.node && range.node) {
-		if (auto ok = check_movable_ratio(system, request, *range.node, warn); !ok)
-			return rollback(std::move(ok).error());
-	}
-
-	auto blocks = backend.block_dump(range.id);
-	if (!blocks)
-		return rollback(std::move(blocks).error());
-	if (auto ok = check_blocks(*blocks, range, block_size); !ok)
-		return rollback(std::move(ok).error());
-
-	if (request.online != OnlineType::None) {
-		const std::string_view state = online_type_sysfs(request.online);
-		for (const std::size_t i : online_order(blocks->size())) {
-			const Block &b = (*blocks)[i];
-			auto problem = block_problem(b, request.online, policy);
-			if (!problem)
-				continue; // already online where it should be
-			if (b.online())
-				return rollback(Error::failed(block_name(b.id),
-							      "onlined behind memplug's back, " +
-								      *problem));
-			const std::uint64_t before = monotonic_ns();
-			auto written = sysfs.write_state(b.id, state);
-			if (!written) {
-				Error error = std::move(written).error();
-				if (auto why = veto_reason(backend, status->event_seq.value_or(0),
-							   before, b.id))
-					error.add_note(*why);
-				return rollback(std::move(error));
-			}
-		}
-	}
-
-	auto verify = backend.block_dump(range.id);
-	if (!verify)
-		return rollback(std::move(verify).error());
-	if (auto ok = check_blocks(*verify, range, block_size); !ok)
-		return rollback(std::move(ok).error());
-
-	// DEFER_ONLINE keeps the kernel's auto-online away during the add, so
-	// with --online none every block must still be offline; otherwise
-	// every block must be online in a zone the request allows.
-	for (const auto &b : *verify) {
-		if (request.online == OnlineType::None) {
-			if (b.online())
-				return rollback(Error::failed(
-					"verifying " + block_name(b.id),
-					"online in zone " + b.zone.value_or("?") +
-						", although --online none was asked for"));
-			continue;
-		}
-		if (auto problem = block_problem(b, request.online, policy))
-			return rollback(Error::failed("verifying " + block_name(b.id),
-						      "after onlining it is " + *problem));
-		// Memory the kernel put on another node than the range's would
-		// serve the wrong CPUs and confuse every NUMA policy.
-		if (range.node && b.node && *b.node != *range.node)
-			return rollback(Error::failed(
-				"verifying " + block_name(b.id),
-				"it is on NUMA node " + std::to_string(*b.node) +
-					", but the range " + std::to_string(range.id) +
-					" belongs to node " + std::to_string(*range.node)));
-	}
-
-	RangeSetRequest commit;
-	commit.id = range.id;
-	commit.commit = true;
-	auto committed = backend.range_set(commit);
-	if (!committed)
-		return rollback(std::move(committed).error());
-	return committed;
+	auto plugged = online_and_commit(job, *status, *range);
+	if (!plugged)
+		return roll_back_plug(job, *range, std::move(plugged).error());
+	return plugged;
 }
 
 Result<Range> set_protect(Backend &backend, std::uint32_t id, bool protect)
@@ -328,98 +538,17 @@ Result<Range> cancel_rollback(Backend &backend, std::uint32_t id)
 
 Result<Range> unplug(Backend &backend, const UnplugRequest &request)
 {
-	using Clock = std::chrono::steady_clock;
 	const std::string what = "unplugging range " + std::to_string(request.id);
-
 	// The blocks as they were, to say afterwards whether a failed unplug
 	// really left everything as it found it. A range that does not exist
 	// is for RANGE_DEL to report.
-	auto dumped = backend.block_dump(request.id);
-	const std::optional<std::vector<Block>> before =
-		dumped ? std::optional(std::move(*dumped)) : std::nullopt;
-
-	const auto start = Clock::now();
-	const auto deadline = start + request.timeout.value_or(std::chrono::milliseconds(0));
-	auto delay = kRetryFirst;
-	int attempts = 0;
-	bool timed_out = false;
-	std::uint64_t attempt_ns = 0;
-	std::optional<Error> failure;
-	for (;;) {
-		attempts++;
-		attempt_ns = monotonic_ns();
-		InterruptTimer timer;
-		if (request.timeout) {
-			const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-				deadline - Clock::now());
-			auto armed = timer.arm(std::max(left, std::chrono::milliseconds(1)));
-			if (!armed)
-				return std::move(std::move(armed).error().add_context(what));
-		}
-		auto removed = backend.range_del(request.id);
-		const bool fired = timer.fired();
-		timer.disarm();
-		if (removed)
-			return removed;
-
-		failure = std::move(removed).error();
-		// The kernel gives up on a pending signal; newer modules say so
-		// with ECANCELED, as netlink sends no answer for EINTR.
-		if (fired && (failure->errnum() == EINTR || failure->errnum() == ECANCELED)) {
-			timed_out = true;
-			break;
-		}
-		if (failure->errnum() == ENOENT)
-			return std::move(*failure); // no such range: nothing more to say
-		// Only a transient refusal is worth another try, and only
-		// within a --timeout: without one, the caller decides.
-		const bool transient = failure->errnum() == EBUSY || failure->errnum() == EAGAIN;
-		if (!transient || !request.timeout)
-			break;
-		const auto left =
-			std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-		if (left.count() <= 0) {
-			timed_out = true;
-			break;
-		}
-		sleep_ms(std::min(delay, left));
-		delay = std::min(delay * 2, kRetryMax);
-	}
-
-	Error error = std::move(*failure);
-	if (timed_out) {
-		std::string detail = "timed out after " + seconds(*request.timeout);
-		if (error.errnum() != EINTR && error.errnum() != ECANCELED)
-			detail += ", still " + errno_name(error.errnum()) + ": " + error.detail();
-		error = Error(ErrorKind::Timeout, what, error.errnum(), detail);
-	}
-	if (attempts > 1) {
-		const auto took =
-			std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-		error.add_note("gave up after " + std::to_string(attempts) + " attempts in " +
-			       seconds(took));
-	}
-
-	auto now = backend.range_get(request.id);
-	if (!now) {
-		error.add_note("its state is unknown: " + now.error().message());
-		return error;
-	}
-	if (auto why = describe_failure(*now)) {
-		error.add_note(*why);
-		if (auto veto = veto_reason(backend, 0, attempt_ns, *now->fail_block))
-			error.add_note(*veto);
-	}
-	// A notifier's veto is no missing privilege of the caller: the
-	// operation failed (exit 1), unless it was busy or timed out.
-	if (error.kind() == ErrorKind::Kernel && now->fail_errno &&
-	    (error.errnum() == EPERM || error.errnum() == EACCES))
-		error.set_kind(ErrorKind::Failed);
-	auto dumped_after = backend.block_dump(request.id);
-	const std::optional<std::vector<Block>> after =
-		dumped_after ? std::optional(std::move(*dumped_after)) : std::nullopt;
-	error.add_note(describe_range(*now, before, after));
-	return error;
+	const auto before = block_snapshot(backend, request.id);
+	UnplugAttempts attempts;
+	auto removed = remove_range(backend, request, what, attempts);
+	if (removed || !attempts.refused)
+		return removed;
+	Error error = unplug_failure(std::move(removed).error(), request, what, attempts);
+	return explain_unplug_failure(backend, request.id, std::move(error), attempts, before);
 }
 
 } // namespace memplug
