@@ -349,8 +349,8 @@ struct UnplugAttempts {
 	int count = 0;
 	std::uint64_t last_ns = 0; // monotonic_ns() when the last one began
 	bool timed_out = false;
-	// The kernel refused the range, which exists: worth saying where it
-	// stands.
+	// The last attempt reached the kernel, which refused the range, and
+	// the range exists: worth saying where it stands.
 	bool refused = false;
 };
 
@@ -383,6 +383,7 @@ Result<Range> remove_range(Backend &backend, const UnplugRequest &request, const
 	for (;;) {
 		attempts.count++;
 		attempts.last_ns = monotonic_ns();
+		attempts.refused = false;
 		InterruptTimer timer;
 		if (auto armed = arm_for_deadline(timer, request, attempts); !armed)
 			return std::move(std::move(armed).error().add_context(what));
