@@ -96,42 +96,53 @@ static void ynl_argv(const char *argv[], size_t n, const char *chroot_bin,
 	argv[i] = NULL;
 }
 
+/* Run YNL; its JSON output compacted into @r->out (mp_json). */
 static int ynl_run(const char *chroot_bin, struct mp_run *r,
 		   const char *const args[])
 {
+	static char compact[MP_RUN_OUT];
 	const char *argv[24];
+	int rc;
 
 	ynl_argv(argv, ARRAY_SIZE(argv), chroot_bin, args);
-	return mp_run(r, YNL_TIMEOUT, argv);
+	rc = mp_run(r, YNL_TIMEOUT, argv);
+	mp_json_compact(r->out, compact, sizeof(compact));
+	memcpy(r->out, compact, sizeof(r->out));
+	return rc;
 }
 
 /*
- * The number after "@key": in the JSON object that starts at @obj (flat:
- * YNL prints these messages without nested objects), -1 if absent.
+ * The next JSON object of compacted YNL output at or after *@pos, up to
+ * its first '}', into @obj; *@pos moves past it. YNL's replies and
+ * events are flat, so that is the whole message (an event's "msg" with
+ * its "name" in front).
  */
-static long long json_num(const char *obj, const char *key)
+static bool ynl_next_object(const char **pos, char *obj, size_t len)
 {
-	const char *end = strchr(obj, '}');
-	char pat[64];
-	const char *p;
+	const char *b = strchr(*pos, '{'), *e = b ? strchr(b, '}') : NULL;
 
-	snprintf(pat, sizeof(pat), "\"%s\": ", key);
-	p = strstr(obj, pat);
-	if (!p || (end && p > end))
-		return -1;
-	return strtoll(p + strlen(pat), NULL, 10);
+	if (!e)
+		return false;
+	snprintf(obj, len, "%.*s", (int)(e - b + 1), b);
+	*pos = e + 1;
+	return true;
 }
 
-/* Whether the object at @obj has "@key": "@value". */
-static bool json_str_is(const char *obj, const char *key, const char *value)
+/* The number of "@key": in @obj, -1 if absent. */
+static long long obj_num(const char *obj, const char *key)
 {
-	const char *end = strchr(obj, '}');
-	char pat[128];
-	const char *p;
+	long long v;
 
-	snprintf(pat, sizeof(pat), "\"%s\": \"%s\"", key, value);
-	p = strstr(obj, pat);
-	return p && (!end || p < end);
+	return mp_json_int(obj, key, &v) ? v : -1;
+}
+
+/* Whether @obj has "@key":"@value". */
+static bool obj_str_is(const char *obj, const char *key, const char *value)
+{
+	char pat[128];
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"%s\"", key, value);
+	return mp_json_count(obj, pat) > 0;
 }
 
 /* STATUS_GET through YNL says what memplug and sysfs say. */
@@ -145,11 +156,11 @@ TEST_F_TIMEOUT(ynl, status, MP_TIMEOUT)
 	MP_OK(ynl_run(self->chroot_bin, &r, args));
 	ASSERT_EQ(0, r.status) TH_LOG("ynl: %s%s", r.out, r.err);
 	MP_NL_OK(mp_status_get(&self->e.c, &st, &ack), ack);
-	ASSERT_EQ((long long)self->e.bs, json_num(r.out, "block-size"))
+	ASSERT_EQ((long long)self->e.bs, obj_num(r.out, "block-size"))
 	TH_LOG("%s", r.out);
-	ASSERT_EQ(0, json_num(r.out, "ranges")) TH_LOG("%s", r.out);
+	ASSERT_EQ(0, obj_num(r.out, "ranges")) TH_LOG("%s", r.out);
 	ASSERT_EQ((long long)st.event_ring_size,
-		  json_num(r.out, "event-ring-size"))
+		  obj_num(r.out, "event-ring-size"))
 	TH_LOG("%s", r.out);
 	ASSERT_NE(NULL, strstr(r.out, st.version)) TH_LOG("%s", r.out);
 }
@@ -168,6 +179,7 @@ TEST_F_TIMEOUT(ynl, range_and_block_dumps, MP_TIMEOUT)
 	char start_s[32], size_s[32];
 	struct mp_run r, ctl;
 	const char *p;
+	char obj[512];
 	long long id;
 	int n = 0;
 
@@ -180,24 +192,24 @@ TEST_F_TIMEOUT(ynl, range_and_block_dumps, MP_TIMEOUT)
 
 	MP_OK(ynl_run(self->chroot_bin, &r, ranges));
 	ASSERT_EQ(0, r.status) TH_LOG("ynl: %s%s", r.out, r.err);
-	ASSERT_EQ((long long)e->dev_start, json_num(r.out, "start"))
+	ASSERT_EQ((long long)e->dev_start, obj_num(r.out, "start"))
 	TH_LOG("%s", r.out);
-	ASSERT_EQ((long long)size, json_num(r.out, "size")) TH_LOG("%s", r.out);
-	ASSERT_TRUE(json_str_is(r.out, "state", "plugged")) TH_LOG("%s", r.out);
-	ASSERT_TRUE(json_str_is(r.out, "zone-policy", "movable"))
+	ASSERT_EQ((long long)size, obj_num(r.out, "size")) TH_LOG("%s", r.out);
+	ASSERT_TRUE(obj_str_is(r.out, "state", "plugged")) TH_LOG("%s", r.out);
+	ASSERT_TRUE(obj_str_is(r.out, "zone-policy", "movable"))
 	TH_LOG("%s", r.out);
-	id = json_num(r.out, "id");
+	ASSERT_EQ(1, mp_json_count(r.out, "{")) TH_LOG("%s", r.out);
+	id = obj_num(r.out, "id");
 	ASSERT_LT(0, id) TH_LOG("%s", r.out);
 
 	MP_OK(ynl_run(self->chroot_bin, &r, blocks));
 	ASSERT_EQ(0, r.status) TH_LOG("ynl: %s%s", r.out, r.err);
-	for (p = strchr(r.out, '{'); p; p = strchr(p + 1, '{')) {
-		ASSERT_EQ((long long)e->dev_block + n, json_num(p, "id"))
+	for (p = r.out; ynl_next_object(&p, obj, sizeof(obj)); n++) {
+		ASSERT_EQ((long long)e->dev_block + n, obj_num(obj, "id"))
 		TH_LOG("%s", r.out);
-		ASSERT_EQ(id, json_num(p, "range-id")) TH_LOG("%s", r.out);
-		ASSERT_TRUE(json_str_is(p, "state", "online")) TH_LOG("%s", p);
-		ASSERT_TRUE(json_str_is(p, "zone", "Movable")) TH_LOG("%s", p);
-		n++;
+		ASSERT_EQ(id, obj_num(obj, "range-id")) TH_LOG("%s", r.out);
+		ASSERT_TRUE(obj_str_is(obj, "state", "online")) TH_LOG("%s", obj);
+		ASSERT_TRUE(obj_str_is(obj, "zone", "Movable")) TH_LOG("%s", obj);
 	}
 	ASSERT_EQ(2, n) TH_LOG("%s", r.out);
 
@@ -206,7 +218,7 @@ TEST_F_TIMEOUT(ynl, range_and_block_dumps, MP_TIMEOUT)
 	ASSERT_EQ(0, ctl.status) TH_LOG("%s%s", ctl.out, ctl.err);
 	MP_OK(ynl_run(self->chroot_bin, &r, ranges));
 	ASSERT_EQ(0, r.status) TH_LOG("ynl: %s%s", r.out, r.err);
-	ASSERT_EQ(NULL, strchr(r.out, '{')) TH_LOG("%s", r.out);
+	ASSERT_EQ(0, mp_json_count(r.out, "{")) TH_LOG("%s", r.out);
 }
 
 /*
@@ -220,7 +232,8 @@ TEST_F_TIMEOUT(ynl, monitor_group, MP_TIMEOUT)
 	static const char *const args[] = { "--subscribe", "monitor",
 					    "--sleep", YNL_LISTEN_SECS,
 					    NULL };
-	static char out[65536];
+	static char out[65536], compact[65536];
+	char obj[1024];
 	struct mp_env *e = &self->e;
 	long long seq, prev = -1, plugged = -1;
 	int pid, fd, status, rc, plugs = 0, unplugs = 0;
@@ -248,23 +261,23 @@ TEST_F_TIMEOUT(ynl, monitor_group, MP_TIMEOUT)
 	close(fd);
 	ASSERT_EQ(0, status) TH_LOG("ynl: %s", out);
 
-	for (p = strstr(out, "\"msg\": {"); p; p = strstr(p + 1, "\"msg\": {")) {
-		p += strlen("\"msg\": ");
-		seq = json_num(p, "seq");
-		ASSERT_LT(0, seq) TH_LOG("%s", p);
+	mp_json_compact(out, compact, sizeof(compact));
+	for (p = compact; ynl_next_object(&p, obj, sizeof(obj));) {
+		seq = obj_num(obj, "seq");
+		ASSERT_LT(0, seq) TH_LOG("%s", obj);
 		if (prev > 0)
 			ASSERT_EQ(prev + 1, seq) TH_LOG("events lost: %s", out);
 		prev = seq;
-		if (json_str_is(p, "action", "plug")) {
+		if (obj_str_is(obj, "action", "plug")) {
 			ASSERT_EQ(-1, plugged) TH_LOG("%s", out);
-			ASSERT_EQ((long long)e->dev_start, json_num(p, "start"));
-			ASSERT_EQ((long long)e->bs, json_num(p, "size"));
-			plugged = json_num(p, "range-id");
+			ASSERT_EQ((long long)e->dev_start, obj_num(obj, "start"));
+			ASSERT_EQ((long long)e->bs, obj_num(obj, "size"));
+			plugged = obj_num(obj, "range-id");
 			plugs++;
-		} else if (json_str_is(p, "action", "unplug")) {
+		} else if (obj_str_is(obj, "action", "unplug")) {
 			/* The first unplug may be of a plug before YNL joined. */
 			if (plugs)
-				ASSERT_EQ(plugged, json_num(p, "range-id"))
+				ASSERT_EQ(plugged, obj_num(obj, "range-id"))
 				TH_LOG("%s", out);
 			plugged = -1;
 			unplugs++;
