@@ -74,13 +74,13 @@ enum memplug_rs {
 };
 
 /**
- * struct memplug_excl - a page-granular sub-range kept out of the allocator
- * @start_pfn: first page frame
- * @nr_pages: number of pages
+ * struct memplug_excl - a sub-range of a range kept out of the allocator
+ * @start: physical address, page aligned once memplug_plug() accepted it
+ * @size: bytes, a multiple of the page size once accepted
  */
 struct memplug_excl {
-	unsigned long start_pfn;
-	unsigned long nr_pages;
+	u64 start;
+	u64 size;
 };
 
 /**
@@ -206,12 +206,37 @@ struct memplug_range {
 };
 
 /**
- * struct memplug_range_args - a validated RANGE_ADD request
+ * enum memplug_arg - the part of a plug request that memplug_plug() refused
+ * @MEMPLUG_ARG_NONE: the request as a whole, or nothing
+ * @MEMPLUG_ARG_START: the start address
+ * @MEMPLUG_ARG_SIZE: the size
+ * @MEMPLUG_ARG_NODE: the node
+ * @MEMPLUG_ARG_EXCLUDE: exclusion number memplug_range_args.bad_excl, in
+ *	the order the request gave them
+ *
+ * The core says why in the extended ACK; the transport names the part.
+ */
+enum memplug_arg {
+	MEMPLUG_ARG_NONE,
+	MEMPLUG_ARG_START,
+	MEMPLUG_ARG_SIZE,
+	MEMPLUG_ARG_NODE,
+	MEMPLUG_ARG_EXCLUDE,
+};
+
+/**
+ * struct memplug_range_args - a plug request, as the transport decoded it
+ *
+ * memplug_plug() checks every value. Without @has_nid the core picks the
+ * node of the address for @nid. @excl is in the order given until the core
+ * sorts and merges it. On refusal the
+ * core sets @bad (and @bad_excl) to the part of the request at fault.
  */
 struct memplug_range_args {
 	u64 start;
 	u64 size;
 	int nid;
+	bool has_nid;
 	char name[MEMPLUG_NAME_LEN];
 	enum memplug_zone_policy zone_policy;
 	bool protect;
@@ -223,6 +248,8 @@ struct memplug_range_args {
 	u32 portid;
 	struct memplug_excl *excl;
 	unsigned int nr_excl;
+	enum memplug_arg bad;
+	unsigned int bad_excl;
 };
 
 /**

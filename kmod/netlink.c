@@ -14,11 +14,8 @@
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
-#include <linux/nodemask.h>
-#include <linux/numa.h>
 #include <linux/security.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <net/genetlink.h>
 
 #include "internal.h"
@@ -172,10 +169,10 @@ static int memplug_nl_range_fill_excl(struct sk_buff *skb,
 		if (!nest)
 			return -EMSGSIZE;
 		if (memplug_nl_put_u64(skb, MEMPLUG_A_EXCLUDE_START,
-				       PFN_PHYS(range->excl[i].start_pfn),
+				       range->excl[i].start,
 				       MEMPLUG_A_EXCLUDE_PAD) ||
 		    memplug_nl_put_u64(skb, MEMPLUG_A_EXCLUDE_SIZE,
-				       PFN_PHYS(range->excl[i].nr_pages),
+				       range->excl[i].size,
 				       MEMPLUG_A_EXCLUDE_PAD)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
@@ -330,26 +327,14 @@ out_free:
 	return rc;
 }
 
-static int memplug_excl_cmp(const void *a, const void *b)
-{
-	const struct memplug_excl *ea = a, *eb = b;
-
-	if (ea->start_pfn < eb->start_pfn)
-		return -1;
-	return ea->start_pfn > eb->start_pfn;
-}
-
-/*
- * Parse the repeated EXCLUDE nests into a sorted, merged list of page
- * ranges inside [start, start + size).
- */
+/* Decode the repeated EXCLUDE nests, in the order given. */
 static int memplug_nl_parse_excl(struct genl_info *info,
 				 struct memplug_range_args *args)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[MEMPLUG_A_EXCLUDE_MAX + 1];
 	struct memplug_excl *excl;
-	unsigned int n = 0, i, out;
+	unsigned int n = 0, i;
 	struct nlattr *attr;
 	int rem, rc;
 
@@ -370,8 +355,6 @@ static int memplug_nl_parse_excl(struct genl_info *info,
 
 	i = 0;
 	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
-		u64 s, len;
-
 		if (nla_type(attr) != MEMPLUG_A_RANGE_EXCLUDE)
 			continue;
 		/* Already validated against the nested policy. */
@@ -385,40 +368,12 @@ static int memplug_nl_parse_excl(struct genl_info *info,
 			rc = -EINVAL;
 			goto out_free;
 		}
-		s = nla_get_u64(tb[MEMPLUG_A_EXCLUDE_START]);
-		len = nla_get_u64(tb[MEMPLUG_A_EXCLUDE_SIZE]);
-		if (!len || !PAGE_ALIGNED(s) || !PAGE_ALIGNED(len)) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "exclusion must be non-empty and page aligned");
-			rc = -EINVAL;
-			goto out_free;
-		}
-		if (s < args->start || len > args->size ||
-		    s - args->start > args->size - len) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "exclusion lies outside the range");
-			rc = -ERANGE;
-			goto out_free;
-		}
-		excl[i].start_pfn = PHYS_PFN(s);
-		excl[i].nr_pages = PHYS_PFN(len);
+		excl[i].start = nla_get_u64(tb[MEMPLUG_A_EXCLUDE_START]);
+		excl[i].size = nla_get_u64(tb[MEMPLUG_A_EXCLUDE_SIZE]);
 		i++;
 	}
-
-	sort(excl, n, sizeof(*excl), memplug_excl_cmp, NULL);
-	for (out = 0, i = 1; i < n; i++) {
-		struct memplug_excl *last = &excl[out];
-		unsigned long end = last->start_pfn + last->nr_pages;
-
-		if (excl[i].start_pfn <= end) {
-			end = max(end, excl[i].start_pfn + excl[i].nr_pages);
-			last->nr_pages = end - last->start_pfn;
-		} else {
-			excl[++out] = excl[i];
-		}
-	}
 	args->excl = excl;
-	args->nr_excl = out + 1;
+	args->nr_excl = n;
 	return 0;
 
 out_free:
@@ -448,14 +403,12 @@ static int memplug_nl_force_allowed(struct sk_buff *skb,
 	return rc;
 }
 
+/* Decode a RANGE_ADD request; memplug_plug() judges what it asks for. */
 static int memplug_nl_parse_range_add(struct sk_buff *skb,
 				      struct genl_info *info,
 				      struct memplug_range_args *args)
 {
-	struct netlink_ext_ack *extack = info->extack;
-	unsigned long bs = memplug_block_bytes();
 	struct nlattr **tb = info->attrs;
-	struct range pluggable;
 
 	if (memplug_nl_require(info, MEMPLUG_A_RANGE_START,
 			       "request needs a start address") ||
@@ -465,55 +418,9 @@ static int memplug_nl_parse_range_add(struct sk_buff *skb,
 
 	args->start = nla_get_u64(tb[MEMPLUG_A_RANGE_START]);
 	args->size = nla_get_u64(tb[MEMPLUG_A_RANGE_SIZE]);
-	if (!args->size) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_SIZE],
-				    "size is zero");
-		return -EINVAL;
-	}
-	if (args->size - 1 > U64_MAX - args->start) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_SIZE],
-				    "start + size overflows");
-		return -EOVERFLOW;
-	}
-	if (!IS_ALIGNED(args->start, bs)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_START],
-				    "start is not aligned to the memory block size");
-		return -EINVAL;
-	}
-	if (!IS_ALIGNED(args->size, bs)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_SIZE],
-				    "size is not a multiple of the memory block size");
-		return -EINVAL;
-	}
-	pluggable = mhp_get_pluggable_range(true);
-	if (args->start < pluggable.start ||
-	    args->start + args->size - 1 > pluggable.end) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_START],
-				    "range is outside the pluggable physical address space");
-		return -ERANGE;
-	}
-
-	if (tb[MEMPLUG_A_RANGE_NODE]) {
-		u32 nid = nla_get_u32(tb[MEMPLUG_A_RANGE_NODE]);
-
-		if (nid >= MAX_NUMNODES || !node_possible(nid)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[MEMPLUG_A_RANGE_NODE],
-					    "node is not possible on this machine");
-			return -EINVAL;
-		}
-		args->nid = nid;
-	} else {
-		args->nid = phys_to_target_node(args->start);
-		if (args->nid == NUMA_NO_NODE)
-			args->nid = memory_add_physaddr_to_nid(args->start);
-		if (args->nid < 0 || args->nid >= MAX_NUMNODES ||
-		    !node_possible(args->nid)) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "no NUMA node is known for this address; give one");
-			return -EINVAL;
-		}
-	}
-
+	args->has_nid = tb[MEMPLUG_A_RANGE_NODE];
+	if (args->has_nid)
+		args->nid = nla_get_u32(tb[MEMPLUG_A_RANGE_NODE]);
 	if (tb[MEMPLUG_A_RANGE_NAME])
 		nla_strscpy(args->name, tb[MEMPLUG_A_RANGE_NAME],
 			    sizeof(args->name));
@@ -530,12 +437,41 @@ static int memplug_nl_parse_range_add(struct sk_buff *skb,
 	args->force = nla_get_flag(tb[MEMPLUG_A_RANGE_FORCE]);
 	args->portid = info->snd_portid;
 	if (args->force) {
-		int rc = memplug_nl_force_allowed(skb, extack);
+		int rc = memplug_nl_force_allowed(skb, info->extack);
 
 		if (rc)
 			return rc;
 	}
 	return memplug_nl_parse_excl(info, args);
+}
+
+/* Point the extended ACK at the attribute the core refused. */
+static void memplug_nl_name_bad_arg(struct genl_info *info,
+				    const struct memplug_range_args *args)
+{
+	static const int attr_of[] = {
+		[MEMPLUG_ARG_START] = MEMPLUG_A_RANGE_START,
+		[MEMPLUG_ARG_SIZE] = MEMPLUG_A_RANGE_SIZE,
+		[MEMPLUG_ARG_NODE] = MEMPLUG_A_RANGE_NODE,
+	};
+	unsigned int i = 0;
+	struct nlattr *attr;
+	int rem;
+
+	if (args->bad != MEMPLUG_ARG_EXCLUDE) {
+		if (args->bad != MEMPLUG_ARG_NONE)
+			NL_SET_BAD_ATTR(info->extack,
+					info->attrs[attr_of[args->bad]]);
+		return;
+	}
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(attr) != MEMPLUG_A_RANGE_EXCLUDE)
+			continue;
+		if (i++ == args->bad_excl) {
+			NL_SET_BAD_ATTR(info->extack, attr);
+			return;
+		}
+	}
 }
 
 int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
@@ -552,12 +488,12 @@ int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	rc = memplug_nl_parse_range_add(skb, info, &args);
-	if (!rc)
+	if (!rc) {
 		rc = memplug_plug(&args, info->extack, &range);
+		if (rc)
+			memplug_nl_name_bad_arg(info, &args);
+	}
 	if (rc) {
-		mutex_lock(&memplug_lock);
-		memplug_counters.plug_failures++;
-		mutex_unlock(&memplug_lock);
 		kfree(args.excl);
 		nlmsg_free(msg);
 		return rc;

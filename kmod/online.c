@@ -171,14 +171,14 @@ static unsigned long memplug_excl_run(const struct memplug_range *range,
 
 	*next_excl = end;
 	for (i = 0; i < range->nr_excl; i++) {
-		const struct memplug_excl *e = &range->excl[i];
-		unsigned long e_end = e->start_pfn + e->nr_pages;
+		unsigned long e_start = PHYS_PFN(range->excl[i].start);
+		unsigned long e_end = e_start + PHYS_PFN(range->excl[i].size);
 
 		if (e_end <= pfn)
 			continue;
-		if (e->start_pfn <= pfn)
+		if (e_start <= pfn)
 			return min(e_end, end) - pfn;
-		*next_excl = min(e->start_pfn, end);
+		*next_excl = min(e_start, end);
 		break;
 	}
 	return 0;

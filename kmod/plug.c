@@ -8,10 +8,14 @@
  * and removal may take a long time. A range's state keeps other requests
  * off it instead (MEMPLUG_RS_ADDING, MEMPLUG_RS_REMOVING).
  *
- * A plug takes, in this order and undoes in reverse: the registry entry,
- * the online page callback if the range needs it, the claim of the
- * physical range, publication to the notifier and the callback, a memory
- * group, the memory. Whatever of the memory cannot be removed again keeps
+ * A plug first judges the request, whatever transport decoded it: whole
+ * memory blocks the architecture can hotplug, a possible node, exclusions
+ * inside the range, room for the memory map. It names the part it refuses
+ * (struct memplug_range_args.bad) and counts every failure. Then it takes,
+ * in this order and undoes in reverse: the registry entry, the online page
+ * callback if the range needs it, the claim of the physical range,
+ * publication to the notifier and the callback, a memory group, the
+ * memory. Whatever of the memory cannot be removed again keeps
  * everything before it: the range stays in the registry (and with it the
  * claim, the resource names and a module reference) until an unplug or
  * the rollback thread manages to remove it.
@@ -23,6 +27,9 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
+#include <linux/nodemask.h>
+#include <linux/numa.h>
+#include <linux/sort.h>
 
 #include "internal.h"
 #include "compat.h"
@@ -181,35 +188,134 @@ static void memplug_finish(struct memplug_range *range)
 		memplug_online_cb_put();
 }
 
-/**
- * memplug_plug() - plug a range
- * @args: a validated, authorised request (see memplug_nl_range_add_doit())
- * @extack: for the refusal
- * @out: the new range, with a reference the caller puts
- *
- * Must be called without memplug_lock held.
- *
- * Return: 0, or a negative errno with the reason in @extack. Nothing of the
- * range is left behind on failure, unless part of its memory could not be
- * removed again: then the range stays, in the rollback thread's hands.
+/* Refuse @arg of the request, saying why in @extack. */
+#define memplug_refuse_arg(args, which, extack, msg)			\
+	do {								\
+		(args)->bad = (which);					\
+		NL_SET_ERR_MSG_MOD(extack, msg);			\
+	} while (0)
+
+/*
+ * The range must be whole memory blocks inside what the architecture can
+ * hotplug, on a node this machine may have.
  */
-int memplug_plug(struct memplug_range_args *args,
-		 struct netlink_ext_ack *extack, struct memplug_range **out)
+static int memplug_check_range(struct memplug_range_args *args,
+			       struct netlink_ext_ack *extack)
+{
+	unsigned long bs = memplug_block_bytes();
+	struct range pluggable;
+
+	if (!args->size) {
+		memplug_refuse_arg(args, MEMPLUG_ARG_SIZE, extack,
+				   "size is zero");
+		return -EINVAL;
+	}
+	if (args->size - 1 > U64_MAX - args->start) {
+		memplug_refuse_arg(args, MEMPLUG_ARG_SIZE, extack,
+				   "start + size overflows");
+		return -EOVERFLOW;
+	}
+	if (!IS_ALIGNED(args->start, bs)) {
+		memplug_refuse_arg(args, MEMPLUG_ARG_START, extack,
+				   "start is not aligned to the memory block size");
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(args->size, bs)) {
+		memplug_refuse_arg(args, MEMPLUG_ARG_SIZE, extack,
+				   "size is not a multiple of the memory block size");
+		return -EINVAL;
+	}
+	pluggable = mhp_get_pluggable_range(true);
+	if (args->start < pluggable.start ||
+	    args->start + args->size - 1 > pluggable.end) {
+		memplug_refuse_arg(args, MEMPLUG_ARG_START, extack,
+				   "range is outside the pluggable physical address space");
+		return -ERANGE;
+	}
+
+	if (args->has_nid) {
+		if (args->nid < 0 || args->nid >= MAX_NUMNODES ||
+		    !node_possible(args->nid)) {
+			memplug_refuse_arg(args, MEMPLUG_ARG_NODE, extack,
+					   "node is not possible on this machine");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	args->nid = phys_to_target_node(args->start);
+	if (args->nid == NUMA_NO_NODE)
+		args->nid = memory_add_physaddr_to_nid(args->start);
+	if (args->nid < 0 || args->nid >= MAX_NUMNODES ||
+	    !node_possible(args->nid)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no NUMA node is known for this address; give one");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int memplug_excl_cmp(const void *a, const void *b)
+{
+	const struct memplug_excl *ea = a, *eb = b;
+
+	if (ea->start < eb->start)
+		return -1;
+	return ea->start > eb->start;
+}
+
+/*
+ * Exclusions are page-granular parts of the range. Sort and merge them so
+ * that the online callback walks them once, in order.
+ */
+static int memplug_check_excl(struct memplug_range_args *args,
+			      struct netlink_ext_ack *extack)
+{
+	struct memplug_excl *excl = args->excl;
+	unsigned int i, out;
+
+	for (i = 0; i < args->nr_excl; i++) {
+		u64 s = excl[i].start, len = excl[i].size;
+
+		args->bad_excl = i;
+		if (!len || !PAGE_ALIGNED(s) || !PAGE_ALIGNED(len)) {
+			memplug_refuse_arg(args, MEMPLUG_ARG_EXCLUDE, extack,
+					   "exclusion must be non-empty and page aligned");
+			return -EINVAL;
+		}
+		if (s < args->start || len > args->size ||
+		    s - args->start > args->size - len) {
+			memplug_refuse_arg(args, MEMPLUG_ARG_EXCLUDE, extack,
+					   "exclusion lies outside the range");
+			return -ERANGE;
+		}
+	}
+	if (!args->nr_excl)
+		return 0;
+
+	sort(excl, args->nr_excl, sizeof(*excl), memplug_excl_cmp, NULL);
+	for (out = 0, i = 1; i < args->nr_excl; i++) {
+		struct memplug_excl *last = &excl[out];
+		u64 end = last->start + last->size;
+
+		if (excl[i].start <= end) {
+			end = max(end, excl[i].start + excl[i].size);
+			last->size = end - last->start;
+		} else {
+			excl[++out] = excl[i];
+		}
+	}
+	args->nr_excl = out + 1;
+	return 0;
+}
+
+/* Take, in order, what a plug needs; undo it all on failure. */
+static int memplug_add_range(struct memplug_range_args *args,
+			     struct netlink_ext_ack *extack,
+			     struct memplug_range **out)
 {
 	struct memplug_range *range;
 	u64 t0;
 	int rc;
-
-	if (is_kdump_kernel()) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "refusing to hotplug memory in a kdump kernel");
-		return -EOPNOTSUPP;
-	}
-
-	/* Before anything is allocated for the range, which scales with it. */
-	rc = memplug_check_memmap(args, extack);
-	if (rc)
-		return rc;
 
 	range = memplug_range_reserve(args, extack);
 	if (IS_ERR(range))
@@ -281,6 +387,47 @@ out_release:
 	mutex_lock(&memplug_lock);
 	memplug_range_release(range);
 	mutex_unlock(&memplug_lock);
+	return rc;
+}
+
+/**
+ * memplug_plug() - plug a range
+ * @args: an authorised request (see memplug_nl_range_add_doit()); this
+ *	checks it, and on refusal names the part at fault in @args->bad
+ * @extack: for the refusal
+ * @out: the new range, with a reference the caller puts
+ *
+ * Must be called without memplug_lock held. Every failure counts in
+ * memplug_counters.plug_failures.
+ *
+ * Return: 0, or a negative errno with the reason in @extack. Nothing of the
+ * range is left behind on failure, unless part of its memory could not be
+ * removed again: then the range stays, in the rollback thread's hands.
+ */
+int memplug_plug(struct memplug_range_args *args,
+		 struct netlink_ext_ack *extack, struct memplug_range **out)
+{
+	int rc;
+
+	if (is_kdump_kernel()) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "refusing to hotplug memory in a kdump kernel");
+		rc = -EOPNOTSUPP;
+	} else {
+		rc = memplug_check_range(args, extack);
+	}
+	if (!rc)
+		rc = memplug_check_excl(args, extack);
+	/* Before anything is allocated for the range, which scales with it. */
+	if (!rc)
+		rc = memplug_check_memmap(args, extack);
+	if (!rc)
+		rc = memplug_add_range(args, extack, out);
+	if (rc) {
+		mutex_lock(&memplug_lock);
+		memplug_counters.plug_failures++;
+		mutex_unlock(&memplug_lock);
+	}
 	return rc;
 }
 

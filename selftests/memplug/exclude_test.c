@@ -22,8 +22,8 @@
 #define KPF_BUDDY 10
 #define KPF_OFFLINE 23
 
-#define MSG_OUTSIDE "exclusion lies outside the range"
-#define MSG_ALIGN "exclusion must be non-empty and page aligned"
+#define MSG_OUTSIDE "memplug: exclusion lies outside the range"
+#define MSG_ALIGN "memplug: exclusion must be non-empty and page aligned"
 #define MSG_MISSING "exclusion needs a start and a size"
 #define MSG_TOO_MANY "memplug: too many exclusion ranges"
 

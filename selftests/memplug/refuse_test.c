@@ -21,18 +21,18 @@ MP_FIXTURE_SETUP(refuse)
 MP_FIXTURE_TEARDOWN(refuse)
 
 #define MSG_OVERLAP_MEMPLUG "memplug: range overlaps an existing memplug range"
-#define MSG_NOT_ALIGNED "start is not aligned to the memory block size"
-#define MSG_NOT_MULTIPLE "size is not a multiple of the memory block size"
-#define MSG_ZERO "size is zero"
-#define MSG_OVERFLOW "start + size overflows"
-#define MSG_OUTSIDE "range is outside the pluggable physical address space"
+#define MSG_NOT_ALIGNED "memplug: start is not aligned to the memory block size"
+#define MSG_NOT_MULTIPLE "memplug: size is not a multiple of the memory block size"
+#define MSG_ZERO "memplug: size is zero"
+#define MSG_OVERFLOW "memplug: start + size overflows"
+#define MSG_OUTSIDE "memplug: range is outside the pluggable physical address space"
 #define MSG_SYSTEM_RAM "memplug: range overlaps System RAM"
 #define MSG_BUSY "memplug: range overlaps a busy resource claimed by another driver"
 #define MSG_NO_REGION \
 	"memplug: nothing in /proc/iomem describes this range as memory; use --force only if you know RAM backs it"
 #define MSG_STRADDLE \
 	"memplug: range straddles the edge of a region of /proc/iomem, or another driver claimed it meanwhile"
-#define MSG_NODE "node is not possible on this machine"
+#define MSG_NODE "memplug: node is not possible on this machine"
 #define MSG_NO_ID "no range with this id"
 #define MSG_UNPLUG_BUSY \
 	"memplug: a memory block could not be offlined (pages in use or unmovable); the range stays plugged"

@@ -275,7 +275,12 @@ enum {
 	MEMPLUG_A_STATUS_PLUGGED_BYTES,		/* u64, bytes held by ranges */
 	MEMPLUG_A_STATUS_PLUGS,			/* u64, successful plugs */
 	MEMPLUG_A_STATUS_UNPLUGS,		/* u64, successful unplugs */
-	MEMPLUG_A_STATUS_PLUG_FAILURES,		/* u64, refused or failed plugs */
+	/*
+	 * u64, plug requests the module refused or failed (requests that were
+	 * malformed or unauthorised, or that it had no memory to decode, are
+	 * not counted)
+	 */
+	MEMPLUG_A_STATUS_PLUG_FAILURES,
 	MEMPLUG_A_STATUS_UNPLUG_FAILURES,	/* u64, failed offline+remove */
 	MEMPLUG_A_STATUS_VETOES,		/* u64, notifier vetoes */
 	MEMPLUG_A_STATUS_EVENT_SEQ,		/* u64, seq of the next event */
