@@ -45,6 +45,7 @@
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
 #include <linux/memplug.h>
@@ -131,6 +132,7 @@ struct memplug_block_acct {
  *	the memory's own resources nest in it
  * @claim_name: "memplug range <id>"
  * @name: operator's label
+ * @plugged_by: the task that asked for the plug, as "comm[pid]"; immutable
  * @zone_policy: enum memplug_zone_policy; WRITE_ONCE/READ_ONCE
  * @protect: veto offlining by anyone but memplug; WRITE_ONCE/READ_ONCE
  * @verify: verify pages in the online callback; immutable
@@ -178,6 +180,7 @@ struct memplug_range {
 	struct resource *claim;
 	char claim_name[MEMPLUG_CLAIM_NAME_LEN];
 	char name[MEMPLUG_NAME_LEN];
+	char plugged_by[TASK_COMM_LEN + 16];
 	enum memplug_zone_policy zone_policy;
 	bool protect;
 	bool verify;

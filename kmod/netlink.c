@@ -247,7 +247,8 @@ static int memplug_nl_range_fill_attrs(struct sk_buff *skb,
 	    nla_put_u32(skb, MEMPLUG_A_RANGE_BLOCKS_PRESENT,
 			memplug_range_blocks_present(range)) ||
 	    nla_put_u32(skb, MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS,
-			range->rollback_attempts))
+			range->rollback_attempts) ||
+	    nla_put_string(skb, MEMPLUG_A_RANGE_PLUGGED_BY, range->plugged_by))
 		return -EMSGSIZE;
 	return memplug_nl_range_fill_excl(skb, range);
 }

@@ -359,9 +359,9 @@ static int memplug_add_range(struct memplug_range_args *args,
 	memplug_range_get(range);
 	mutex_unlock(&memplug_lock);
 
-	pr_info("range %u: plugged %#llx-%#llx (%llu MiB) on node %d\n",
+	pr_info("range %u: plugged %#llx-%#llx (%llu MiB) on node %d by %s\n",
 		range->id, range->start, range->start + range->size - 1,
-		range->size >> 20, range->nid);
+		range->size >> 20, range->nid, range->plugged_by);
 	memplug_event_range(MEMPLUG_EVENT_PLUG, range);
 	*out = range;
 	return 0;

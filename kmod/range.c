@@ -16,6 +16,7 @@
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 
@@ -276,6 +277,7 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 					    struct netlink_ext_ack *extack)
 {
 	struct memplug_range *range, *other;
+	char comm[TASK_COMM_LEN];
 	int rc;
 
 	range = memplug_alloc("range", kzalloc(sizeof(*range), GFP_KERNEL));
@@ -296,6 +298,9 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 	range->nid = args->nid;
 	range->mgid = -1;
 	strscpy(range->name, args->name, sizeof(range->name));
+	get_task_comm(comm, current);
+	snprintf(range->plugged_by, sizeof(range->plugged_by), "%s[%d]",
+		 comm, task_tgid_nr(current));
 	range->zone_policy = args->zone_policy;
 	range->protect = args->protect;
 	range->verify = args->verify;

@@ -107,6 +107,7 @@ static const struct mp_field mp_range_field[] = {
 	RG_HAS(MEMPLUG_A_RANGE_BLOCKS_PRESENT, blocks_present,
 	       has_blocks_present),
 	RG(MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS, rollback_attempts),
+	RG(MEMPLUG_A_RANGE_PLUGGED_BY, plugged_by),
 	RG(MEMPLUG_A_RANGE_ONLINE_NS, online_ns),
 	RG(MEMPLUG_A_RANGE_OFFLINE_NS, offline_ns),
 	MP_FIELD_NESTS(struct mp_range, MEMPLUG_A_RANGE_EXCLUDE, excl, nr_excl,

@@ -85,6 +85,7 @@ struct mp_range {
 	bool has_blocks_present;
 	uint32_t blocks_present;
 	uint32_t rollback_attempts;
+	char plugged_by[32]; /* comm[pid] of the task that plugged it */
 	int nr_excl; /* EXCLUDE nests as the kernel reports them (merged) */
 	struct mp_excl {
 		uint64_t start;

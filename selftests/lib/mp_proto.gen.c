@@ -180,6 +180,10 @@ static const struct mp_proto_attr mp_proto_range_attrs[MEMPLUG_A_RANGE_MAX + 1] 
 		.name = "rollback-attempts",
 		.type = MP_PROTO_U32,
 	},
+	[MEMPLUG_A_RANGE_PLUGGED_BY] = {
+		.name = "plugged-by",
+		.type = MP_PROTO_STRING,
+	},
 };
 
 static const struct mp_proto_attr mp_proto_exclude_attrs[MEMPLUG_A_EXCLUDE_MAX + 1] = {

@@ -79,7 +79,7 @@ struct mp_proto_attr_set {
 extern const struct mp_proto_attr_set mp_proto_sets[MP_PROTO_NR_SETS];
 
 /* The highest attribute number of any set. */
-#define MP_PROTO_ATTR_MAX 31
+#define MP_PROTO_ATTR_MAX 32
 
 /**
  * struct mp_proto_op - one command or notification
@@ -169,6 +169,7 @@ const char *mp_proto_event_action_str(uint32_t v);
 #define MP_PROTO_TYPE_MEMPLUG_A_RANGE_FORCE			MP_PROTO_FLAG
 #define MP_PROTO_TYPE_MEMPLUG_A_RANGE_BLOCKS_PRESENT		MP_PROTO_U32
 #define MP_PROTO_TYPE_MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS		MP_PROTO_U32
+#define MP_PROTO_TYPE_MEMPLUG_A_RANGE_PLUGGED_BY		MP_PROTO_STRING
 #define MP_PROTO_TYPE_MEMPLUG_A_EXCLUDE_START			MP_PROTO_U64
 #define MP_PROTO_TYPE_MEMPLUG_A_EXCLUDE_SIZE			MP_PROTO_U64
 #define MP_PROTO_TYPE_MEMPLUG_A_BLOCK_ID			MP_PROTO_U32

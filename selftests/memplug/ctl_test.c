@@ -116,6 +116,7 @@ static void ctl_cycle(struct __test_metadata *_metadata,
 	ASSERT_EQ(1, mp_json_count_num(j, "online_blocks", on ? nblk : 0));
 	ASSERT_EQ(1, mp_json_count_num(j, "total_blocks", nblk));
 	JSON_HAS(j, "\"name\":\"ctl-selftest\"");
+	JSON_HAS(j, "\"plugged_by\":\"memplugctl[");
 	if (on) {
 		JSON_HAS(j, "\"state\":\"online\"");
 	}

@@ -134,6 +134,7 @@ TEST_F(family, status_matches_sysfs)
 TEST_F_TIMEOUT(family, status_counters, MP_TIMEOUT)
 {
 	struct mp_status s0, s1, s2, s3;
+	char comm[32], who[48];
 	struct mp_range r;
 	struct mp_ack ack;
 	int rc;
@@ -143,6 +144,10 @@ TEST_F_TIMEOUT(family, status_counters, MP_TIMEOUT)
 
 	MP_NL_OK(mp_range_add(&self->e.c, self->e.dev_start, MP_MIB(256), NULL,
 			      &r, &ack), ack);
+	/* The range names who plugged it: this process. */
+	MP_OK(mp_read_str("/proc/self/comm", comm, sizeof(comm)));
+	snprintf(who, sizeof(who), "%s[%d]", comm, getpid());
+	ASSERT_STREQ(who, r.plugged_by);
 	MP_NL_OK(mp_status_get(&self->e.c, &s1, &ack), ack);
 	ASSERT_EQ(1, s1.ranges);
 	ASSERT_EQ(MP_MIB(256), s1.plugged_bytes);

@@ -479,6 +479,7 @@ Result<Range> decode_range(const nlmsghdr *hdr)
 	r.fail_errno = *fail_errno;
 	r.blocks_present = a.get(at::blocks_present);
 	r.rollback_attempts = a.get(at::rollback_attempts);
+	r.plugged_by = a.get(at::plugged_by);
 
 	// EXCLUDE repeats; the table only holds the last one.
 	auto *gnlh = static_cast<genlmsghdr *>(nlmsg_data(mutable_hdr(hdr)));

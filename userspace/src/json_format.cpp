@@ -116,6 +116,7 @@ Json range_json(const Range &r)
 	j["fail_errno"] = opt_errno(r.fail_errno);
 	j["blocks_present"] = opt(r.blocks_present);
 	j["rollback_attempts"] = opt(r.rollback_attempts);
+	j["plugged_by"] = opt(r.plugged_by);
 	return j;
 }
 

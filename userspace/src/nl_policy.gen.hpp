@@ -71,6 +71,7 @@ inline constexpr auto range = [] {
 	p[MEMPLUG_A_RANGE_FORCE].type = NLA_FLAG;
 	p[MEMPLUG_A_RANGE_BLOCKS_PRESENT].type = NLA_U32;
 	p[MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS].type = NLA_U32;
+	p[MEMPLUG_A_RANGE_PLUGGED_BY].type = NLA_STRING;
 	return p;
 }();
 

@@ -85,6 +85,7 @@ const std::vector<std::tuple<std::string, Type, bool>> kRangeKeys = {
 	{"fail_errno", Type::String, true},
 	{"blocks_present", Type::Unsigned, true},
 	{"rollback_attempts", Type::Unsigned, true},
+	{"plugged_by", Type::String, true},
 };
 
 Range sample_range()
@@ -200,9 +201,10 @@ TEST(JsonFormat, FailedRange)
 	EXPECT_EQ(j["blocks_present"], 2);
 	EXPECT_EQ(j["rollback_attempts"], 8);
 	EXPECT_EQ(j["fail_errno"], "EBUSY");
-	// The last two keys, after everything that was there before them.
-	EXPECT_EQ(std::prev(j.end(), 2).key(), "blocks_present");
-	EXPECT_EQ(std::prev(j.end()).key(), "rollback_attempts");
+	// Keys added later come after everything that was there before them.
+	EXPECT_EQ(std::prev(j.end(), 3).key(), "blocks_present");
+	EXPECT_EQ(std::prev(j.end(), 2).key(), "rollback_attempts");
+	EXPECT_EQ(std::prev(j.end()).key(), "plugged_by");
 
 	// cancel prints the range object, as every single-range command.
 	const Json one = render_json([&](Formatter &f) { f.range(r, RangeAction::Cancelled); });

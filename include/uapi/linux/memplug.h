@@ -333,6 +333,8 @@ enum {
 	MEMPLUG_A_RANGE_FORCE,			/* flag, plug outside regions */
 	MEMPLUG_A_RANGE_BLOCKS_PRESENT,		/* u32, blocks still added */
 	MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS,	/* u32, failed rollback attempts */
+	/* string, the process that plugged the range, as comm[pid] */
+	MEMPLUG_A_RANGE_PLUGGED_BY,
 
 	/* private: */
 	__MEMPLUG_A_RANGE_MAX,

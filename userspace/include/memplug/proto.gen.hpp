@@ -175,6 +175,7 @@ inline constexpr AttrId<MEMPLUG_A_RANGE_DEFER_ONLINE, Type::Flag> defer_online{}
 inline constexpr AttrId<MEMPLUG_A_RANGE_FORCE, Type::Flag> force{};
 inline constexpr AttrId<MEMPLUG_A_RANGE_BLOCKS_PRESENT, Type::U32> blocks_present{};
 inline constexpr AttrId<MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS, Type::U32> rollback_attempts{};
+inline constexpr AttrId<MEMPLUG_A_RANGE_PLUGGED_BY, Type::String> plugged_by{};
 } // namespace range
 
 inline constexpr auto range_attrs = [] {
@@ -211,6 +212,7 @@ inline constexpr auto range_attrs = [] {
 	a[MEMPLUG_A_RANGE_FORCE] = {"force", Type::Flag, "", false};
 	a[MEMPLUG_A_RANGE_BLOCKS_PRESENT] = {"blocks-present", Type::U32, "", false};
 	a[MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS] = {"rollback-attempts", Type::U32, "", false};
+	a[MEMPLUG_A_RANGE_PLUGGED_BY] = {"plugged-by", Type::String, "", false};
 	return a;
 }();
 

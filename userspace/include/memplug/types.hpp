@@ -109,6 +109,7 @@ struct Range {
 	// failed part way.
 	std::optional<std::uint32_t> blocks_present;
 	std::optional<std::uint32_t> rollback_attempts; // failed ones
+	std::optional<std::string> plugged_by;          // "comm[pid]"
 };
 
 // The state memplugctl shows for a range: "plugging", "unplugging",
