@@ -7,10 +7,12 @@
 #
 # 1. the protocol check (scripts/gen-proto.py --check: the spec validates
 #    against the kernel's genetlink schema and regenerating changes nothing);
-# 2. memplugctl's unit tests with ctest, in the normal build and in the
+# 2. the kselftests built as in a kernel tree, by its own lib.mk
+#    (scripts/kselftest-tree.sh);
+# 3. memplugctl's unit tests with ctest, in the normal build and in the
 #    AddressSanitizer + UndefinedBehaviorSanitizer build, then a short
 #    run of each libFuzzer target of userspace/fuzz on its seed corpus;
-# 3. for each kernel (a release, or a series 6.1, 6.12 or 7 for its newest
+# 4. for each kernel (a release, or a series 6.1, 6.12 or 7 for its newest
 #    installed release; default: every series, scripts/kernels.sh)
 #    and each VM boot profile of selftests/profiles that applies to it: the
 #    kselftests inside QEMU, booting that kernel.
@@ -136,6 +138,13 @@ uapi=$(mktemp)
 cat "$uapi"
 record "$("$ks" "$uapi" | tail -n 1)"
 rm -f "$uapi"
+
+note "kselftest layout: the tests build in a kernel tree, with its lib.mk"
+tree=$(mktemp)
+"$top/scripts/kselftest-tree.sh" "$build/kselftest-tree" >"$tree" || status=1
+cat "$tree"
+record "$("$ks" "$tree" | tail -n 1)"
+rm -f "$tree"
 
 note "unit tests: memplugctl"
 ctest_counts "$ub" "unit tests"
