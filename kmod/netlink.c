@@ -511,19 +511,36 @@ int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
 	return rc;
 }
 
-/* Find the range named by the request's ID; memplug_lock held. */
-static struct memplug_range *memplug_nl_range_lookup(struct genl_info *info)
+/*
+ * What every request on one range starts with: the sender may ask, room
+ * for the reply, and the range the request's ID names. Returns the range
+ * with memplug_lock held and *@msg allocated, or an ERR_PTR with neither.
+ */
+static struct memplug_range *memplug_nl_range_begin(struct sk_buff *skb,
+						    struct genl_info *info,
+						    struct sk_buff **msg)
 {
+	struct nlattr *id = info->attrs[MEMPLUG_A_RANGE_ID];
 	struct memplug_range *range;
+	int rc;
 
+	rc = memplug_nl_admin(skb, info->extack);
+	if (rc)
+		return ERR_PTR(rc);
 	if (memplug_nl_require(info, MEMPLUG_A_RANGE_ID,
 			       "request needs a range id"))
-		return NULL;
-	range = memplug_range_find(nla_get_u32(info->attrs[MEMPLUG_A_RANGE_ID]));
-	if (!range)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MEMPLUG_A_RANGE_ID],
-				    "no range with this id");
-	return range;
+		return ERR_PTR(-EINVAL);
+	*msg = memplug_nl_reply_new(info);
+	if (!*msg)
+		return ERR_PTR(-ENOMEM);
+	mutex_lock(&memplug_lock);
+	range = memplug_range_find(nla_get_u32(id));
+	if (range)
+		return range;
+	mutex_unlock(&memplug_lock);
+	nlmsg_free(*msg);
+	NL_SET_ERR_MSG_ATTR(info->extack, id, "no range with this id");
+	return ERR_PTR(-ENOENT);
 }
 
 int memplug_nl_range_del_doit(struct sk_buff *skb, struct genl_info *info)
@@ -532,18 +549,9 @@ int memplug_nl_range_del_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
-	rc = memplug_nl_admin(skb, info->extack);
-	if (rc)
-		return rc;
-	msg = memplug_nl_reply_new(info);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&memplug_lock);
-	range = memplug_nl_range_lookup(info);
-	if (!range) {
-		rc = info->attrs[MEMPLUG_A_RANGE_ID] ? -ENOENT : -EINVAL;
-		goto out_unlock;
-	}
+	range = memplug_nl_range_begin(skb, info, &msg);
+	if (IS_ERR(range))
+		return PTR_ERR(range);
 	rc = memplug_unplug(range, info->extack);
 	if (rc)
 		goto out_unlock;
@@ -570,19 +578,9 @@ int memplug_nl_range_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
-	rc = memplug_nl_admin(skb, info->extack);
-	if (rc)
-		return rc;
-	msg = memplug_nl_reply_new(info);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&memplug_lock);
-	range = memplug_nl_range_lookup(info);
-	if (!range) {
-		mutex_unlock(&memplug_lock);
-		nlmsg_free(msg);
-		return info->attrs[MEMPLUG_A_RANGE_ID] ? -ENOENT : -EINVAL;
-	}
+	range = memplug_nl_range_begin(skb, info, &msg);
+	if (IS_ERR(range))
+		return PTR_ERR(range);
 	rc = memplug_nl_range_reply(info, range, msg);
 	mutex_unlock(&memplug_lock);
 	return rc;
@@ -633,18 +631,9 @@ int memplug_nl_range_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
-	rc = memplug_nl_admin(skb, info->extack);
-	if (rc)
-		return rc;
-	msg = memplug_nl_reply_new(info);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&memplug_lock);
-	range = memplug_nl_range_lookup(info);
-	if (!range) {
-		rc = tb[MEMPLUG_A_RANGE_ID] ? -ENOENT : -EINVAL;
-		goto out_unlock;
-	}
+	range = memplug_nl_range_begin(skb, info, &msg);
+	if (IS_ERR(range))
+		return PTR_ERR(range);
 	if (range->state == MEMPLUG_RS_ADDING ||
 	    range->state == MEMPLUG_RS_REMOVING ||
 	    range->state == MEMPLUG_RS_ROLLBACK) {
@@ -681,19 +670,9 @@ int memplug_nl_range_cancel_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
-	rc = memplug_nl_admin(skb, info->extack);
-	if (rc)
-		return rc;
-	msg = memplug_nl_reply_new(info);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&memplug_lock);
-	range = memplug_nl_range_lookup(info);
-	if (!range) {
-		mutex_unlock(&memplug_lock);
-		nlmsg_free(msg);
-		return info->attrs[MEMPLUG_A_RANGE_ID] ? -ENOENT : -EINVAL;
-	}
+	range = memplug_nl_range_begin(skb, info, &msg);
+	if (IS_ERR(range))
+		return PTR_ERR(range);
 	/* The cancel may wait without the lock, while the range could go. */
 	memplug_range_get(range);
 	rc = memplug_rollback_cancel(range, info->extack);
