@@ -92,6 +92,7 @@ struct memplug_excl {
  * @bad: pages that failed verify-on-online (also counted in @excluded)
  * @t_start: when the block's current online or offline step began, in ns
  * @going_online: between MEM_GOING_ONLINE and MEM_ONLINE/MEM_CANCEL_ONLINE
+ *	(test knobs only: the benchmark must not write to such a block)
  * @going_offline: our fake-offline pages had their references dropped in
  *	MEM_GOING_OFFLINE and must be restored on MEM_CANCEL_OFFLINE
  * @present: the block is added to the kernel. Written only by whoever
@@ -107,7 +108,9 @@ struct memplug_block_acct {
 	u32 verified;
 	u32 bad;
 	u64 t_start;
+#ifdef MEMPLUG_TEST_KNOBS
 	bool going_online;
+#endif
 	bool going_offline;
 	bool present;
 };
@@ -143,8 +146,8 @@ struct memplug_block_acct {
  * @memmap_on_memory: added with MHP_MEMMAP_ON_MEMORY
  * @defer_online: veto onlining while the range is being added, so that the
  *	kernel's auto-online policy leaves the blocks to user space; immutable
- * @benching: a test-only benchmark writes to the (offline) memory; onlining
- *	is vetoed meanwhile
+ * @benching: the benchmark knob writes to the (offline) memory; onlining is
+ *	vetoed meanwhile (test knobs only)
  * @owner_portid: netlink port that holds the range in MEMPLUG_RS_HELD
  * @rollback_node: on the rollback thread's list (memplug_lock)
  * @rollback_attempts: failed rollback attempts so far (memplug_lock)
@@ -188,7 +191,9 @@ struct memplug_range {
 	bool per_block;
 	bool memmap_on_memory;
 	bool defer_online;
+#ifdef MEMPLUG_TEST_KNOBS
 	bool benching;
+#endif
 	u32 owner_portid;
 	struct list_head rollback_node;
 	unsigned int rollback_attempts;
@@ -395,7 +400,7 @@ void memplug_online_going_offline(struct memplug_range *range,
 void memplug_online_cancel_offline(struct memplug_range *range,
 				   unsigned int block);
 void memplug_online_offline(struct memplug_range *range, unsigned int block);
-unsigned long memplug_verify_pages(unsigned long pfn, unsigned long nr_pages);
+bool memplug_verify_page(unsigned long pfn);
 
 /*
  * knob.c: test-only knobs. Built only with MEMPLUG_TEST_KNOBS=y (the
@@ -407,6 +412,9 @@ int memplug_knob_init(bool enable);
 void memplug_knob_exit(void);
 bool memplug_knob_verify_fails(unsigned long pfn);
 bool memplug_knob_fail(const char *site);
+bool memplug_knob_going_online(struct memplug_range *range, unsigned int block,
+			       const char **reason);
+void memplug_knob_online_end(struct memplug_range *range, unsigned int block);
 #else
 static inline int memplug_knob_init(bool enable) { return 0; }
 static inline void memplug_knob_exit(void) { }
@@ -416,6 +424,16 @@ static inline bool memplug_knob_verify_fails(unsigned long pfn)
 }
 
 static inline bool memplug_knob_fail(const char *site) { return false; }
+
+static inline bool memplug_knob_going_online(struct memplug_range *range,
+					     unsigned int block,
+					     const char **reason)
+{
+	return false;
+}
+
+static inline void memplug_knob_online_end(struct memplug_range *range,
+					   unsigned int block) { }
 #endif
 
 /*

@@ -217,6 +217,43 @@ static bool memplug_bench_onlining(const struct memplug_range *range)
 	return false;
 }
 
+/* Verify pages that are added and offline; returns how many failed. */
+static unsigned long memplug_bench_verify(unsigned long pfn,
+					  unsigned long nr_pages)
+{
+	unsigned long bad = 0;
+
+	for (; nr_pages--; pfn++) {
+		if (!memplug_verify_page(pfn))
+			bad++;
+		cond_resched();
+	}
+	return bad;
+}
+
+/*
+ * MEM_GOING_ONLINE of block @block of @range: veto it while the benchmark
+ * writes to the range, and otherwise mark the block so that the benchmark
+ * leaves it alone.
+ */
+bool memplug_knob_going_online(struct memplug_range *range, unsigned int block,
+			       const char **reason)
+{
+	WRITE_ONCE(range->acct[block].going_online, true);
+	/* Pairs with the barrier in memplug_knob_bench_write(). */
+	smp_mb();
+	if (!READ_ONCE(range->benching))
+		return false;
+	*reason = "range is busy with a test benchmark";
+	return true;
+}
+
+/* MEM_ONLINE or MEM_CANCEL_ONLINE of block @block of @range. */
+void memplug_knob_online_end(struct memplug_range *range, unsigned int block)
+{
+	WRITE_ONCE(range->acct[block].going_online, false);
+}
+
 /*
  * Run with memplug_lock held, so the range cannot be unplugged, and with
  * range->benching set, so the notifier vetoes onlining it meanwhile.
@@ -235,7 +272,7 @@ static void memplug_bench_run(struct memplug_range *range)
 		cond_resched();
 	}
 	t1 = ktime_get_ns();
-	bad = memplug_verify_pages(PHYS_PFN(range->start), PHYS_PFN(range->size));
+	bad = memplug_bench_verify(PHYS_PFN(range->start), PHYS_PFN(range->size));
 	t2 = ktime_get_ns();
 
 	spin_lock(&memplug_knob_lock);
@@ -270,9 +307,9 @@ static ssize_t memplug_knob_bench_write(struct file *file,
 	}
 	WRITE_ONCE(range->benching, true);
 	/*
-	 * Pairs with the barrier in MEM_GOING_ONLINE: either the notifier
-	 * sees the flag and vetoes, or we see the block on its way online
-	 * (its pages may already be in the allocator) and refuse.
+	 * Pairs with the barrier in memplug_knob_going_online(): either the
+	 * notifier sees the flag and vetoes, or we see the block on its way
+	 * online (its pages may already be in the allocator) and refuse.
 	 */
 	smp_mb();
 	if (memplug_range_blocks_online(range) || memplug_bench_onlining(range)) {

@@ -33,8 +33,6 @@ atomic64_t memplug_vetoes = ATOMIC64_INIT(0);
 
 static const char memplug_defer_reason[] =
 	"onlining deferred to user space: the kernel's auto-online of this range is vetoed";
-static const char memplug_bench_reason[] =
-	"range is busy with a test benchmark";
 static const char memplug_protect_reason[] =
 	"range is protected against offlining; unprotect it or unplug it with memplug";
 
@@ -121,13 +119,7 @@ static int memplug_memory_notify(struct notifier_block *nb,
 	now = ktime_get_ns();
 	switch (action) {
 	case MEM_GOING_ONLINE:
-		if (acct) {
-			WRITE_ONCE(acct->going_online, true);
-			/* Pairs with the barrier in the benchmark knob. */
-			smp_mb();
-		}
-		if (range && READ_ONCE(range->benching)) {
-			reason = memplug_bench_reason;
+		if (range && memplug_knob_going_online(range, idx, &reason)) {
 			veto = -EBUSY;
 		} else if (range && range->defer_online &&
 			   READ_ONCE(range->state) == MEMPLUG_RS_ADDING) {
@@ -154,7 +146,7 @@ static int memplug_memory_notify(struct notifier_block *nb,
 		/* The online callback counts the pages of the others. */
 		if (!range->uses_cb)
 			acct->online = mn->nr_pages;
-		WRITE_ONCE(acct->going_online, false);
+		memplug_knob_online_end(range, idx);
 		break;
 	case MEM_GOING_OFFLINE:
 		if (range && READ_ONCE(range->protect) &&
@@ -191,8 +183,8 @@ static int memplug_memory_notify(struct notifier_block *nb,
 		}
 		break;
 	case MEM_CANCEL_ONLINE:
-		if (acct)
-			WRITE_ONCE(acct->going_online, false);
+		if (range)
+			memplug_knob_online_end(range, idx);
 		break;
 	}
 	if (acct && action != MEM_GOING_ONLINE && action != MEM_GOING_OFFLINE)

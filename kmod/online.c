@@ -120,12 +120,17 @@ static bool memplug_verify_read(const void *p, u64 pattern)
 	return true;
 }
 
-/*
- * Test one page with two complementary patterns, then zero it. The cache
- * is flushed after each write so the reads come from the memory itself.
- * A page that fails is left alone after the failing read.
+/**
+ * memplug_verify_page() - test a page nobody else uses
+ * @pfn: its page frame
+ *
+ * Writes two complementary patterns, then zeroes it. The cache is flushed
+ * after each write so the reads come from the memory itself. A page that
+ * fails is left alone after the failing read.
+ *
+ * Return: whether the page passed.
  */
-static bool memplug_verify_page(unsigned long pfn)
+bool memplug_verify_page(unsigned long pfn)
 {
 	void *p = page_address(pfn_to_page(pfn));
 	const u64 patterns[] = { MEMPLUG_PATTERN, ~MEMPLUG_PATTERN };
@@ -139,27 +144,6 @@ static bool memplug_verify_page(unsigned long pfn)
 	}
 	memset(p, 0, PAGE_SIZE);
 	return !memplug_knob_verify_fails(pfn);
-}
-
-/**
- * memplug_verify_pages() - verify pages that nobody else uses
- * @pfn: first page frame
- * @nr_pages: pages
- *
- * For the test-only benchmark knob: the pages must be added and offline.
- *
- * Return: the number of pages that failed.
- */
-unsigned long memplug_verify_pages(unsigned long pfn, unsigned long nr_pages)
-{
-	unsigned long bad = 0;
-
-	for (; nr_pages--; pfn++) {
-		if (!memplug_verify_page(pfn))
-			bad++;
-		cond_resched();
-	}
-	return bad;
 }
 
 /* Length of the excluded run starting at @pfn, or 0 if @pfn is not. */
