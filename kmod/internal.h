@@ -261,6 +261,24 @@ struct memplug_range_args {
 };
 
 /**
+ * struct memplug_range_change - a change to a plugged range, as decoded
+ * @commit: end the hold @portid has on the range
+ * @portid: the port asking
+ * @set_zone_policy: set the zone policy to @zone_policy
+ * @zone_policy: the new zone policy
+ * @set_protect: set the protection to @protect
+ * @protect: the new protection
+ */
+struct memplug_range_change {
+	bool commit;
+	u32 portid;
+	bool set_zone_policy;
+	enum memplug_zone_policy zone_policy;
+	bool set_protect;
+	bool protect;
+};
+
+/**
  * struct memplug_counters - module-wide counters, under memplug_lock
  */
 struct memplug_counters {
@@ -316,7 +334,8 @@ void memplug_res_unclaim(struct memplug_range *range);
 int memplug_plug(struct memplug_range_args *args, struct netlink_ext_ack *extack,
 		 struct memplug_range **out);
 int memplug_unplug(struct memplug_range *range, struct netlink_ext_ack *extack);
-int memplug_commit(struct memplug_range *range, u32 portid,
+int memplug_change(struct memplug_range *range,
+		   const struct memplug_range_change *change,
 		   struct netlink_ext_ack *extack);
 int memplug_remove(struct memplug_range *range, bool bounded);
 

@@ -627,40 +627,31 @@ int memplug_nl_range_get_dumpit(struct sk_buff *skb,
 int memplug_nl_range_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **tb = info->attrs;
+	struct memplug_range_change change = {
+		.commit = nla_get_flag(tb[MEMPLUG_A_RANGE_COMMIT]),
+		.portid = info->snd_portid,
+		.set_zone_policy = tb[MEMPLUG_A_RANGE_ZONE_POLICY],
+		.set_protect = tb[MEMPLUG_A_RANGE_PROTECT],
+	};
 	struct memplug_range *range;
 	struct sk_buff *msg;
 	int rc;
 
+	if (change.set_zone_policy)
+		change.zone_policy = nla_get_u32(tb[MEMPLUG_A_RANGE_ZONE_POLICY]);
+	if (change.set_protect)
+		change.protect = nla_get_u8(tb[MEMPLUG_A_RANGE_PROTECT]);
 	range = memplug_nl_range_begin(skb, info, &msg);
 	if (IS_ERR(range))
 		return PTR_ERR(range);
-	if (range->state == MEMPLUG_RS_ADDING ||
-	    range->state == MEMPLUG_RS_REMOVING ||
-	    range->state == MEMPLUG_RS_ROLLBACK) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "range is busy: a plug, unplug or rollback of it is in progress");
-		rc = -EBUSY;
-		goto out_unlock;
+	rc = memplug_change(range, &change, info->extack);
+	if (rc) {
+		mutex_unlock(&memplug_lock);
+		nlmsg_free(msg);
+		return rc;
 	}
-	/* Check everything before changing anything. */
-	if (nla_get_flag(tb[MEMPLUG_A_RANGE_COMMIT])) {
-		rc = memplug_commit(range, info->snd_portid, info->extack);
-		if (rc)
-			goto out_unlock;
-	}
-	if (tb[MEMPLUG_A_RANGE_ZONE_POLICY])
-		WRITE_ONCE(range->zone_policy,
-			   nla_get_u32(tb[MEMPLUG_A_RANGE_ZONE_POLICY]));
-	if (tb[MEMPLUG_A_RANGE_PROTECT])
-		WRITE_ONCE(range->protect,
-			   !!nla_get_u8(tb[MEMPLUG_A_RANGE_PROTECT]));
 	rc = memplug_nl_range_reply(info, range, msg);
 	mutex_unlock(&memplug_lock);
-	return rc;
-
-out_unlock:
-	mutex_unlock(&memplug_lock);
-	nlmsg_free(msg);
 	return rc;
 }
 

@@ -682,23 +682,44 @@ int memplug_unplug(struct memplug_range *range, struct netlink_ext_ack *extack)
 }
 
 /**
- * memplug_commit() - end the hold on a range
+ * memplug_change() - change a range that is plugged
  * @range: a range found under memplug_lock, which the caller holds
- * @portid: the port asking
+ * @change: what to change
  * @extack: for the refusal
  *
- * Return: 0, or -EINVAL if the range is not held by @portid.
+ * Checks everything before it changes anything: a refused change leaves
+ * the range as it was.
+ *
+ * Return: 0, or -EBUSY while a plug, unplug or rollback of the range is in
+ * progress, -EINVAL for a commit of a range the port does not hold.
  */
-int memplug_commit(struct memplug_range *range, u32 portid,
+int memplug_change(struct memplug_range *range,
+		   const struct memplug_range_change *change,
 		   struct netlink_ext_ack *extack)
 {
 	lockdep_assert_held(&memplug_lock);
 
-	if (range->state != MEMPLUG_RS_HELD || range->owner_portid != portid) {
+	if (range->state == MEMPLUG_RS_ADDING ||
+	    range->state == MEMPLUG_RS_REMOVING ||
+	    range->state == MEMPLUG_RS_ROLLBACK) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "range is busy: a plug, unplug or rollback of it is in progress");
+		return -EBUSY;
+	}
+	if (change->commit &&
+	    (range->state != MEMPLUG_RS_HELD ||
+	     range->owner_portid != change->portid)) {
 		NL_SET_ERR_MSG_MOD(extack, "range is not held by this socket");
 		return -EINVAL;
 	}
-	range->owner_portid = 0;
-	memplug_range_set_state(range, MEMPLUG_RS_PLUGGED);
+
+	if (change->commit) {
+		range->owner_portid = 0;
+		memplug_range_set_state(range, MEMPLUG_RS_PLUGGED);
+	}
+	if (change->set_zone_policy)
+		WRITE_ONCE(range->zone_policy, change->zone_policy);
+	if (change->set_protect)
+		WRITE_ONCE(range->protect, change->protect);
 	return 0;
 }
