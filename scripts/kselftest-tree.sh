@@ -36,8 +36,11 @@ cp -r "$top/selftests/memplug" "$st/memplug"
 cp -r "$top/selftests/lib" "$st/memplug/lib"
 cp "$top/include/uapi/linux/memplug.h" "$out/usr/include/linux/"
 
+# lib.mk takes OUTPUT from the selftests' top Makefile when it is not the
+# first make (MAKELEVEL), which would put the programs in /; say it here.
 log=$out/build.log
-if ! make -C "$st/memplug" >"$log" 2>&1; then
+if ! env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+	make -C "$st/memplug" OUTPUT="$st/memplug" >"$log" 2>&1; then
 	tail -n 30 "$log"
 	echo "${0##*/}: lib.mk failed to build the tests; see $log" >&2
 	exit 1
