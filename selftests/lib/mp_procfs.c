@@ -70,6 +70,46 @@ int mp_kpageflags(uint64_t pfn, uint64_t *flags)
 	return rc;
 }
 
+/* Sum of the "count:" lines in [from, to). */
+static long long mp_pcp_count(const char *from, const char *to)
+{
+	long long total = 0;
+	const char *c;
+
+	for (c = from; (c = strstr(c, "count:")) && c < to; c++)
+		total += strtoll(c + strlen("count:"), NULL, 10);
+	return total;
+}
+
+long long mp_zone_free_pcp_pages(const char *zone)
+{
+	char *buf = mp_read_file("/proc/zoneinfo"), *p;
+	long long total = -1;
+
+	if (!buf)
+		return -1;
+	for (p = buf; (p = strstr(p, ", zone")); p++) {
+		char *free_at, *end, name[32];
+
+		if (sscanf(p, ", zone %31s", name) != 1 || strcmp(name, zone))
+			continue;
+		free_at = strstr(p, "pages free");
+		if (!free_at)
+			break;
+		end = strstr(p + 1, "\nNode ");
+		if (!end)
+			end = p + strlen(p);
+		if (total < 0)
+			total = 0;
+		total += strtoll(free_at + strlen("pages free"), NULL, 10) +
+			 mp_pcp_count(free_at, end);
+	}
+	free(buf);
+	if (total < 0)
+		mp_seterr("no zone %s in /proc/zoneinfo", zone);
+	return total;
+}
+
 long long mp_zone_free_pages(const char *zone)
 {
 	char *buf = mp_read_file("/proc/zoneinfo"), *p;

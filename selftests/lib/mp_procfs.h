@@ -18,5 +18,11 @@ long long mp_vmstat(const char *name);
 int mp_kpageflags(uint64_t pfn, uint64_t *flags);
 /* "pages free" of every zone called @zone in /proc/zoneinfo, or -1. */
 long long mp_zone_free_pages(const char *zone);
+/*
+ * The same plus the pages on the zones' per-CPU lists ("count" of their
+ * pagesets), which are free too: an allocation served from those lists
+ * leaves "pages free" unchanged, and draining them raises it.
+ */
+long long mp_zone_free_pcp_pages(const char *zone);
 
 #endif /* MP_PROCFS_H */

@@ -48,13 +48,17 @@ static long long memmap_kb_per_block(uint64_t bs)
 	return MP_KB(bs / 4096 * 64);
 }
 
-/* Free pages in kernel zones (what the memory map is taken from). */
+/*
+ * Free pages in kernel zones, where the memory map comes from, with their
+ * per-CPU lists: an allocation served from those lists, or a drain of
+ * them, moves "pages free" alone by as much as the map.
+ */
 static long long kernel_free_kb(void)
 {
-	long long dma = mp_zone_free_pages("DMA"), dma32, normal;
+	long long dma = mp_zone_free_pcp_pages("DMA"), dma32, normal;
 
-	dma32 = mp_zone_free_pages("DMA32");
-	normal = mp_zone_free_pages("Normal");
+	dma32 = mp_zone_free_pcp_pages("DMA32");
+	normal = mp_zone_free_pcp_pages("Normal");
 	return ((dma > 0 ? dma : 0) + (dma32 > 0 ? dma32 : 0) +
 		(normal > 0 ? normal : 0)) * 4;
 }
