@@ -5,7 +5,7 @@
 #
 # Usage: bench/run.sh [OPTION]...      (`make bench` runs this)
 #
-#   --sizes "S..."    range sizes in GiB (default "1 2 4 8 16"); each gets
+#   --sizes "S..."    range sizes in GiB (default "1 2 4 8 16 32 64"); each gets
 #                     its own legacy-pmem range (memmap=SG!ADDR), and both
 #                     tools plug that same range
 #   --rounds N        memplug then daxctl, N times over in the same boot
@@ -40,8 +40,10 @@
 # Guest memory: 3 GiB below 4 GiB for the kernel, then the ranges from
 # 4 GiB up, 128 MiB of ordinary RAM between them (e820 would merge
 # adjacent ranges). The ranges are guest RAM that QEMU allocates lazily
-# (reserve=off): only what the guest touches costs host memory, so the
-# default 31 GiB of ranges runs on a host with less.
+# (reserve=off): only what the guest touches costs host memory (the memory
+# maps of what is plugged, a few GiB at 64 GiB; the report gives QEMU's
+# peak resident memory), so the default 127 GiB of ranges runs on a host
+# with far less.
 #
 # It reports and never gates: the exit status is 0 when the run produced
 # its results, whatever they say about the targets; 1 when the VM run or
@@ -59,7 +61,7 @@ readonly GAP=$((128 << 20))
 readonly LOW=$((3 << 30))
 readonly BASE=$((4 << 30))
 
-sizes="1 2 4 8 16"
+sizes="1 2 4 8 16 32 64"
 cycles=5
 rounds=2
 verify_runs=4
@@ -212,12 +214,25 @@ log "host load average before: $host_load_before (other VMs or builds disturb TC
 log "sizes: $sizes GiB; $rounds rounds of $cycles cycles per tool and size; guest RAM ${mem_mib} MiB (lazy)"
 t0=$(date +%s)
 rc=0
+# QEMU's peak resident memory: what the lazily allocated guest RAM cost.
+rss_file=$out/qemu-peak-rss-kib
+(
+	peak=0
+	while sleep 1; do
+		pid=$(pgrep -f -n "qemu-system-x86_64.*$out/vm") || { ((peak)) && break; continue; }
+		hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status" 2>/dev/null)
+		((${hwm:-0} > peak)) && peak=$hwm && echo "$peak" >"$rss_file"
+	done
+) &
+rss_sampler=$!
 "$TOP/selftests/vm/run-vm.sh" --kernel "$kver" --payload "$payload" --out "$out/vm" \
 	--mem "${mem_mib}M" --pmem none --append "$memmap${guest_append:+ $guest_append}" \
 	--qemu-args "$qemu_extra" \
 	--modules "nd_e820 nd_pmem dax_pmem device_dax kmem" --bins "daxctl ndctl" \
 	--timeout "$timeout" >&2 || rc=$?
 t1=$(date +%s)
+kill "$rss_sampler" 2>/dev/null
+wait "$rss_sampler" 2>/dev/null
 host_load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 log "VM run took $((t1 - t0)) s; host load average after: $host_load_after"
 
@@ -245,6 +260,7 @@ python3 "$HERE/analyze.py" \
 	--meta "host_load_after=$host_load_after" \
 	--meta "qemu=$(qemu-system-x86_64 --version | head -n 1)" \
 	--meta "vm_seconds=$((t1 - t0))" \
+	--meta "qemu_peak_rss_kib=$(cat "$rss_file" 2>/dev/null)" \
 	--meta "vm_status=$rc" \
 	--meta "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	--meta "commit=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)" || {
