@@ -40,7 +40,7 @@ cp "$top/include/uapi/linux/memplug.h" "$out/usr/include/linux/"
 # first make (MAKELEVEL), which would put the programs in /; say it here.
 log=$out/build.log
 if ! env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
-	make -C "$st/memplug" OUTPUT="$st/memplug" >"$log" 2>&1; then
+	make -j"$(nproc)" -C "$st/memplug" OUTPUT="$st/memplug" >"$log" 2>&1; then
 	tail -n 30 "$log"
 	echo "${0##*/}: lib.mk failed to build the tests; see $log" >&2
 	exit 1
