@@ -284,6 +284,10 @@ def fixed_cost_table(w, sizes, mp, dx):
     def cell(fit):
         if not fit:
             return "–"
+        if fit["fixed_ns"] < 0:
+            # Below zero at size 0: the cost per GiB itself grows with size.
+            return (f"grows faster than the size (line: {ms(fit['per_gib_ns'])}/GiB, "
+                    f"{ms(-fit['fixed_ns'])} below zero at 0 GiB)")
         return f"{ms(fit['fixed_ns'])} + {ms(fit['per_gib_ns'])}/GiB"
 
     w("### Fixed cost and cost per GiB")
@@ -291,7 +295,9 @@ def fixed_cost_table(w, sizes, mp, dx):
     w("A straight line fitted (least squares) through the medians of every size: the "
       "fixed part is what one operation pays whatever its size, which bounds how flat "
       "the time per GiB can be (it is fixed / size + per GiB). In-kernel is the traced "
-      "time as above, so the kernel's own fixed cost per add and remove shows there.")
+      "time as above, so the kernel's own fixed cost per add and remove shows there. "
+      "A line that is below zero at 0 GiB means the cost per GiB itself grows with "
+      "the size (see the block order below).")
     w("")
     w("| tool | what | end-to-end (ms) | in-kernel (ms) |")
     w("| --- | --- | --- | --- |")

@@ -232,7 +232,7 @@ rss_sampler=$!
 	--timeout "$timeout" >&2 || rc=$?
 t1=$(date +%s)
 kill "$rss_sampler" 2>/dev/null
-wait "$rss_sampler" 2>/dev/null
+wait "$rss_sampler" 2>/dev/null || true
 host_load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 log "VM run took $((t1 - t0)) s; host load average after: $host_load_after"
 
