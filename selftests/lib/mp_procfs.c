@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +82,11 @@ static long long mp_pcp_count(const char *from, const char *to)
 	return total;
 }
 
-long long mp_zone_free_pcp_pages(const char *zone)
+/*
+ * "pages free" of every zone called @zone, plus with @pcp the pages on its
+ * per-CPU lists; -1 if there is no such zone.
+ */
+static long long mp_zone_free(const char *zone, bool pcp)
 {
 	char *buf = mp_read_file("/proc/zoneinfo"), *p;
 	long long total = -1;
@@ -101,8 +106,9 @@ long long mp_zone_free_pcp_pages(const char *zone)
 			end = p + strlen(p);
 		if (total < 0)
 			total = 0;
-		total += strtoll(free_at + strlen("pages free"), NULL, 10) +
-			 mp_pcp_count(free_at, end);
+		total += strtoll(free_at + strlen("pages free"), NULL, 10);
+		if (pcp)
+			total += mp_pcp_count(free_at, end);
 	}
 	free(buf);
 	if (total < 0)
@@ -110,28 +116,12 @@ long long mp_zone_free_pcp_pages(const char *zone)
 	return total;
 }
 
+long long mp_zone_free_pcp_pages(const char *zone)
+{
+	return mp_zone_free(zone, true);
+}
+
 long long mp_zone_free_pages(const char *zone)
 {
-	char *buf = mp_read_file("/proc/zoneinfo"), *p;
-	long long total = -1;
-
-	if (!buf)
-		return -1;
-	for (p = buf; (p = strstr(p, ", zone")); p++) {
-		char name[32];
-		char *free_at;
-
-		if (sscanf(p, ", zone %31s", name) != 1 || strcmp(name, zone))
-			continue;
-		free_at = strstr(p, "pages free");
-		if (!free_at)
-			break;
-		if (total < 0)
-			total = 0;
-		total += strtoll(free_at + strlen("pages free"), NULL, 10);
-	}
-	free(buf);
-	if (total < 0)
-		mp_seterr("no zone %s in /proc/zoneinfo", zone);
-	return total;
+	return mp_zone_free(zone, false);
 }
