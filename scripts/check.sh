@@ -132,19 +132,29 @@ fuzz_smoke() {
 	record "$(counts "$p" "$x" 0)"
 }
 
+# ktap_part NAME CMD...: run CMD, which prints KTAP, and record its counts.
+# A CMD that fails before it can say "not ok" (a crash, a missing tool)
+# gets one "not ok" line of its own, so that the counts show the failure.
+ktap_part() {
+	local name=$1 out rc=0
+	shift
+	out=$(mktemp)
+	"$@" >"$out" || rc=$?
+	if ((rc != 0)); then
+		status=1
+		grep -q '^ *not ok ' "$out" ||
+			echo "not ok - $name: exited with status $rc" >>"$out"
+	fi
+	cat "$out"
+	record "$("$ks" "$out" | tail -n 1)"
+	rm -f "$out"
+}
+
 note "protocol: memplug.yaml is a valid YNL spec and every generated file is current"
-uapi=$(mktemp)
-/usr/bin/python3 "$top/scripts/gen-proto.py" --check >"$uapi" || status=1
-cat "$uapi"
-record "$("$ks" "$uapi" | tail -n 1)"
-rm -f "$uapi"
+ktap_part protocol /usr/bin/python3 "$top/scripts/gen-proto.py" --check
 
 note "kselftest layout: the tests build in a kernel tree, with its lib.mk"
-tree=$(mktemp)
-"$top/scripts/kselftest-tree.sh" "$build/kselftest-tree" >"$tree" || status=1
-cat "$tree"
-record "$("$ks" "$tree" | tail -n 1)"
-rm -f "$tree"
+ktap_part "kernel-tree build" "$top/scripts/kselftest-tree.sh" "$build/kselftest-tree"
 
 note "unit tests: memplugctl"
 ctest_counts "$ub" "unit tests"
