@@ -45,8 +45,8 @@
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/rcupdate.h>
-#include <linux/sched.h>
 #include <linux/refcount.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/memplug.h>
 
@@ -237,8 +237,8 @@ enum memplug_arg {
  *
  * memplug_plug() checks every value. Without @has_nid the core picks the
  * node of the address for @nid. @excl is in the order given until the core
- * sorts and merges it. On refusal the
- * core sets @bad (and @bad_excl) to the part of the request at fault.
+ * sorts and merges it. On refusal the core sets @bad (and @bad_excl) to
+ * the part of the request at fault.
  */
 struct memplug_range_args {
 	u64 start;
