@@ -184,6 +184,18 @@ static const struct mp_proto_attr mp_proto_range_attrs[MEMPLUG_A_RANGE_MAX + 1] 
 		.name = "plugged-by",
 		.type = MP_PROTO_STRING,
 	},
+	[MEMPLUG_A_RANGE_FAIL_REASON] = {
+		.name = "fail-reason",
+		.type = MP_PROTO_STRING,
+	},
+	[MEMPLUG_A_RANGE_BLOCKS_DONE] = {
+		.name = "blocks-done",
+		.type = MP_PROTO_U32,
+	},
+	[MEMPLUG_A_RANGE_BYTES_DONE] = {
+		.name = "bytes-done",
+		.type = MP_PROTO_U64,
+	},
 };
 
 static const struct mp_proto_attr mp_proto_exclude_attrs[MEMPLUG_A_EXCLUDE_MAX + 1] = {
@@ -267,6 +279,19 @@ static const struct mp_proto_attr mp_proto_event_attrs[MEMPLUG_A_EVENT_MAX + 1] 
 	[MEMPLUG_A_EVENT_VETO_REASON] = {
 		.name = "veto-reason",
 		.type = MP_PROTO_STRING,
+	},
+	[MEMPLUG_A_EVENT_ERROR] = { .name = "error", .type = MP_PROTO_S32 },
+	[MEMPLUG_A_EVENT_REASON] = {
+		.name = "reason",
+		.type = MP_PROTO_STRING,
+	},
+	[MEMPLUG_A_EVENT_BLOCKS_DONE] = {
+		.name = "blocks-done",
+		.type = MP_PROTO_U32,
+	},
+	[MEMPLUG_A_EVENT_BLOCKS_TOTAL] = {
+		.name = "blocks-total",
+		.type = MP_PROTO_U32,
 	},
 };
 
@@ -481,6 +506,8 @@ const char *mp_proto_event_action_str(uint32_t v)
 		[MEMPLUG_EVENT_FAILED] = "failed",
 		[MEMPLUG_EVENT_NODE_ONLINE] = "node-online",
 		[MEMPLUG_EVENT_NODE_OFFLINE] = "node-offline",
+		[MEMPLUG_EVENT_PLUG_FAILED] = "plug-failed",
+		[MEMPLUG_EVENT_UNPLUG_FAILED] = "unplug-failed",
 	};
 
 	return v < sizeof(names) / sizeof(names[0]) ? names[v] : NULL;

@@ -18,6 +18,21 @@
  * (NLMSGERR_ATTR_MISS_TYPE). Refusals by the netlink core (policy
  * violations, missing privilege) carry what the core gives.
  *
+ * Long operations
+ * ---------------
+ * No request waits for memory to be added or removed. RANGE_ADD and
+ * RANGE_DEL check the request, claim the range and queue the work to the
+ * module's one worker thread, and reply with the range in PLUGGING or
+ * UNPLUGGING. The worker adds, removes and rolls back ranges one at a time,
+ * in the order they were queued. The outcome is an event on the "monitor"
+ * group: PLUG or PLUG_FAILED, UNPLUG or UNPLUG_FAILED, the failures with
+ * ERROR and REASON, the words the request would have refused with. The
+ * ONLINE and OFFLINE events of a range being plugged or unplugged carry
+ * BLOCKS_DONE and BLOCKS_TOTAL, and RANGE_GET shows BLOCKS_DONE,
+ * BYTES_DONE, FAIL_ERRNO and FAIL_REASON. A caller that wants to wait joins
+ * the group before it sends, waits for the outcome of its range, and reads
+ * RANGE_GET if the socket reports ENOBUFS. RANGE_CANCEL stops an operation.
+ *
  * Privilege
  * ---------
  * memplug turns physical address ranges into System RAM, which is the power
@@ -82,19 +97,30 @@
  *	memplug takes it for the first such range and gives it back when the
  *	last one is gone. If another driver (virtio-mem, hv_balloon, the Xen
  *	balloon) holds it, they are refused (EOPNOTSUPP) with the reason.
- *	Reply: MEMPLUG_A_RANGE_* of the new range (ID, resolved NODE, ADD_NS).
+ *	The request only checks, claims and queues (see Long operations):
+ *	a refusal comes in the ACK, the outcome of the add as PLUG or
+ *	PLUG_FAILED. Without HOLD the add goes on whatever happens to the
+ *	sending socket; with HOLD, closing the socket or RANGE_CANCEL undoes
+ *	it.
+ *	Reply: MEMPLUG_A_RANGE_* of the new range (ID, resolved NODE), in
+ *	state PLUGGING.
  *
  * MEMPLUG_CMD_RANGE_DEL (doit)
- *	Request: ID. Calls offline_and_remove_memory() in the sender's thread:
- *	any pending signal of the sender (e.g. an alarm) interrupts a long
- *	offline, and the request fails with ECANCELED (netlink reserves EINTR
- *	for itself). On failure the kernel re-onlines what it had offlined and
- *	the range stays plugged; RANGE_GET then reports the block that refused
- *	(FAIL_BLOCK) and the core's error (FAIL_ERRNO, -EINTR for a signal).
- *	A range that is UNPLUGGING between two rollback attempts, or FAILED,
- *	is removed block by block instead (part of it may already be gone); on
- *	failure it stays as it was, with the blocks removed so far gone.
- *	Reply: MEMPLUG_A_RANGE_* of the removed range (REMOVE_NS).
+ *	Request: ID. Checks that the range may be removed now (EBUSY while a
+ *	plug, unplug or rollback of it runs), marks it UNPLUGGING and queues
+ *	its removal to the module's worker (see Long operations); the outcome
+ *	comes as UNPLUG or UNPLUG_FAILED. The worker calls
+ *	offline_and_remove_memory(). On failure the kernel re-onlines what it
+ *	had offlined and the range goes back to the state it had; RANGE_GET
+ *	then reports the block that refused (FAIL_BLOCK), the core's error
+ *	(FAIL_ERRNO) and the reason (FAIL_REASON). A range that is UNPLUGGING
+ *	between two rollback attempts, or FAILED, is removed block by block
+ *	instead (part of it may already be gone); on failure it stays as it
+ *	was, with the blocks removed so far gone.
+ *	The removal belongs to the sending socket: if that socket is closed
+ *	before it ends, it is given 1 s plus 100 ms per block from then to
+ *	finish, and is cancelled after that (UNPLUG_FAILED, -ETIMEDOUT).
+ *	Reply: MEMPLUG_A_RANGE_* of the range, in state UNPLUGGING.
  *
  * MEMPLUG_CMD_RANGE_GET (doit and dump)
  *	doit: request ID, reply one range. dump: all ranges in id order.
@@ -127,13 +153,24 @@
  *	Joining the group needs CAP_SYS_ADMIN (see Privilege).
  *
  * MEMPLUG_CMD_RANGE_CANCEL (doit)
- *	Request: ID. Stops the rollback of a range whose owner went away (see
- *	HOLD), or of a FAILED range: a rollback attempt in progress is
- *	interrupted (the block being offlined is put back online), and no
- *	other attempt is made. If every block is still there the range becomes
- *	PLUGGED, as if committed; otherwise it is FAILED, and RANGE_DEL
- *	removes the rest. EINVAL for a range with no rollback to stop.
- *	Reply: MEMPLUG_A_RANGE_* after the change.
+ *	Request: ID. Stops what is being done to the range and puts it back
+ *	where it was before:
+ *	- a plug: an add that is queued or running is undone (PLUG_FAILED,
+ *	  -ECANCELED; memory already added is removed as a rollback), and a
+ *	  range added with HOLD and not yet committed is rolled back as if
+ *	  its owner had closed its socket;
+ *	- an unplug: a queued removal is dropped, a running one interrupted
+ *	  (the core puts back online what it had offlined); UNPLUG_FAILED,
+ *	  -ECANCELED, and the range is as it was;
+ *	- the rollback of a range whose owner went away, or of a FAILED
+ *	  range: an attempt in progress is interrupted, and no other attempt
+ *	  is made. If every block is still there the range becomes PLUGGED,
+ *	  as if committed; otherwise it is FAILED, and RANGE_DEL removes the
+ *	  rest.
+ *	The request does not wait: the reply shows the range as it is, and
+ *	the outcome comes as an event. EINVAL for a range with nothing to
+ *	stop.
+ *	Reply: MEMPLUG_A_RANGE_* after the request.
  */
 #ifndef _UAPI_LINUX_MEMPLUG_H
 #define _UAPI_LINUX_MEMPLUG_H
@@ -149,11 +186,12 @@
 
 /**
  * enum memplug_range_state - lifecycle of a range
- * @MEMPLUG_RANGE_STATE_PLUGGING: being added, or added with HOLD and not yet
- *	committed by its owner
+ * @MEMPLUG_RANGE_STATE_PLUGGING: being added (the module's worker adds its
+ *	memory), or added with HOLD and not yet committed by its owner
  * @MEMPLUG_RANGE_STATE_PLUGGED: added; its blocks may be online or offline
- * @MEMPLUG_RANGE_STATE_UNPLUGGING: being offlined and removed, or waiting for
- *	the next attempt of a rollback
+ * @MEMPLUG_RANGE_STATE_UNPLUGGING: being offlined and removed (queued for the
+ *	module's worker or in its hands), or waiting for the next attempt of a
+ *	rollback
  * @MEMPLUG_RANGE_STATE_FAILED: removing it failed for good (the rollback used
  *	up its attempts, or a removed block could not be put back) or its
  *	rollback was cancelled with part of it removed. BLOCKS_PRESENT of its
@@ -242,6 +280,15 @@ enum memplug_online_cb {
  *	START, SIZE and BLOCK are 0
  * @MEMPLUG_EVENT_NODE_OFFLINE: NUMA node NODE lost its last memory; comes
  *	right before the OFFLINE event of that memory
+ * @MEMPLUG_EVENT_PLUG_FAILED: the add a RANGE_ADD queued failed or was
+ *	cancelled: ERROR (a negative errno, -ECANCELED for a cancel) and REASON
+ *	say why. The range is gone, or UNPLUGGING if memory was added and must
+ *	be removed again (the rollback ends in UNPLUG or FAILED)
+ * @MEMPLUG_EVENT_UNPLUG_FAILED: the removal a RANGE_DEL queued failed or was
+ *	cancelled: ERROR (a negative errno: -ECANCELED for a cancel, -ETIMEDOUT
+ *	when its requester went away and it outlasted its bound) and REASON say
+ *	why, BLOCK names the block that refused. The range is as it was before
+ *	(RANGE_GET: STATE, FAIL_BLOCK, FAIL_ERRNO, FAIL_REASON)
  */
 enum memplug_event_action {
 	MEMPLUG_EVENT_GOING_ONLINE = 1,
@@ -256,6 +303,8 @@ enum memplug_event_action {
 	MEMPLUG_EVENT_FAILED,
 	MEMPLUG_EVENT_NODE_ONLINE,
 	MEMPLUG_EVENT_NODE_OFFLINE,
+	MEMPLUG_EVENT_PLUG_FAILED,
+	MEMPLUG_EVENT_UNPLUG_FAILED,
 
 	/* private: */
 	__MEMPLUG_EVENT_MAX,
@@ -335,6 +384,14 @@ enum {
 	MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS,	/* u32, failed rollback attempts */
 	/* string, the process that plugged the range, as comm[pid] */
 	MEMPLUG_A_RANGE_PLUGGED_BY,
+	/* string, why the last add or removal failed, in the module's words */
+	MEMPLUG_A_RANGE_FAIL_REASON,
+	/*
+	 * u32, progress of the operation in progress: while PLUGGING the blocks
+	 * online, while UNPLUGGING the blocks offline or removed
+	 */
+	MEMPLUG_A_RANGE_BLOCKS_DONE,
+	MEMPLUG_A_RANGE_BYTES_DONE,		/* u64, BLOCKS_DONE in bytes */
 
 	/* private: */
 	__MEMPLUG_A_RANGE_MAX,
@@ -387,6 +444,17 @@ enum {
 	MEMPLUG_A_EVENT_RANGE_ID,		/* u32, absent if not memplug's */
 	MEMPLUG_A_EVENT_VETO_ERRNO,		/* s32, when memplug vetoed */
 	MEMPLUG_A_EVENT_VETO_REASON,		/* string, when memplug vetoed */
+	/* s32, PLUG_FAILED and UNPLUG_FAILED, a negative errno */
+	MEMPLUG_A_EVENT_ERROR,
+	/* string, PLUG_FAILED and UNPLUG_FAILED, why in the module's words */
+	MEMPLUG_A_EVENT_REASON,
+	/*
+	 * u32, progress, on the ONLINE and OFFLINE events of a range being
+	 * plugged or unplugged: its blocks online (plugging) or offline or
+	 * removed (unplugging), this one included
+	 */
+	MEMPLUG_A_EVENT_BLOCKS_DONE,
+	MEMPLUG_A_EVENT_BLOCKS_TOTAL,		/* u32, with BLOCKS_DONE, the blocks of the range */
 
 	/* private: */
 	__MEMPLUG_A_EVENT_MAX,

@@ -176,6 +176,9 @@ inline constexpr AttrId<MEMPLUG_A_RANGE_FORCE, Type::Flag> force{};
 inline constexpr AttrId<MEMPLUG_A_RANGE_BLOCKS_PRESENT, Type::U32> blocks_present{};
 inline constexpr AttrId<MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS, Type::U32> rollback_attempts{};
 inline constexpr AttrId<MEMPLUG_A_RANGE_PLUGGED_BY, Type::String> plugged_by{};
+inline constexpr AttrId<MEMPLUG_A_RANGE_FAIL_REASON, Type::String> fail_reason{};
+inline constexpr AttrId<MEMPLUG_A_RANGE_BLOCKS_DONE, Type::U32> blocks_done{};
+inline constexpr AttrId<MEMPLUG_A_RANGE_BYTES_DONE, Type::U64> bytes_done{};
 } // namespace range
 
 inline constexpr auto range_attrs = [] {
@@ -213,6 +216,9 @@ inline constexpr auto range_attrs = [] {
 	a[MEMPLUG_A_RANGE_BLOCKS_PRESENT] = {"blocks-present", Type::U32, "", false};
 	a[MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS] = {"rollback-attempts", Type::U32, "", false};
 	a[MEMPLUG_A_RANGE_PLUGGED_BY] = {"plugged-by", Type::String, "", false};
+	a[MEMPLUG_A_RANGE_FAIL_REASON] = {"fail-reason", Type::String, "", false};
+	a[MEMPLUG_A_RANGE_BLOCKS_DONE] = {"blocks-done", Type::U32, "", false};
+	a[MEMPLUG_A_RANGE_BYTES_DONE] = {"bytes-done", Type::U64, "", false};
 	return a;
 }();
 
@@ -274,6 +280,10 @@ inline constexpr AttrId<MEMPLUG_A_EVENT_STATUS_CHANGE_NID_NORMAL, Type::S32> sta
 inline constexpr AttrId<MEMPLUG_A_EVENT_RANGE_ID, Type::U32> range_id{};
 inline constexpr AttrId<MEMPLUG_A_EVENT_VETO_ERRNO, Type::S32> veto_errno{};
 inline constexpr AttrId<MEMPLUG_A_EVENT_VETO_REASON, Type::String> veto_reason{};
+inline constexpr AttrId<MEMPLUG_A_EVENT_ERROR, Type::S32> error{};
+inline constexpr AttrId<MEMPLUG_A_EVENT_REASON, Type::String> reason{};
+inline constexpr AttrId<MEMPLUG_A_EVENT_BLOCKS_DONE, Type::U32> blocks_done{};
+inline constexpr AttrId<MEMPLUG_A_EVENT_BLOCKS_TOTAL, Type::U32> blocks_total{};
 } // namespace event
 
 inline constexpr auto event_attrs = [] {
@@ -296,6 +306,10 @@ inline constexpr auto event_attrs = [] {
 	a[MEMPLUG_A_EVENT_RANGE_ID] = {"range-id", Type::U32, "", false};
 	a[MEMPLUG_A_EVENT_VETO_ERRNO] = {"veto-errno", Type::S32, "", false};
 	a[MEMPLUG_A_EVENT_VETO_REASON] = {"veto-reason", Type::String, "", false};
+	a[MEMPLUG_A_EVENT_ERROR] = {"error", Type::S32, "", false};
+	a[MEMPLUG_A_EVENT_REASON] = {"reason", Type::String, "", false};
+	a[MEMPLUG_A_EVENT_BLOCKS_DONE] = {"blocks-done", Type::U32, "", false};
+	a[MEMPLUG_A_EVENT_BLOCKS_TOTAL] = {"blocks-total", Type::U32, "", false};
 	return a;
 }();
 
@@ -397,6 +411,8 @@ inline constexpr auto event_action_names = [] {
 	n[MEMPLUG_EVENT_FAILED] = "failed";
 	n[MEMPLUG_EVENT_NODE_ONLINE] = "node-online";
 	n[MEMPLUG_EVENT_NODE_OFFLINE] = "node-offline";
+	n[MEMPLUG_EVENT_PLUG_FAILED] = "plug-failed";
+	n[MEMPLUG_EVENT_UNPLUG_FAILED] = "unplug-failed";
 	return n;
 }();
 
