@@ -54,6 +54,11 @@ void check_event(const nlmsghdr *hdr)
 	FUZZ_CHECK(e->veto_errno == value(a, proto::event::veto_errno));
 	FUZZ_CHECK(!e->veto_errno || (*e->veto_errno < 0 && *e->veto_errno >= -4095));
 	FUZZ_CHECK(e->veto_reason == value(a, proto::event::veto_reason));
+	FUZZ_CHECK(e->error == value(a, proto::event::error));
+	FUZZ_CHECK(!e->error || (*e->error < 0 && *e->error >= -4095));
+	FUZZ_CHECK(e->reason == value(a, proto::event::reason));
+	FUZZ_CHECK(e->blocks_done == value(a, proto::event::blocks_done));
+	FUZZ_CHECK(e->blocks_total == value(a, proto::event::blocks_total));
 
 	for (const auto format : {OutputFormat::Text, OutputFormat::Json}) {
 		std::ostringstream stream, list;
@@ -70,6 +75,10 @@ void check_event(const nlmsghdr *hdr)
 		const auto j = nlohmann::json::parse(line);
 		FUZZ_CHECK(j["seq"] == e->seq);
 		FUZZ_CHECK(j["action"] == event_action_name(e->action));
+		FUZZ_CHECK(j["error"] ==
+			   (e->error ? nlohmann::json(errno_name(*e->error)) : nullptr));
+		FUZZ_CHECK(j["blocks_done"] ==
+			   (e->blocks_done ? nlohmann::json(*e->blocks_done) : nullptr));
 		FUZZ_CHECK(nlohmann::json::parse(list.str())["events"][0] == j);
 	}
 }

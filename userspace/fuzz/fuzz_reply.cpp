@@ -115,6 +115,10 @@ void check_range(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 	FUZZ_CHECK(is_errno(r->fail_errno));
 	FUZZ_CHECK(r->blocks_present == value(a, proto::range::blocks_present));
 	FUZZ_CHECK(r->rollback_attempts == value(a, proto::range::rollback_attempts));
+	FUZZ_CHECK(r->plugged_by == value(a, proto::range::plugged_by));
+	FUZZ_CHECK(r->fail_reason == value(a, proto::range::fail_reason));
+	FUZZ_CHECK(r->blocks_done == value(a, proto::range::blocks_done));
+	FUZZ_CHECK(r->bytes_done == value(a, proto::range::bytes_done));
 
 	// Every EXCLUDE nest, in order, each with its own START and SIZE.
 	std::vector<Exclude> excludes;
@@ -139,6 +143,7 @@ void check_range(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 		   (r->blocks_present ? nlohmann::json(*r->blocks_present) : nullptr));
 	FUZZ_CHECK(j["rollback_attempts"] ==
 		   (r->rollback_attempts ? nlohmann::json(*r->rollback_attempts) : nullptr));
+	FUZZ_CHECK(j["bytes_done"] == (r->bytes_done ? nlohmann::json(*r->bytes_done) : nullptr));
 	print([&](Formatter &f) { f.range(*r, RangeAction::Plugged); });
 	print([&](Formatter &f) { f.range(*r, RangeAction::Cancelled); });
 }

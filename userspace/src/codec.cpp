@@ -235,7 +235,7 @@ Result<A> parse_reply(const nlmsghdr *hdr, std::string_view what)
 // Errnos run from 1 to the kernel's MAX_ERRNO.
 constexpr std::int64_t kMaxErrno = 4095;
 
-// FAIL_ERRNO, VETO_ERRNO: a negative errno; anything else is refused, so
+// FAIL_ERRNO, VETO_ERRNO, ERROR: a negative errno; anything else is refused, so
 // that nothing downstream negates INT_MIN or names a number as an errno.
 template <typename A, std::uint16_t Id>
 Result<std::optional<std::int32_t>>
@@ -480,6 +480,9 @@ Result<Range> decode_range(const nlmsghdr *hdr)
 	r.blocks_present = a.get(at::blocks_present);
 	r.rollback_attempts = a.get(at::rollback_attempts);
 	r.plugged_by = a.get(at::plugged_by);
+	r.fail_reason = a.get(at::fail_reason);
+	r.blocks_done = a.get(at::blocks_done);
+	r.bytes_done = a.get(at::bytes_done);
 
 	// EXCLUDE repeats; the table only holds the last one.
 	auto *gnlh = static_cast<genlmsghdr *>(nlmsg_data(mutable_hdr(hdr)));
@@ -557,6 +560,13 @@ Result<Event> decode_event(const nlmsghdr *hdr)
 		return std::move(veto_errno).error();
 	e.veto_errno = *veto_errno;
 	e.veto_reason = a.get(at::veto_reason);
+	auto error = opt_neg_errno(a, at::error, what);
+	if (!error)
+		return std::move(error).error();
+	e.error = *error;
+	e.reason = a.get(at::reason);
+	e.blocks_done = a.get(at::blocks_done);
+	e.blocks_total = a.get(at::blocks_total);
 	return e;
 }
 

@@ -117,6 +117,9 @@ Json range_json(const Range &r)
 	j["blocks_present"] = opt(r.blocks_present);
 	j["rollback_attempts"] = opt(r.rollback_attempts);
 	j["plugged_by"] = opt(r.plugged_by);
+	j["fail_reason"] = opt(r.fail_reason);
+	j["blocks_done"] = opt(r.blocks_done);
+	j["bytes_done"] = opt(r.bytes_done);
 	return j;
 }
 
@@ -158,6 +161,10 @@ Json event_json(const Event &e)
 		j["veto"] = nullptr;
 	j["lost_from"] = nullptr;
 	j["lost_to"] = nullptr;
+	j["error"] = opt_errno(e.error);
+	j["reason"] = opt(e.reason);
+	j["blocks_done"] = opt(e.blocks_done);
+	j["blocks_total"] = opt(e.blocks_total);
 	return j;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,21 @@ std::string blocks_column(const Range &r)
 	return text;
 }
 
+// Below list's table, for a range whose last add or removal failed: "range
+// 3: last failure: <the module's words> (EBUSY), memory block 9".
+std::optional<std::string> last_failure(const Range &r)
+{
+	if (!r.fail_reason)
+		return std::nullopt;
+	std::string text =
+		"range " + std::to_string(r.id) + ": last failure: " + printable(*r.fail_reason);
+	if (r.fail_errno)
+		text += " (" + errno_name(*r.fail_errno) + ")";
+	if (r.fail_block)
+		text += ", memory block " + std::to_string(*r.fail_block);
+	return text;
+}
+
 // "memplug (held for 2 ranges)", "idle (taken when ...)", "unavailable
 // (<the kernel's reason>)".
 std::string online_callback(const Status &s)
@@ -140,7 +156,8 @@ std::string utc_time(std::uint64_t realtime_ns)
 }
 
 // "12 online range 1 block 8 0x40000000-0x47ffffff (128M) zone Movable
-// node 0", and what memplug vetoed.
+// node 0", what memplug vetoed, how far the range's operation has come
+// ("3/4 blocks") and why it failed ("error EBUSY: <the module's words>").
 std::string event_text(const Event &e)
 {
 	std::string text = std::to_string(e.seq) + " " + event_action_name(e.action);
@@ -159,6 +176,13 @@ std::string event_text(const Event &e)
 		text += " vetoed " + errno_name(*e.veto_errno);
 	if (e.veto_reason)
 		text += ": " + printable(*e.veto_reason);
+	if (e.blocks_done && e.blocks_total)
+		text += " " + std::to_string(*e.blocks_done) + "/" +
+			std::to_string(*e.blocks_total) + " blocks";
+	if (e.error)
+		text += " error " + errno_name(*e.error);
+	if (e.reason)
+		text += ": " + printable(*e.reason);
 	return text;
 }
 
@@ -219,6 +243,9 @@ void TextFormatter::ranges(const std::vector<Range> &ranges)
 		       r.zone_policy ? zone_policy_name(*r.zone_policy) : kNone,
 		       r.protect ? "yes" : "no", printable(r.name)});
 	t.print(out_);
+	for (const auto &r : ranges)
+		if (auto why = last_failure(r))
+			out_ << *why << '\n';
 }
 
 void TextFormatter::range(const Range &r, RangeAction action)

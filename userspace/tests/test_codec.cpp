@@ -522,6 +522,49 @@ TEST(Decode, FailedEvent)
 		  "unknown(" + std::to_string(MEMPLUG_EVENT_MAX + 1) + ")");
 }
 
+// The outcome of work the module's worker did, and the progress of work
+// under way, as events and in RANGE_GET.
+TEST(Decode, OutcomeAndProgress)
+{
+	NlMsgPtr failed = reply(MEMPLUG_CMD_EVENT_NTF);
+	nla_put_u64(failed.get(), MEMPLUG_A_EVENT_SEQ, 40);
+	nla_put_u32(failed.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_UNPLUG_FAILED);
+	nla_put_u32(failed.get(), MEMPLUG_A_EVENT_RANGE_ID, 3);
+	nla_put_u32(failed.get(), MEMPLUG_A_EVENT_BLOCK, 9);
+	nla_put_s32(failed.get(), MEMPLUG_A_EVENT_ERROR, -EBUSY);
+	nla_put_string(failed.get(), MEMPLUG_A_EVENT_REASON,
+		       "memplug: a memory block could not be offlined");
+	const Event e = decode_event(hdr(failed)).value();
+	EXPECT_EQ(event_action_name(e.action), "unplug-failed");
+	EXPECT_EQ(event_action_name(MEMPLUG_EVENT_PLUG_FAILED), "plug-failed");
+	EXPECT_EQ(e.error, -EBUSY);
+	EXPECT_EQ(e.reason, "memplug: a memory block could not be offlined");
+	EXPECT_FALSE(e.blocks_done);
+
+	NlMsgPtr off = reply(MEMPLUG_CMD_EVENT_NTF);
+	nla_put_u64(off.get(), MEMPLUG_A_EVENT_SEQ, 41);
+	nla_put_u32(off.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_OFFLINE);
+	nla_put_u32(off.get(), MEMPLUG_A_EVENT_BLOCKS_DONE, 12);
+	nla_put_u32(off.get(), MEMPLUG_A_EVENT_BLOCKS_TOTAL, 512);
+	const Event p = decode_event(hdr(off)).value();
+	EXPECT_EQ(p.blocks_done, 12u);
+	EXPECT_EQ(p.blocks_total, 512u);
+	EXPECT_FALSE(p.error);
+
+	NlMsgPtr range = reply(MEMPLUG_CMD_RANGE_GET);
+	nla_put_u32(range.get(), MEMPLUG_A_RANGE_ID, 3);
+	nla_put_u64(range.get(), MEMPLUG_A_RANGE_START, 0x40000000);
+	nla_put_u64(range.get(), MEMPLUG_A_RANGE_SIZE, 0x20000000);
+	nla_put_u32(range.get(), MEMPLUG_A_RANGE_STATE, MEMPLUG_RANGE_STATE_UNPLUGGING);
+	nla_put_u32(range.get(), MEMPLUG_A_RANGE_BLOCKS_DONE, 2);
+	nla_put_u64(range.get(), MEMPLUG_A_RANGE_BYTES_DONE, 0x10000000);
+	nla_put_string(range.get(), MEMPLUG_A_RANGE_FAIL_REASON, "memplug: unplug cancelled");
+	const Range r = decode_range(hdr(range)).value();
+	EXPECT_EQ(r.blocks_done, 2u);
+	EXPECT_EQ(r.bytes_done, 0x10000000u);
+	EXPECT_EQ(r.fail_reason, "memplug: unplug cancelled");
+}
+
 // A node's first memory and its last: the node is the event's node, and
 // the old status-change attributes are not sent.
 TEST(Decode, NodeEvents)
@@ -559,6 +602,14 @@ TEST(Decode, RefusesErrnosThatAreNotNegativeErrnos)
 		nla_put_u32(ev.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_GOING_OFFLINE);
 		nla_put_s32(ev.get(), MEMPLUG_A_EVENT_VETO_ERRNO, v);
 		EXPECT_FALSE(decode_event(hdr(ev)).ok()) << v;
+
+		NlMsgPtr failed = reply(MEMPLUG_CMD_EVENT_NTF);
+		nla_put_u64(failed.get(), MEMPLUG_A_EVENT_SEQ, 1);
+		nla_put_u32(failed.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_PLUG_FAILED);
+		nla_put_s32(failed.get(), MEMPLUG_A_EVENT_ERROR, v);
+		auto f = decode_event(hdr(failed));
+		ASSERT_FALSE(f.ok()) << v;
+		EXPECT_NE(f.error().message().find("ERROR"), std::string::npos);
 	}
 
 	NlMsgPtr ev = reply(MEMPLUG_CMD_EVENT_NTF);

@@ -86,6 +86,9 @@ const std::vector<std::tuple<std::string, Type, bool>> kRangeKeys = {
 	{"blocks_present", Type::Unsigned, true},
 	{"rollback_attempts", Type::Unsigned, true},
 	{"plugged_by", Type::String, true},
+	{"fail_reason", Type::String, true},
+	{"blocks_done", Type::Unsigned, true},
+	{"bytes_done", Type::Unsigned, true},
 };
 
 Range sample_range()
@@ -202,9 +205,12 @@ TEST(JsonFormat, FailedRange)
 	EXPECT_EQ(j["rollback_attempts"], 8);
 	EXPECT_EQ(j["fail_errno"], "EBUSY");
 	// Keys added later come after everything that was there before them.
-	EXPECT_EQ(std::prev(j.end(), 3).key(), "blocks_present");
-	EXPECT_EQ(std::prev(j.end(), 2).key(), "rollback_attempts");
-	EXPECT_EQ(std::prev(j.end()).key(), "plugged_by");
+	EXPECT_EQ(std::prev(j.end(), 6).key(), "blocks_present");
+	EXPECT_EQ(std::prev(j.end(), 5).key(), "rollback_attempts");
+	EXPECT_EQ(std::prev(j.end(), 4).key(), "plugged_by");
+	EXPECT_EQ(std::prev(j.end(), 3).key(), "fail_reason");
+	EXPECT_EQ(std::prev(j.end(), 2).key(), "blocks_done");
+	EXPECT_EQ(std::prev(j.end()).key(), "bytes_done");
 
 	// cancel prints the range object, as every single-range command.
 	const Json one = render_json([&](Formatter &f) { f.range(r, RangeAction::Cancelled); });
@@ -406,6 +412,10 @@ const std::vector<std::tuple<std::string, Type, bool>> kEventKeys = {
 	{"veto", Type::Object, true},
 	{"lost_from", Type::Unsigned, true},
 	{"lost_to", Type::Unsigned, true},
+	{"error", Type::String, true},
+	{"reason", Type::String, true},
+	{"blocks_done", Type::Unsigned, true},
+	{"blocks_total", Type::Unsigned, true},
 };
 
 Event vetoed_event()
@@ -463,7 +473,8 @@ TEST(JsonFormat, EventRecordsOnePerLine)
 		"action":"online","start":"0x40000000","size":134217728,"start_pfn":262144,
 		"nr_pages":32768,"block":8,"node":0,"zone":"Movable","range":1,
 		"status_change_nid":-1,"status_change_nid_normal":-1,"veto":null,
-		"lost_from":null,"lost_to":null})"));
+		"lost_from":null,"lost_to":null,"error":null,"reason":null,
+		"blocks_done":null,"blocks_total":null})"));
 
 	const Json over = render_json([&](Formatter &f) { f.overrun(4, 9); });
 	expect_keys(over, kEventKeys);
@@ -473,6 +484,81 @@ TEST(JsonFormat, EventRecordsOnePerLine)
 	EXPECT_EQ(over["seq"], nullptr);
 	EXPECT_EQ(over["veto"], nullptr);
 	EXPECT_EQ(over["block"], nullptr);
+	EXPECT_EQ(over["error"], nullptr);
+}
+
+// The outcome of a RANGE_ADD or RANGE_DEL the module's worker carried out,
+// and the progress of one under way.
+Event plug_failed_event()
+{
+	Event e;
+	e.seq = 40;
+	e.action = MEMPLUG_EVENT_PLUG_FAILED;
+	e.start = 0x40000000;
+	e.size = 0x20000000;
+	e.range_id = 3;
+	e.error = -EBUSY;
+	e.reason = "memplug: kernel refused: range conflicts with an existing resource";
+	return e;
+}
+
+TEST(JsonFormat, OutcomeAndProgressEvents)
+{
+	const Json failed = render_json([](Formatter &f) { f.event(plug_failed_event()); });
+	expect_keys(failed, kEventKeys);
+	EXPECT_EQ(failed["action"], "plug-failed");
+	EXPECT_EQ(failed["error"], "EBUSY");
+	EXPECT_EQ(failed["reason"],
+		  "memplug: kernel refused: range conflicts with an existing resource");
+	EXPECT_EQ(failed["veto"], nullptr);
+	EXPECT_EQ(failed["blocks_done"], nullptr);
+
+	Event off;
+	off.seq = 41;
+	off.action = MEMPLUG_EVENT_OFFLINE;
+	off.range_id = 3;
+	off.block = 9;
+	off.blocks_done = 2;
+	off.blocks_total = 4;
+	const Json progress = render_json([&](Formatter &f) { f.event(off); });
+	expect_keys(progress, kEventKeys);
+	EXPECT_EQ(progress["blocks_done"], 2);
+	EXPECT_EQ(progress["blocks_total"], 4);
+	EXPECT_EQ(progress["error"], nullptr);
+
+	Event unplug_failed = plug_failed_event();
+	unplug_failed.action = MEMPLUG_EVENT_UNPLUG_FAILED;
+	EXPECT_EQ(render_json([&](Formatter &f) { f.event(unplug_failed); })["action"],
+		  "unplug-failed");
+}
+
+TEST(TextFormat, OutcomeAndProgressEvents)
+{
+	const std::string failed = render(
+		OutputFormat::Text, [](Formatter &f) { f.events({plug_failed_event()}, 40); });
+	EXPECT_EQ(failed, "40 plug-failed range 3 0x40000000-0x5fffffff (512M) error EBUSY: "
+			  "memplug: kernel refused: range conflicts with an existing resource\n");
+
+	Event cancelled;
+	cancelled.seq = 42;
+	cancelled.action = MEMPLUG_EVENT_UNPLUG_FAILED;
+	cancelled.range_id = 3;
+	cancelled.block = 10;
+	cancelled.error = -ECANCELED;
+	cancelled.reason = "memplug: unplug cancelled";
+	EXPECT_EQ(render(OutputFormat::Text, [&](Formatter &f) { f.events({cancelled}, 42); }),
+		  "42 unplug-failed range 3 block 10 error ECANCELED: memplug: unplug cancelled\n");
+
+	Event off;
+	off.seq = 41;
+	off.action = MEMPLUG_EVENT_OFFLINE;
+	off.range_id = 3;
+	off.block = 9;
+	off.zone = "Movable";
+	off.blocks_done = 12;
+	off.blocks_total = 512;
+	EXPECT_EQ(render(OutputFormat::Text, [&](Formatter &f) { f.events({off}, 41); }),
+		  "41 offline range 3 block 9 zone Movable 12/512 blocks\n");
 }
 
 TEST(TextFormat, FailedEvent)
@@ -583,6 +669,20 @@ TEST(TextFormat, FailedRangeInTheList)
 			"no       cxl0\n"
 			"2   0x60000000  0x7fffffff  512M  0     online  4/4              movable  "
 			"no       \n");
+
+	// A failed removal leaves its reason, said below the table.
+	r.fail_reason = "memplug: a memory block could not be offlined";
+	r.fail_errno = -EBUSY;
+	r.fail_block = 9;
+	const std::string reasons = render(OutputFormat::Text, [&](Formatter &f) {
+		f.ranges({r, whole});
+	});
+	EXPECT_EQ(reasons.substr(list.size()),
+		  "range 1: last failure: memplug: a memory block could not be offlined (EBUSY), "
+		  "memory block 9\n");
+	const Json j = render_json([&](Formatter &f) { f.range(r, RangeAction::Unplugged); });
+	EXPECT_EQ(j["fail_reason"], "memplug: a memory block could not be offlined");
+	EXPECT_EQ(j["fail_errno"], "EBUSY");
 
 	// cancel shows the range as list does.
 	const std::string cancelled = render(

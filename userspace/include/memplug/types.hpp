@@ -110,6 +110,12 @@ struct Range {
 	std::optional<std::uint32_t> blocks_present;
 	std::optional<std::uint32_t> rollback_attempts; // failed ones
 	std::optional<std::string> plugged_by;          // "comm[pid]"
+	// Why the last add or removal failed, in the module's words.
+	std::optional<std::string> fail_reason;
+	// The progress of an add or removal under way: blocks online while
+	// plugging, offline or removed while unplugging; and in bytes.
+	std::optional<std::uint32_t> blocks_done;
+	std::optional<std::uint64_t> bytes_done;
 };
 
 // The state memplugctl shows for a range: "plugging", "unplugging",
@@ -152,11 +158,20 @@ struct Event {
 	std::optional<std::uint32_t> range_id;
 	std::optional<std::int32_t> veto_errno; // negative errno
 	std::optional<std::string> veto_reason;
+	// PLUG_FAILED, UNPLUG_FAILED: why, as a negative errno and in the
+	// module's words.
+	std::optional<std::int32_t> error;
+	std::optional<std::string> reason;
+	// ONLINE and OFFLINE of a range being plugged or unplugged: its
+	// blocks done so far, this one included, of blocks_total.
+	std::optional<std::uint32_t> blocks_done;
+	std::optional<std::uint32_t> blocks_total;
 };
 
 // "going-online", "online", "going-offline", "offline", "cancel-online",
 // "cancel-offline", "plug", "unplug", "verify-fail", "failed",
-// "node-online", "node-offline", or "unknown(<n>)".
+// "node-online", "node-offline", "plug-failed", "unplug-failed", or
+// "unknown(<n>)".
 std::string event_action_name(std::uint32_t action);
 
 // Requests.
