@@ -53,8 +53,9 @@ static void memplug_event_set_range(struct memplug_event *ev,
 	ev->range_id = range->id;
 }
 
-void memplug_event_range(enum memplug_event_action action,
-			 const struct memplug_range *range)
+void memplug_event_outcome(enum memplug_event_action action,
+			   const struct memplug_range *range, int error,
+			   const char *reason)
 {
 	struct memplug_event ev = {
 		.action = action,
@@ -62,16 +63,27 @@ void memplug_event_range(enum memplug_event_action action,
 		.nr_pages = PHYS_PFN(range->size),
 		.block = memplug_phys_to_block(range->start),
 		.node = range->nid,
+		.error = error,
+		.reason = reason,
 	};
 
+	/* A failed removal names the block that refused. */
+	if (error && READ_ONCE(range->fail_block) != U32_MAX)
+		ev.block = READ_ONCE(range->fail_block);
 	memplug_event_set_range(&ev, range);
 	memplug_event_emit(&ev);
+}
+
+void memplug_event_range(enum memplug_event_action action,
+			 const struct memplug_range *range)
+{
+	memplug_event_outcome(action, range, 0, NULL);
 }
 
 void memplug_event_memory(enum memplug_event_action action,
 			  const struct memory_notify *mn,
 			  const struct memplug_range *range, int veto_errno,
-			  const char *veto_reason)
+			  const char *veto_reason, unsigned int blocks_done)
 {
 	struct memplug_event ev = {
 		.action = action,
@@ -81,6 +93,8 @@ void memplug_event_memory(enum memplug_event_action action,
 		.node = NUMA_NO_NODE,
 		.veto_errno = veto_errno,
 		.veto_reason = veto_reason,
+		.blocks_done = blocks_done,
+		.blocks_total = blocks_done ? range->nr_blocks : 0,
 	};
 	struct page *page;
 

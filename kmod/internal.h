@@ -7,10 +7,12 @@
  *              lookup table
  *   resource.c what may be plugged: the checks against /proc/iomem and the
  *              claim of a range's physical addresses
- *   plug.c     adding and removing memory (the only callers of the hotplug
- *              core's add and remove)
- *   rollback.c removing, in a kernel thread, ranges whose owner went away
- *              before committing them or whose undo failed
+ *   plug.c     judging plug and unplug requests, and adding and removing
+ *              memory (the only callers of the hotplug core's add and
+ *              remove)
+ *   worker.c   the module's one kernel thread, which runs every add and
+ *              removal the requests queue and the rollback of ranges whose
+ *              owner went away; cancelling them
  *   pm.c       refusing hibernation while anything is plugged
  *   notifier.c the memory notifier: events, zone policy, offline protection,
  *              fake-offline bookkeeping
@@ -54,12 +56,14 @@
 
 /**
  * enum memplug_rs - internal state of a range
- * @MEMPLUG_RS_ADDING: claimed and published, add in progress
+ * @MEMPLUG_RS_ADDING: claimed and published, its add queued to the worker
+ *	or running there
  * @MEMPLUG_RS_HELD: added with HOLD, waiting for its owner's COMMIT
  * @MEMPLUG_RS_PLUGGED: added and committed
- * @MEMPLUG_RS_REMOVING: a removal runs: an unplug, or a rollback attempt
- * @MEMPLUG_RS_ROLLBACK: to be removed by the rollback thread, waiting for
- *	its next attempt (on memplug_rollbacks)
+ * @MEMPLUG_RS_REMOVING: an unplug queued to the worker or running there,
+ *	or a rollback attempt running
+ * @MEMPLUG_RS_ROLLBACK: to be removed by the worker, waiting for the next
+ *	attempt of its rollback
  * @MEMPLUG_RS_FAILED: removing it failed for good or its rollback was
  *	cancelled; blocks may still be added, and an unplug tries again
  * @MEMPLUG_RS_COUNT: number of states
@@ -73,6 +77,29 @@ enum memplug_rs {
 	MEMPLUG_RS_FAILED,
 	MEMPLUG_RS_COUNT
 };
+
+/**
+ * enum memplug_job - what the worker is to do with a range
+ * @MEMPLUG_JOB_NONE: nothing
+ * @MEMPLUG_JOB_ADD: add its memory (a RANGE_ADD)
+ * @MEMPLUG_JOB_REMOVE: remove it (a RANGE_DEL)
+ * @MEMPLUG_JOB_ROLLBACK: remove it because its owner went away or an add
+ *	failed half way; attempts are bounded in time and repeated
+ */
+enum memplug_job {
+	MEMPLUG_JOB_NONE,
+	MEMPLUG_JOB_ADD,
+	MEMPLUG_JOB_REMOVE,
+	MEMPLUG_JOB_ROLLBACK,
+};
+
+/*
+ * Say why the last add or removal of @range failed (FAIL_REASON, and the
+ * REASON of the outcome event), in the words the extended ACK used when
+ * requests did the work themselves.
+ */
+#define memplug_set_reason(range, text)					\
+	((range)->fail_reason = KBUILD_MODNAME ": " text)
 
 /**
  * struct memplug_excl - a sub-range of a range kept out of the allocator
@@ -148,12 +175,19 @@ struct memplug_block_acct {
  *	kernel's auto-online policy leaves the blocks to user space; immutable
  * @benching: the benchmark knob writes to the (offline) memory; onlining is
  *	vetoed meanwhile (test knobs only)
- * @owner_portid: netlink port that holds the range in MEMPLUG_RS_HELD
- * @rollback_node: on the rollback thread's list (memplug_lock)
+ * @owner_portid: netlink port that holds the range in MEMPLUG_RS_HELD (or
+ *	will, once its add is done)
+ * @job: what the worker is to do or does with the range (memplug_lock)
+ * @job_node: on the worker's list while @job waits (memplug_lock)
+ * @job_due: jiffies when @job is due (memplug_lock)
+ * @job_cancel: RANGE_CANCEL or the owner's going away stopped @job
+ *	(memplug_lock; read without it by the job)
+ * @job_portid: netlink port whose RANGE_DEL queued the removal; 0 once it
+ *	is closed (memplug_lock)
+ * @job_orphaned: @job_portid was closed before the removal ended, which is
+ *	now bounded in time (memplug_lock)
+ * @job_prev: the state a failed removal returns the range to (memplug_lock)
  * @rollback_attempts: failed rollback attempts so far (memplug_lock)
- * @rollback_due: jiffies when the next attempt is due (memplug_lock)
- * @rollback_cancel: the operator cancelled the attempt in progress
- *	(memplug_lock)
  * @excl: exclusion list, sorted and merged; immutable
  * @nr_excl: entries in @excl
  * @nr_blocks: memory blocks in the range
@@ -166,7 +200,8 @@ struct memplug_block_acct {
  *	in progress; WRITE_ONCE/READ_ONCE
  * @fail_block: block whose offlining last failed, U32_MAX if none;
  *	WRITE_ONCE/READ_ONCE
- * @fail_errno: the error of the last failed unplug, 0 if none
+ * @fail_errno: the error of the last failed add or removal, 0 if none
+ * @fail_reason: why, a static string (memplug_set_reason()), NULL if none
  * @pages_bad: pages that failed verify-on-online
  */
 struct memplug_range {
@@ -195,10 +230,14 @@ struct memplug_range {
 	bool benching;
 #endif
 	u32 owner_portid;
-	struct list_head rollback_node;
+	enum memplug_job job;
+	struct list_head job_node;
+	unsigned long job_due;
+	bool job_cancel;
+	u32 job_portid;
+	bool job_orphaned;
+	enum memplug_rs job_prev;
 	unsigned int rollback_attempts;
-	unsigned long rollback_due;
-	bool rollback_cancel;
 	struct memplug_excl *excl;
 	unsigned int nr_excl;
 	unsigned int nr_blocks;
@@ -210,6 +249,7 @@ struct memplug_range {
 	u32 unplug_next;
 	u32 fail_block;
 	int fail_errno;
+	const char *fail_reason;
 	atomic64_t pages_bad;
 };
 
@@ -333,21 +373,28 @@ void memplug_res_unclaim(struct memplug_range *range);
 /* plug.c */
 int memplug_plug(struct memplug_range_args *args, struct netlink_ext_ack *extack,
 		 struct memplug_range **out);
-int memplug_unplug(struct memplug_range *range, struct netlink_ext_ack *extack);
+void memplug_plug_run(struct memplug_range *range);
+int memplug_unplug(struct memplug_range *range, u32 portid,
+		   struct netlink_ext_ack *extack);
+void memplug_unplug_run(struct memplug_range *range);
+void memplug_unplug_end(struct memplug_range *range, int rc);
 int memplug_change(struct memplug_range *range,
 		   const struct memplug_range_change *change,
 		   struct netlink_ext_ack *extack);
 int memplug_remove(struct memplug_range *range, bool bounded);
+void memplug_removed(struct memplug_range *range);
 
-/* rollback.c */
+/* worker.c */
+void memplug_worker_queue(struct memplug_range *range, enum memplug_job job,
+			  unsigned long delay);
+void memplug_worker_dequeue(struct memplug_range *range);
+bool memplug_worker_running(const struct memplug_range *range);
 void memplug_rollback_queue(struct memplug_range *range, unsigned long delay);
-void memplug_rollback_dequeue(struct memplug_range *range);
-int memplug_rollback_cancel(struct memplug_range *range,
-			    struct netlink_ext_ack *extack);
+int memplug_cancel(struct memplug_range *range, struct netlink_ext_ack *extack);
 int memplug_rollback_bound(struct memplug_range *range, unsigned int blocks);
 void memplug_rollback_unbound(void);
-int memplug_rollback_init(unsigned int attempts);
-void memplug_rollback_exit(void);
+int memplug_worker_init(unsigned int attempts);
+void memplug_worker_exit(void);
 
 /* pm.c */
 int memplug_pm_init(void);
@@ -368,6 +415,11 @@ void memplug_pm_exit(void);
  * @range_id: and this range's
  * @veto_errno: negative errno when memplug vetoed the step, else 0
  * @veto_reason: why, a static string, else NULL
+ * @error: PLUG_FAILED and UNPLUG_FAILED: the negative errno, else 0
+ * @reason: and why, a static string
+ * @blocks_done: ONLINE and OFFLINE of a range being plugged or unplugged:
+ *	its blocks done so far, this one included
+ * @blocks_total: and its blocks; 0 for other events
  */
 struct memplug_event {
 	u64 seq;
@@ -383,6 +435,10 @@ struct memplug_event {
 	u32 range_id;
 	int veto_errno;
 	const char *veto_reason;
+	int error;
+	const char *reason;
+	u32 blocks_done;
+	u32 blocks_total;
 };
 
 /* event.c */
@@ -390,10 +446,13 @@ int memplug_event_init(unsigned int ring_size);
 void memplug_event_exit(void);
 void memplug_event_range(enum memplug_event_action action,
 			 const struct memplug_range *range);
+void memplug_event_outcome(enum memplug_event_action action,
+			   const struct memplug_range *range, int error,
+			   const char *reason);
 void memplug_event_memory(enum memplug_event_action action,
 			  const struct memory_notify *mn,
 			  const struct memplug_range *range, int veto_errno,
-			  const char *veto_reason);
+			  const char *veto_reason, unsigned int blocks_done);
 void memplug_event_verify_fail(const struct memplug_range *range,
 			       unsigned long pfn, unsigned long nr_pages);
 void memplug_event_node(enum memplug_event_action action, int nid);

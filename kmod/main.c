@@ -49,7 +49,7 @@ static int __init memplug_init(void)
 	rc = memplug_notifier_init();
 	if (rc)
 		goto out_knob;
-	rc = memplug_rollback_init(rollback_attempts);
+	rc = memplug_worker_init(rollback_attempts);
 	if (rc)
 		goto out_notifier;
 	rc = memplug_pm_init();
@@ -66,7 +66,7 @@ static int __init memplug_init(void)
 out_pm:
 	memplug_pm_exit();
 out_rollback:
-	memplug_rollback_exit();
+	memplug_worker_exit();
 out_notifier:
 	memplug_notifier_exit();
 out_knob:
@@ -84,7 +84,7 @@ static void __exit memplug_exit(void)
 {
 	memplug_nl_exit();
 	memplug_pm_exit();
-	memplug_rollback_exit();
+	memplug_worker_exit();
 	memplug_notifier_exit();
 	memplug_online_exit();
 	memplug_knob_exit();

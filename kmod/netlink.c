@@ -183,6 +183,31 @@ static int memplug_nl_range_fill_excl(struct sk_buff *skb,
 }
 
 /*
+ * BLOCKS_DONE and BYTES_DONE of a range being plugged (its blocks online)
+ * or unplugged (its blocks offline or removed).
+ */
+static int memplug_nl_put_progress(struct sk_buff *skb,
+				   const struct memplug_range *range)
+{
+	unsigned int done;
+
+	switch (memplug_range_uapi_state(range->state)) {
+	case MEMPLUG_RANGE_STATE_PLUGGING:
+		done = memplug_range_blocks_online(range);
+		break;
+	case MEMPLUG_RANGE_STATE_UNPLUGGING:
+		done = range->nr_blocks - memplug_range_blocks_online(range);
+		break;
+	default:
+		return 0;
+	}
+	return nla_put_u32(skb, MEMPLUG_A_RANGE_BLOCKS_DONE, done) ||
+	       memplug_nl_put_u64(skb, MEMPLUG_A_RANGE_BYTES_DONE,
+				  (u64)done * memplug_block_bytes(),
+				  MEMPLUG_A_RANGE_PAD);
+}
+
+/*
  * Must be called with memplug_lock held, or on a range that left the
  * registry and is only ours.
  */
@@ -248,7 +273,11 @@ static int memplug_nl_range_fill_attrs(struct sk_buff *skb,
 			memplug_range_blocks_present(range)) ||
 	    nla_put_u32(skb, MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS,
 			range->rollback_attempts) ||
-	    nla_put_string(skb, MEMPLUG_A_RANGE_PLUGGED_BY, range->plugged_by))
+	    nla_put_string(skb, MEMPLUG_A_RANGE_PLUGGED_BY, range->plugged_by) ||
+	    (range->fail_reason &&
+	     nla_put_string(skb, MEMPLUG_A_RANGE_FAIL_REASON,
+			    range->fail_reason)) ||
+	    memplug_nl_put_progress(skb, range))
 		return -EMSGSIZE;
 	return memplug_nl_range_fill_excl(skb, range);
 }
@@ -501,8 +530,9 @@ int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	/*
-	 * Our reference keeps the range, even if a RANGE_DEL that saw the
-	 * PLUG event removed it meanwhile; the lock keeps it consistent.
+	 * Our reference keeps the range, even if the worker added it and a
+	 * RANGE_DEL that saw the PLUG event removed it meanwhile; the lock
+	 * keeps it consistent.
 	 */
 	mutex_lock(&memplug_lock);
 	rc = memplug_nl_range_reply(info, range, msg);
@@ -552,23 +582,15 @@ int memplug_nl_range_del_doit(struct sk_buff *skb, struct genl_info *info)
 	range = memplug_nl_range_begin(skb, info, &msg);
 	if (IS_ERR(range))
 		return PTR_ERR(range);
-	rc = memplug_unplug(range, info->extack);
-	if (rc)
-		goto out_unlock;
-	/* The range is out of the core; report it, then let it go. */
-	if (WARN_ON_ONCE(memplug_nl_range_fill(msg, range, info->snd_portid,
-					       info->snd_seq, 0,
-					       MEMPLUG_CMD_RANGE_DEL))) {
+	rc = memplug_unplug(range, info->snd_portid, info->extack);
+	if (rc) {
+		mutex_unlock(&memplug_lock);
 		nlmsg_free(msg);
-		msg = NULL;
+		return rc;
 	}
-	memplug_range_release(range);
+	/* The worker removes it only once the lock is free: reply first. */
+	rc = memplug_nl_range_reply(info, range, msg);
 	mutex_unlock(&memplug_lock);
-	return msg ? genlmsg_reply(msg, info) : 0;
-
-out_unlock:
-	mutex_unlock(&memplug_lock);
-	nlmsg_free(msg);
 	return rc;
 }
 
@@ -664,15 +686,12 @@ int memplug_nl_range_cancel_doit(struct sk_buff *skb, struct genl_info *info)
 	range = memplug_nl_range_begin(skb, info, &msg);
 	if (IS_ERR(range))
 		return PTR_ERR(range);
-	/* The cancel may wait without the lock, while the range could go. */
-	memplug_range_get(range);
-	rc = memplug_rollback_cancel(range, info->extack);
+	rc = memplug_cancel(range, info->extack);
 	if (rc)
 		nlmsg_free(msg);
 	else
 		rc = memplug_nl_range_reply(info, range, msg);
 	mutex_unlock(&memplug_lock);
-	memplug_range_put(range);
 	return rc;
 }
 
@@ -813,7 +832,14 @@ static int memplug_nl_event_fill(struct sk_buff *skb,
 	    (ev->veto_errno &&
 	     nla_put_s32(skb, MEMPLUG_A_EVENT_VETO_ERRNO, ev->veto_errno)) ||
 	    (ev->veto_reason &&
-	     nla_put_string(skb, MEMPLUG_A_EVENT_VETO_REASON, ev->veto_reason))) {
+	     nla_put_string(skb, MEMPLUG_A_EVENT_VETO_REASON, ev->veto_reason)) ||
+	    (ev->error && nla_put_s32(skb, MEMPLUG_A_EVENT_ERROR, ev->error)) ||
+	    (ev->reason &&
+	     nla_put_string(skb, MEMPLUG_A_EVENT_REASON, ev->reason)) ||
+	    (ev->blocks_total &&
+	     (nla_put_u32(skb, MEMPLUG_A_EVENT_BLOCKS_DONE, ev->blocks_done) ||
+	      nla_put_u32(skb, MEMPLUG_A_EVENT_BLOCKS_TOTAL,
+			  ev->blocks_total)))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

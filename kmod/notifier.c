@@ -94,6 +94,35 @@ static bool memplug_notifier_protects(const struct memplug_range *range)
 	}
 }
 
+/*
+ * Progress of the plug or unplug of @range on MEM_ONLINE and MEM_OFFLINE of
+ * its block @idx: the blocks online while it is plugged, the blocks offline
+ * or removed while it is unplugged, @idx included; 0 (no progress to
+ * report) otherwise. The core marks a block's sections online before
+ * MEM_ONLINE, but offline only after MEM_OFFLINE.
+ */
+static unsigned int memplug_notifier_progress(struct memplug_range *range,
+					      unsigned int idx,
+					      unsigned long action)
+{
+	enum memplug_rs state;
+	unsigned int i, n = 0;
+
+	if (!range)
+		return 0;
+	state = READ_ONCE(range->state);
+	if (action == MEM_ONLINE &&
+	    (state == MEMPLUG_RS_ADDING || state == MEMPLUG_RS_HELD))
+		return memplug_range_blocks_online(range);
+	if (action != MEM_OFFLINE || state != MEMPLUG_RS_REMOVING)
+		return 0;
+	for (i = 0; i < range->nr_blocks; i++)
+		if (i == idx || !READ_ONCE(range->acct[i].present) ||
+		    !pfn_to_online_page(PHYS_PFN(memplug_range_block(range, i))))
+			n++;
+	return n;
+}
+
 static int memplug_memory_notify(struct notifier_block *nb,
 				 unsigned long action, void *data)
 {
@@ -190,7 +219,8 @@ static int memplug_memory_notify(struct notifier_block *nb,
 	if (acct && action != MEM_GOING_ONLINE && action != MEM_GOING_OFFLINE)
 		acct->t_start = 0;
 
-	memplug_event_memory(ev_action, mn, range, veto, reason);
+	memplug_event_memory(ev_action, mn, range, veto, reason,
+			     memplug_notifier_progress(range, idx, action));
 	if (range)
 		memplug_range_put(range);
 	if (veto) {

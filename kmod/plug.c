@@ -2,8 +2,11 @@
 /*
  * memplug: adding and removing memory.
  *
- * This file is the only caller of the hotplug core's add and remove. It
- * never holds memplug_lock across add_memory_driver_managed() or
+ * This file is the only caller of the hotplug core's add and remove, and
+ * calls them only in the worker (worker.c): a request checks, claims and
+ * queues (memplug_plug(), memplug_unplug()), the worker does the rest
+ * (memplug_plug_run(), memplug_unplug_run()) and reports the outcome as an
+ * event. It never holds memplug_lock across add_memory_driver_managed() or
  * offline_and_remove_memory(): both run our notifier and online callback,
  * and removal may take a long time. A range's state keeps other requests
  * off it instead (MEMPLUG_RS_ADDING, MEMPLUG_RS_REMOVING).
@@ -15,10 +18,10 @@
  * in this order and undoes in reverse: the registry entry, the online page
  * callback if the range needs it, the claim of the physical range,
  * publication to the notifier and the callback, a memory group, the
- * memory. Whatever of the memory cannot be removed again keeps
- * everything before it: the range stays in the registry (and with it the
- * claim, the resource names and a module reference) until an unplug or
- * the rollback thread manages to remove it.
+ * memory (in the worker). Whatever of the memory cannot be removed again
+ * keeps everything before it: the range stays in the registry (and with it
+ * the claim, the resource names and a module reference) until an unplug or
+ * a rollback manages to remove it.
  */
 #include <linux/crash_dump.h>
 #include <linux/ktime.h>
@@ -69,34 +72,34 @@ static int memplug_check_memmap(const struct memplug_range_args *args,
 	return -ENOMEM;
 }
 
-static void memplug_add_error_msg(const struct memplug_range *range, int rc,
-				  struct netlink_ext_ack *extack)
+/* Say why add_memory_driver_managed() failed with @rc. */
+static void memplug_add_reason(struct memplug_range *range, int rc)
 {
 	if (rc == -EINVAL && range->memmap_on_memory) {
-		NL_SET_ERR_MSG_MOD(extack,
+		memplug_set_reason(range,
 				   "kernel refused memmap-on-memory: it needs the boot parameter memory_hotplug.memmap_on_memory=1 and a block size it supports");
 		return;
 	}
 	switch (rc) {
 	case -E2BIG:
-		NL_SET_ERR_MSG_MOD(extack,
+		memplug_set_reason(range,
 				   "kernel refused: range is outside the pluggable physical address space");
 		break;
 	case -EEXIST:
 	case -EBUSY:
-		NL_SET_ERR_MSG_MOD(extack,
+		memplug_set_reason(range,
 				   "kernel refused: range conflicts with an existing resource (straddles a region edge, or was claimed meanwhile)");
 		break;
 	case -ENOMEM:
-		NL_SET_ERR_MSG_MOD(extack,
+		memplug_set_reason(range,
 				   "kernel refused: out of memory for the memory map of the range");
 		break;
 	case -EINVAL:
-		NL_SET_ERR_MSG_MOD(extack,
+		memplug_set_reason(range,
 				   "kernel refused the range as invalid (see dmesg)");
 		break;
 	default:
-		NL_SET_ERR_MSG_MOD(extack, "adding the memory failed");
+		memplug_set_reason(range, "adding the memory failed");
 		break;
 	}
 }
@@ -129,7 +132,7 @@ static int memplug_remove_block(struct memplug_range *range, unsigned int idx)
 /*
  * Add the memory of @range: all at once, or block by block. When a block
  * by block add fails half way, the blocks added so far are removed again;
- * those that will not go stay present, for the rollback thread.
+ * those that will not go stay present, for a rollback.
  */
 static int memplug_add_memory(struct memplug_range *range)
 {
@@ -163,7 +166,7 @@ out_remove:
 	/* Fresh blocks, unless the kernel's auto-online policy onlined them. */
 	while (i--)
 		if (memplug_remove_block(range, i))
-			pr_warn("range %u: block %u could not be removed after a failed add; the rollback thread retries\n",
+			pr_warn("range %u: block %u could not be removed after a failed add; a rollback retries\n",
 				range->id, memplug_phys_to_block(range->start) + i);
 	return rc;
 }
@@ -308,13 +311,15 @@ static int memplug_check_excl(struct memplug_range_args *args,
 	return 0;
 }
 
-/* Take, in order, what a plug needs; undo it all on failure. */
+/*
+ * Take, in order, what a plug needs before its memory, and queue the add;
+ * undo it all on failure.
+ */
 static int memplug_add_range(struct memplug_range_args *args,
 			     struct netlink_ext_ack *extack,
 			     struct memplug_range **out)
 {
 	struct memplug_range *range;
-	u64 t0;
 	int rc;
 
 	range = memplug_range_reserve(args, extack);
@@ -342,40 +347,13 @@ static int memplug_add_range(struct memplug_range_args *args,
 	}
 	range->mgid = rc;
 
-	t0 = ktime_get_ns();
-	rc = memplug_add_memory(range);
-	range->add_ns = ktime_get_ns() - t0;
-	if (rc) {
-		memplug_add_error_msg(range, rc, extack);
-		if (memplug_range_blocks_present(range))
-			goto out_rollback;
-		goto out_unreg_group;
-	}
-
 	mutex_lock(&memplug_lock);
-	memplug_range_set_state(range, range->owner_portid ?
-				MEMPLUG_RS_HELD : MEMPLUG_RS_PLUGGED);
-	memplug_counters.plugs++;
 	memplug_range_get(range);
+	memplug_worker_queue(range, MEMPLUG_JOB_ADD, 0);
 	mutex_unlock(&memplug_lock);
-
-	pr_info("range %u: plugged %#llx-%#llx (%llu MiB) on node %d by %s\n",
-		range->id, range->start, range->start + range->size - 1,
-		range->size >> 20, range->nid, range->plugged_by);
-	memplug_event_range(MEMPLUG_EVENT_PLUG, range);
 	*out = range;
 	return 0;
 
-out_rollback:
-	/* What is left is the rollback thread's, with all the rest. */
-	mutex_lock(&memplug_lock);
-	memplug_rollback_queue(range, 0);
-	mutex_unlock(&memplug_lock);
-	return rc;
-
-out_unreg_group:
-	memory_group_unregister(range->mgid);
-	range->mgid = -1;
 out_unpublish:
 	memplug_range_unpublish(range);
 out_unclaim:
@@ -391,18 +369,18 @@ out_release:
 }
 
 /**
- * memplug_plug() - plug a range
+ * memplug_plug() - check a plug request, claim its range, queue its add
  * @args: an authorised request (see memplug_nl_range_add_doit()); this
  *	checks it, and on refusal names the part at fault in @args->bad
  * @extack: for the refusal
- * @out: the new range, with a reference the caller puts
+ * @out: the new range, in MEMPLUG_RS_ADDING, with a reference the caller
+ *	puts
  *
- * Must be called without memplug_lock held. Every failure counts in
- * memplug_counters.plug_failures.
+ * Must be called without memplug_lock held. Every failure, here or in the
+ * worker, counts in memplug_counters.plug_failures.
  *
- * Return: 0, or a negative errno with the reason in @extack. Nothing of the
- * range is left behind on failure, unless part of its memory could not be
- * removed again: then the range stays, in the rollback thread's hands.
+ * Return: 0, or a negative errno with the reason in @extack; nothing of the
+ * range is left behind then.
  */
 int memplug_plug(struct memplug_range_args *args,
 		 struct netlink_ext_ack *extack, struct memplug_range **out)
@@ -429,6 +407,78 @@ int memplug_plug(struct memplug_range_args *args,
 		mutex_unlock(&memplug_lock);
 	}
 	return rc;
+}
+
+/*
+ * The end of an add that failed with @rc, for the reason the range gives.
+ * Memory that could not be removed again is a rollback's, with all the
+ * rest.
+ */
+static void memplug_plug_failed(struct memplug_range *range, int rc)
+{
+	bool left = memplug_range_blocks_present(range);
+
+	range->fail_errno = rc;
+	if (!left)
+		memplug_finish(range);
+	pr_info("range %u: plugging %#llx-%#llx failed (%d)\n", range->id,
+		range->start, range->start + range->size - 1, rc);
+
+	mutex_lock(&memplug_lock);
+	memplug_counters.plug_failures++;
+	/* Under the lock: whoever reads the event finds the range gone. */
+	memplug_event_outcome(MEMPLUG_EVENT_PLUG_FAILED, range, rc,
+			      range->fail_reason);
+	if (left)
+		memplug_rollback_queue(range, 0);
+	else
+		memplug_range_release(range);
+	mutex_unlock(&memplug_lock);
+}
+
+/**
+ * memplug_plug_run() - the worker's part of a plug: add the memory
+ * @range: a range memplug_plug() queued, in MEMPLUG_RS_ADDING
+ *
+ * Ends in PLUG, with the range HELD or PLUGGED, or in PLUG_FAILED: a plug
+ * cancelled before its add adds nothing; one cancelled during it, or whose
+ * add failed half way, leaves its memory to a rollback.
+ */
+void memplug_plug_run(struct memplug_range *range)
+{
+	u64 t0;
+	int rc;
+
+	if (READ_ONCE(range->job_cancel))
+		goto out_cancelled;
+	t0 = ktime_get_ns();
+	rc = memplug_add_memory(range);
+	range->add_ns = ktime_get_ns() - t0;
+	if (rc) {
+		memplug_add_reason(range, rc);
+		memplug_plug_failed(range, rc);
+		return;
+	}
+
+	mutex_lock(&memplug_lock);
+	if (range->job_cancel) {
+		mutex_unlock(&memplug_lock);
+		goto out_cancelled;
+	}
+	memplug_range_set_state(range, range->owner_portid ?
+				MEMPLUG_RS_HELD : MEMPLUG_RS_PLUGGED);
+	memplug_counters.plugs++;
+	mutex_unlock(&memplug_lock);
+
+	pr_info("range %u: plugged %#llx-%#llx (%llu MiB) on node %d by %s\n",
+		range->id, range->start, range->start + range->size - 1,
+		range->size >> 20, range->nid, range->plugged_by);
+	memplug_event_range(MEMPLUG_EVENT_PLUG, range);
+	return;
+
+out_cancelled:
+	memplug_set_reason(range, "the plug was cancelled");
+	memplug_plug_failed(range, -ECANCELED);
 }
 
 /*
@@ -560,8 +610,8 @@ static void memplug_find_fail_block(struct memplug_range *range)
  *	memplug_rollback_bound())
  *
  * Must be called without memplug_lock held. On success everything the
- * range held is let go but its registry entry: the caller reports the range
- * and calls memplug_range_release().
+ * range held is let go but its registry entry: the caller calls
+ * memplug_removed().
  *
  * Return: 0, or the core's error; FAIL_BLOCK and FAIL_ERRNO say where and
  * why.
@@ -593,58 +643,80 @@ int memplug_remove(struct memplug_range *range, bool bounded)
 	memplug_finish(range);
 	pr_info("range %u: unplugged %#llx-%#llx\n", range->id, range->start,
 		range->start + range->size - 1);
-	memplug_event_range(MEMPLUG_EVENT_UNPLUG, range);
 	return 0;
 }
 
-/* The extended ACK for an unplug that failed with the core's @rc. */
-static int memplug_unplug_error(int rc, struct netlink_ext_ack *extack)
+/**
+ * memplug_removed() - report a range memplug_remove() removed, and drop it
+ * @range: the range
+ *
+ * Must be called with memplug_lock held, so that whoever reads the UNPLUG
+ * event finds the range gone.
+ */
+void memplug_removed(struct memplug_range *range)
+{
+	lockdep_assert_held(&memplug_lock);
+	memplug_event_range(MEMPLUG_EVENT_UNPLUG, range);
+	memplug_range_release(range);
+}
+
+/*
+ * Say why an unplug failed with the core's @rc, and return the error it
+ * reports: -ECANCELED for a removal that was cancelled or interrupted
+ * (netlink took -EINTR from a handler to mean "dump started"; FAIL_ERRNO
+ * keeps the core's -EINTR), -ETIMEDOUT for one whose requester went away
+ * and that outlasted its bound.
+ */
+static int memplug_unplug_reason(struct memplug_range *range, int rc)
 {
 	switch (rc) {
 	case -EINTR:
-		/*
-		 * Netlink takes -EINTR from a handler to mean "dump started"
-		 * and would send no answer at all; the caller learns of the
-		 * signal as ECANCELED (FAIL_ERRNO keeps the core's EINTR).
-		 */
-		NL_SET_ERR_MSG_MOD(extack,
+		if (range->job_cancel) {
+			memplug_set_reason(range,
+					   "unplug cancelled; the range stays plugged");
+			return -ECANCELED;
+		}
+		if (range->job_orphaned) {
+			memplug_set_reason(range,
+					   "the unplug's requester went away and the unplug outlasted its bound; the range stays plugged");
+			return -ETIMEDOUT;
+		}
+		memplug_set_reason(range,
 				   "unplug interrupted by a signal; the range stays plugged");
 		return -ECANCELED;
 	case -EBUSY:
-		NL_SET_ERR_MSG_MOD(extack,
+		memplug_set_reason(range,
 				   "a memory block could not be offlined (pages in use or unmovable); the range stays plugged");
 		return rc;
 	case -EPERM:
-		NL_SET_ERR_MSG_MOD(extack,
+		memplug_set_reason(range,
 				   "a memory notifier vetoed offlining; the range stays plugged");
 		return rc;
 	default:
-		NL_SET_ERR_MSG_MOD(extack,
+		memplug_set_reason(range,
 				   "offlining the range failed; the range stays plugged");
 		return rc;
 	}
 }
 
 /**
- * memplug_unplug() - offline and remove a range
+ * memplug_unplug() - check an unplug request and queue the removal
  * @range: a range found under memplug_lock, which the caller holds
+ * @portid: the netlink port asking; the removal is bounded in time once it
+ *	is closed
  * @extack: for the refusal
  *
- * Drops memplug_lock while the core works and takes it back before
- * returning. The core runs in the caller's thread: a pending signal makes
- * it give up with -EINTR, after re-onlining what it had offlined. A range
- * that is whole is removed all or nothing; what is left of a range added
- * block by block whose rollback is pending or failed is removed block by
- * block.
+ * The worker removes a range that is whole all or nothing; what is left of
+ * a range added block by block whose rollback is pending or failed, block
+ * by block (memplug_unplug_run()).
  *
- * Return: 0 with the range out of the core (the caller reports it and
- * calls memplug_range_release()), or a negative errno with the range as
- * before: -ECANCELED when a signal interrupted the offline.
+ * Return: 0 with the range in MEMPLUG_RS_REMOVING, or -EBUSY while a plug,
+ * unplug or rollback of it runs.
  */
-int memplug_unplug(struct memplug_range *range, struct netlink_ext_ack *extack)
+int memplug_unplug(struct memplug_range *range, u32 portid,
+		   struct netlink_ext_ack *extack)
 {
 	enum memplug_rs prev = range->state;
-	int rc;
 
 	lockdep_assert_held(&memplug_lock);
 
@@ -654,21 +726,40 @@ int memplug_unplug(struct memplug_range *range, struct netlink_ext_ack *extack)
 	case MEMPLUG_RS_FAILED:
 		break;
 	case MEMPLUG_RS_ROLLBACK:
-		memplug_rollback_dequeue(range);
+		memplug_worker_dequeue(range);
 		break;
 	default:
 		NL_SET_ERR_MSG_MOD(extack,
 				   "range is busy: a plug, unplug or rollback of it is in progress");
 		return -EBUSY;
 	}
+	range->job_prev = prev;
+	range->job_portid = portid;
+	range->job_orphaned = false;
 	memplug_range_set_state(range, MEMPLUG_RS_REMOVING);
-	mutex_unlock(&memplug_lock);
+	memplug_worker_queue(range, MEMPLUG_JOB_REMOVE, 0);
+	return 0;
+}
 
-	rc = memplug_remove(range, false);
+/**
+ * memplug_unplug_end() - the end of an unplug that failed with @rc
+ * @range: the range, in MEMPLUG_RS_REMOVING, off the worker's list
+ * @rc: the core's error
+ *
+ * Puts the range back: in the state it had if it is whole, FAILED if it
+ * lost blocks, or back to its rollback. Must be called with memplug_lock
+ * held.
+ */
+void memplug_unplug_end(struct memplug_range *range, int rc)
+{
+	enum memplug_rs prev = range->job_prev;
+	int err;
 
-	mutex_lock(&memplug_lock);
-	if (!rc)
-		return 0;
+	lockdep_assert_held(&memplug_lock);
+
+	err = memplug_unplug_reason(range, rc);
+	range->fail_errno = rc;
+	range->job_portid = 0;
 	if (prev == MEMPLUG_RS_ROLLBACK) {
 		memplug_rollback_queue(range, HZ);
 	} else if (memplug_range_blocks_present(range) == range->nr_blocks) {
@@ -678,7 +769,31 @@ int memplug_unplug(struct memplug_range *range, struct netlink_ext_ack *extack)
 		if (prev != MEMPLUG_RS_FAILED)
 			memplug_event_range(MEMPLUG_EVENT_FAILED, range);
 	}
-	return memplug_unplug_error(rc, extack);
+	memplug_event_outcome(MEMPLUG_EVENT_UNPLUG_FAILED, range, err,
+			      range->fail_reason);
+}
+
+/**
+ * memplug_unplug_run() - the worker's part of an unplug
+ * @range: a range memplug_unplug() queued, in MEMPLUG_RS_REMOVING
+ *
+ * The core runs in the worker: a signal (a cancel, or the bound of a
+ * removal whose requester went away) makes it give up with -EINTR, after
+ * re-onlining what it had offlined. Ends in UNPLUG, or in UNPLUG_FAILED
+ * with the range as it was.
+ */
+void memplug_unplug_run(struct memplug_range *range)
+{
+	int rc;
+
+	rc = memplug_remove(range, false);
+
+	mutex_lock(&memplug_lock);
+	if (rc)
+		memplug_unplug_end(range, rc);
+	else
+		memplug_removed(range);
+	mutex_unlock(&memplug_lock);
 }
 
 /**

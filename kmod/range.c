@@ -310,7 +310,7 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 			   !MEMPLUG_MHP_SPLITS_MEMMAP_ON_MEMORY;
 	range->defer_online = args->defer_online;
 	range->owner_portid = args->hold ? args->portid : 0;
-	INIT_LIST_HEAD(&range->rollback_node);
+	INIT_LIST_HEAD(&range->job_node);
 	range->fail_block = U32_MAX;
 	atomic64_set(&range->online_ns, 0);
 	atomic64_set(&range->offline_ns, 0);
