@@ -31,6 +31,10 @@ static const struct mp_field mp_event_field[] = {
 	EV_HAS(MEMPLUG_A_EVENT_RANGE_ID, range_id, has_range_id),
 	EV_HAS(MEMPLUG_A_EVENT_VETO_ERRNO, veto_errno, has_veto_errno),
 	EV_HAS(MEMPLUG_A_EVENT_VETO_REASON, veto_reason, has_veto_reason),
+	EV_HAS(MEMPLUG_A_EVENT_ERROR, error, has_error),
+	EV(MEMPLUG_A_EVENT_REASON, reason),
+	EV_HAS(MEMPLUG_A_EVENT_BLOCKS_DONE, blocks_done, has_blocks_done),
+	EV(MEMPLUG_A_EVENT_BLOCKS_TOTAL, blocks_total),
 };
 
 static MP_SPEC_DECODER(mp_event_decode_attrs, struct mp_event,
@@ -47,19 +51,25 @@ int mp_event_decode(const struct nlmsghdr *nlh, struct mp_event *ev)
 
 void mp_event_format(const struct mp_event *ev, char *buf, size_t len)
 {
-	char range[32] = "-", veto[320] = "";
+	char range[32] = "-", veto[320] = "", more[320] = "";
 
 	if (ev->has_range_id)
 		snprintf(range, sizeof(range), "%u", ev->range_id);
 	if (ev->has_veto_errno || ev->has_veto_reason)
 		snprintf(veto, sizeof(veto), " veto %d '%s'", ev->veto_errno,
 			 ev->veto_reason);
+	if (ev->has_error)
+		snprintf(more, sizeof(more), " error %d '%s'", ev->error,
+			 ev->reason);
+	else if (ev->has_blocks_done)
+		snprintf(more, sizeof(more), " done %u/%u", ev->blocks_done,
+			 ev->blocks_total);
 	snprintf(buf, len,
 		 "seq %" PRIu64 " %s block %u 0x%" PRIx64 "+0x%" PRIx64
-		 " pfn %" PRIu64 "+%" PRIu64 " node %d zone %s range %s%s",
+		 " pfn %" PRIu64 "+%" PRIu64 " node %d zone %s range %s%s%s",
 		 ev->seq, MP_ENUM_STR(event_action, ev->action), ev->block,
 		 ev->start, ev->size, ev->start_pfn, ev->nr_pages, ev->node,
-		 ev->has_zone ? ev->zone : "-", range, veto);
+		 ev->has_zone ? ev->zone : "-", range, veto, more);
 }
 
 bool mp_event_same(const struct mp_event *a, const struct mp_event *b,
@@ -92,6 +102,11 @@ bool mp_event_same(const struct mp_event *a, const struct mp_event *b,
 	MP_EV_FIELD(has_veto_errno);
 	MP_EV_FIELD(veto_errno);
 	MP_EV_FIELD(has_veto_reason);
+	MP_EV_FIELD(has_error);
+	MP_EV_FIELD(error);
+	MP_EV_FIELD(has_blocks_done);
+	MP_EV_FIELD(blocks_done);
+	MP_EV_FIELD(blocks_total);
 #undef MP_EV_FIELD
 	if (strcmp(a->zone, b->zone)) {
 		snprintf(why, len, "zone '%s' / '%s'", a->zone, b->zone);
@@ -99,6 +114,10 @@ bool mp_event_same(const struct mp_event *a, const struct mp_event *b,
 	}
 	if (strcmp(a->veto_reason, b->veto_reason)) {
 		snprintf(why, len, "veto_reason differs");
+		return false;
+	}
+	if (strcmp(a->reason, b->reason)) {
+		snprintf(why, len, "reason differs");
 		return false;
 	}
 	return true;

@@ -40,6 +40,12 @@ struct mp_event {
 	int32_t veto_errno;
 	bool has_veto_reason;
 	char veto_reason[256];
+	bool has_error;
+	int32_t error;
+	char reason[256];
+	bool has_blocks_done;
+	uint32_t blocks_done;
+	uint32_t blocks_total;
 };
 
 /* Decode an event, checked against the spec; 0 or -EPROTO. */

@@ -49,6 +49,8 @@ int mp_unplug_all(struct mp_ctx *c)
 	int n, i, rc, done = 0;
 	int64_t deadline = mp_time_ms() + 60000;
 
+	/* Whatever a test asked for, each unplug here is waited for. */
+	c->nowait = false;
 	rc = mp_range_dump(c, ranges, 64, &n, &ack);
 	if (rc) {
 		if (!ack.local)

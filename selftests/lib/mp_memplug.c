@@ -3,9 +3,13 @@
  * mp_memplug: the memplug generic netlink protocol for the selftests.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "mp_event.h"
 #include "mp_memplug.h"
+#include "mp_run.h"
 
 int mp_open(struct mp_ctx *c)
 {
@@ -108,6 +112,9 @@ static const struct mp_field mp_range_field[] = {
 	       has_blocks_present),
 	RG(MEMPLUG_A_RANGE_ROLLBACK_ATTEMPTS, rollback_attempts),
 	RG(MEMPLUG_A_RANGE_PLUGGED_BY, plugged_by),
+	RG_HAS(MEMPLUG_A_RANGE_FAIL_REASON, fail_reason, has_fail_reason),
+	RG_HAS(MEMPLUG_A_RANGE_BLOCKS_DONE, blocks_done, has_blocks_done),
+	RG(MEMPLUG_A_RANGE_BYTES_DONE, bytes_done),
 	RG(MEMPLUG_A_RANGE_ONLINE_NS, online_ns),
 	RG(MEMPLUG_A_RANGE_OFFLINE_NS, offline_ns),
 	MP_FIELD_NESTS(struct mp_range, MEMPLUG_A_RANGE_EXCLUDE, excl, nr_excl,
@@ -177,8 +184,135 @@ static int mp_range_cb(const struct nlmsghdr *nlh, void *arg)
 						  &r);
 }
 
-int mp_transact_range(struct mp_ctx *c, struct mp_msg *m, struct mp_range *out,
-		      struct mp_ack *ack)
+/* How long a plug or unplug may take before the wait gives up. */
+#define MP_AWAIT_MS (900 * 1000)
+/* Events read from the ring per EVENT_GET. */
+#define MP_AWAIT_BATCH 64
+
+/* The outcome event of @id in @ev, if it is one; then *@rc is set. */
+static bool mp_await_outcome(const struct mp_event *ev, uint32_t id, bool add,
+			     int *rc, struct mp_ack *ack)
+{
+	uint32_t ok = add ? MEMPLUG_EVENT_PLUG : MEMPLUG_EVENT_UNPLUG;
+	uint32_t failed = add ? MEMPLUG_EVENT_PLUG_FAILED :
+				MEMPLUG_EVENT_UNPLUG_FAILED;
+
+	if (!ev->has_range_id || ev->range_id != id ||
+	    (ev->action != ok && ev->action != failed))
+		return false;
+	*rc = 0;
+	if (ev->action == failed) {
+		*rc = ev->error ? ev->error : -EIO;
+		ack->error = *rc;
+		ack->has_msg = true;
+		snprintf(ack->msg, sizeof(ack->msg), "%s", ev->reason);
+	}
+	return true;
+}
+
+/* The ring lost the outcome: RANGE_GET says whether the range got there. */
+static bool mp_await_by_state(struct mp_ctx *c, uint32_t id, bool add,
+			      int *rc, struct mp_ack *ack)
+{
+	struct mp_range r;
+	struct mp_ack get;
+	int err = mp_range_get(c, id, &r, &get);
+
+	if (err == -ENOENT) {
+		*rc = add ? -EIO : 0;
+	} else if (err) {
+		*rc = err;
+	} else if (add && r.state == MEMPLUG_RANGE_STATE_PLUGGING &&
+		   r.blocks_present == r.blocks) {
+		*rc = 0;
+	} else if (add ? r.state == MEMPLUG_RANGE_STATE_PLUGGED :
+			 r.state != MEMPLUG_RANGE_STATE_UNPLUGGING) {
+		*rc = add ? 0 : (r.fail_errno ? r.fail_errno : -EIO);
+	} else {
+		return false;
+	}
+	if (*rc) {
+		ack->error = *rc;
+		ack->has_msg = true;
+		snprintf(ack->msg, sizeof(ack->msg),
+			 "%.200s (outcome lost: the event ring overflowed)",
+			 r.fail_reason);
+	}
+	return true;
+}
+
+int mp_range_await(struct mp_ctx *c, uint32_t id, uint64_t from, bool add,
+		   struct mp_ack *ack)
+{
+	struct mp_event *ev = calloc(MP_AWAIT_BATCH, sizeof(*ev));
+	int64_t deadline = mp_time_ms() + MP_AWAIT_MS;
+	uint64_t next = from;
+	unsigned int pause = 1;
+	int rc = -ETIMEDOUT, n, i;
+
+	memset(ack, 0, sizeof(*ack));
+	ack->local = true;
+	if (!ev)
+		return -ENOMEM;
+	while (mp_time_ms() < deadline) {
+		struct mp_ack dump;
+		int err = mp_event_dump(c, next, ev, MP_AWAIT_BATCH, &n, &dump);
+		bool lost = false;
+
+		if (err && err != -E2BIG) {
+			rc = err;
+			break;
+		}
+		n = n < MP_AWAIT_BATCH ? n : MP_AWAIT_BATCH;
+		for (i = 0; i < n; i++) {
+			if (ev[i].seq > next)
+				lost = true;
+			next = ev[i].seq + 1;
+			if (mp_await_outcome(&ev[i], id, add, &rc, ack))
+				goto out;
+		}
+		if (lost && mp_await_by_state(c, id, add, &rc, ack))
+			goto out;
+		if (err == -E2BIG)
+			continue;
+		mp_sleep_ms(pause);
+		pause = pause < 16 ? pause * 2 : 16;
+	}
+	if (rc == -ETIMEDOUT)
+		mp_seterr("range %u: no outcome within %d s", id,
+			  MP_AWAIT_MS / 1000);
+out:
+	free(ev);
+	if (!rc)
+		ack->local = false;
+	else if (ack->has_msg)
+		ack->local = false;
+	return rc;
+}
+
+int mp_range_settle(struct mp_ctx *c, uint32_t id, struct mp_range *out)
+{
+	int64_t deadline = mp_time_ms() + MP_AWAIT_MS;
+	struct mp_ack ack;
+	int rc;
+
+	for (;;) {
+		rc = mp_range_get(c, id, out, &ack);
+		if (rc || out->state == MEMPLUG_RANGE_STATE_PLUGGED ||
+		    out->state == MEMPLUG_RANGE_STATE_FAILED)
+			return rc;
+		if (mp_time_ms() > deadline) {
+			mp_seterr("range %u: still %s after %d s", id,
+				  MP_ENUM_STR(range_state, out->state),
+				  MP_AWAIT_MS / 1000);
+			return -ETIMEDOUT;
+		}
+		mp_sleep_ms(5);
+	}
+}
+
+static int mp_transact_range_once(struct mp_ctx *c, struct mp_msg *m,
+				  struct mp_range *out, struct mp_ack *ack)
 {
 	struct mp_one_ctx ctx = { .out = out };
 	int rc;
@@ -191,6 +325,36 @@ int mp_transact_range(struct mp_ctx *c, struct mp_msg *m, struct mp_range *out,
 		return -EPROTO;
 	}
 	return rc;
+}
+
+int mp_transact_range(struct mp_ctx *c, struct mp_msg *m, struct mp_range *out,
+		      struct mp_ack *ack)
+{
+	uint8_t cmd = ((struct genlmsghdr *)NLMSG_DATA(&m->nlh))->cmd;
+	bool add = cmd == MEMPLUG_CMD_RANGE_ADD;
+	struct mp_status st;
+	struct mp_range reply;
+	struct mp_ack status;
+	int rc;
+
+	if (c->nowait || (!add && cmd != MEMPLUG_CMD_RANGE_DEL))
+		return mp_transact_range_once(c, m, out, ack);
+	/* Where the outcome's event will be: after what is there now. */
+	rc = mp_status_get(c, &st, &status);
+	if (rc) {
+		*ack = status;
+		return rc;
+	}
+	rc = mp_transact_range_once(c, m, &reply, ack);
+	if (!rc)
+		rc = mp_range_await(c, reply.id, st.event_seq, add, ack);
+	if (rc || !out)
+		return rc;
+	if (!add) {
+		*out = reply;
+		return 0;
+	}
+	return mp_range_get(c, reply.id, out, &status);
 }
 
 int mp_range_add(struct mp_ctx *c, uint64_t start, uint64_t size,
@@ -272,7 +436,15 @@ int mp_range_get(struct mp_ctx *c, uint32_t id, struct mp_range *out,
 int mp_range_cancel(struct mp_ctx *c, uint32_t id, struct mp_range *out,
 		    struct mp_ack *ack)
 {
-	return mp_range_id_req(c, MEMPLUG_CMD_RANGE_CANCEL, id, out, ack);
+	struct mp_range settled;
+	int rc = mp_range_id_req(c, MEMPLUG_CMD_RANGE_CANCEL, id, out, ack);
+
+	if (rc || c->nowait)
+		return rc;
+	rc = mp_range_settle(c, id, &settled);
+	if (!rc && out)
+		*out = settled;
+	return rc;
 }
 
 int mp_range_set(struct mp_ctx *c, uint32_t id, int protect,

@@ -15,10 +15,15 @@
 #include "mp_nl.h"
 #include "mp_spec.h"
 
-/* An open socket and the resolved memplug family. */
+/*
+ * An open socket and the resolved memplug family. RANGE_ADD and RANGE_DEL
+ * only queue their work to the module's worker; the requests below wait
+ * for its outcome (mp_range_await()) unless @nowait is set.
+ */
 struct mp_ctx {
 	struct mp_sock sock;
 	struct mp_family fam;
+	bool nowait;
 };
 
 struct mp_status {
@@ -86,6 +91,11 @@ struct mp_range {
 	uint32_t blocks_present;
 	uint32_t rollback_attempts;
 	char plugged_by[32]; /* comm[pid] of the task that plugged it */
+	bool has_fail_reason;
+	char fail_reason[256];
+	bool has_blocks_done; /* while plugging or unplugging */
+	uint32_t blocks_done;
+	uint64_t bytes_done;
 	int nr_excl; /* EXCLUDE nests as the kernel reports them (merged) */
 	struct mp_excl {
 		uint64_t start;
@@ -150,9 +160,28 @@ int mp_range_dump(struct mp_ctx *c, struct mp_range *out, int max, int *n,
 int mp_block_dump(struct mp_ctx *c, uint32_t range_id, struct mp_block *out,
 		  int max, int *n, struct mp_ack *ack);
 
-/* Send a ready request and decode the replies as ranges / a status. */
+/*
+ * Send a ready request and decode the replies as ranges / a status. A
+ * RANGE_ADD or RANGE_DEL that the kernel accepts is waited for, unless
+ * @c->nowait: its outcome becomes the result and *@ack, as if the request
+ * had done the work, and *@out is the range after a plug (RANGE_GET) or
+ * the reply of an unplug.
+ */
 int mp_transact_range(struct mp_ctx *c, struct mp_msg *m, struct mp_range *out,
 		      struct mp_ack *ack);
+/*
+ * Wait for the outcome of the plug (@add) or unplug of range @id, which a
+ * request sent after event sequence number @from queued: PLUG or UNPLUG is
+ * 0, PLUG_FAILED or UNPLUG_FAILED its ERROR, with REASON in *@ack. Reads
+ * the event ring; if the ring lost the outcome, RANGE_GET decides.
+ */
+int mp_range_await(struct mp_ctx *c, uint32_t id, uint64_t from, bool add,
+		   struct mp_ack *ack);
+/*
+ * Wait until range @id has settled after a RANGE_CANCEL: gone (-ENOENT),
+ * PLUGGED or FAILED; *@out is its last RANGE_GET.
+ */
+int mp_range_settle(struct mp_ctx *c, uint32_t id, struct mp_range *out);
 int mp_transact_status(struct mp_sock *s, struct mp_msg *m,
 		       struct mp_status *st, struct mp_ack *ack);
 

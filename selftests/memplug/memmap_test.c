@@ -301,7 +301,7 @@ TEST_F_TIMEOUT(memmap, rollback_keeps_what_it_removed, MP_TIMEOUT)
 
 	rc = mp_range_cancel(&e->c, r.id, NULL, &ack);
 	MP_REFUSED(rc, ack, EINVAL,
-		   "memplug: range has no rollback to cancel (a failed range with blocks removed is unplugged, not cancelled)");
+		   "memplug: range has nothing to cancel: no plug, unplug or rollback of it is in progress (a failed range with blocks removed is unplugged, not cancelled)");
 
 	MP_OK(mp_rmmod("memplug_test_pin"));
 	MP_NL_OK(mp_range_del(&e->c, r.id, NULL, &ack), ack);

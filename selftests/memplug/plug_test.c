@@ -151,8 +151,6 @@ static void plug_cycle(struct __test_metadata *_metadata, struct mp_env *e,
 	ASSERT_EQ(r.id, d.id);
 	ASSERT_EQ(start, d.start);
 	ASSERT_EQ(size, d.size);
-	ASSERT_TRUE(d.has_remove_ns);
-	ASSERT_GT(d.remove_ns, 0);
 	ASSERT_EQ(mt0, mp_memtotal_kb());
 	io = mp_iomem();
 	ASSERT_NE(NULL, io);
@@ -377,6 +375,8 @@ TEST_F_TIMEOUT(plug, add_reply_races_an_unplug, MP_TIMEOUT)
 	pid_t pid;
 
 	MP_NEED_DEVICE();
+	/* The reply itself, which comes before the worker's add. */
+	e->c.nowait = true;
 	fflush(stdout);
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -389,14 +389,13 @@ TEST_F_TIMEOUT(plug, add_reply_races_an_unplug, MP_TIMEOUT)
 		do {
 			rc = mp_range_add(&e->c, e->dev_start, e->bs, NULL, &r,
 					  &ack);
-		} while (rc == -EEXIST && (mp_sleep_ms(10), 1));
+		} while ((rc == -EEXIST || rc == -EBUSY) && (mp_sleep_ms(10), 1));
 		MP_NL_OK(rc, ack);
 		ASSERT_LT(last, r.id);
 		ASSERT_EQ(e->dev_start, r.start);
 		ASSERT_EQ(e->bs, r.size);
 		ASSERT_EQ(1, r.blocks);
-		ASSERT_TRUE(r.state == MEMPLUG_RANGE_STATE_PLUGGED ||
-			    r.state == MEMPLUG_RANGE_STATE_UNPLUGGING)
+		ASSERT_EQ(MEMPLUG_RANGE_STATE_PLUGGING, r.state)
 		TH_LOG("reply of range %u says %s", r.id,
 		       MP_ENUM_STR(range_state, r.state));
 		last = r.id;
