@@ -405,6 +405,7 @@ static int fuzz_undo_add(struct fuzz *f, struct mp_ctx *c,
 {
 	struct mp_range r;
 	struct mp_ack ack;
+	int64_t deadline;
 	int rc;
 
 	if (mp_range_decode(nlh, &r) || !r.id) {
@@ -412,7 +413,11 @@ static int fuzz_undo_add(struct fuzz *f, struct mp_ctx *c,
 			 "RANGE_ADD reply without an id: %s", mp_errstr());
 		return -1;
 	}
-	rc = mp_range_del(c, r.id, NULL, &ack);
+	/* The worker may still be adding it: busy until then. */
+	deadline = mp_time_ms() + 60000;
+	while ((rc = mp_range_del(c, r.id, NULL, &ack)) == -EBUSY &&
+	       mp_time_ms() < deadline)
+		mp_sleep_ms(5);
 	if (rc) {
 		snprintf(f->failure, sizeof(f->failure),
 			 "removing accepted range %u failed: %s (%s)", r.id,
