@@ -9,8 +9,9 @@
  *   - a plug cancelled at moments spread over its add leaves nothing;
  *   - the socket that asked for an unplug closes half way: an unplug that
  *     can finish does, one that spins is given up after its bound;
- *   - two processes plug, unplug and cancel the same ranges at once: no
- *     range is lost or leaked.
+ *   - two processes plug, unplug and cancel the same ranges at once, over
+ *     raw netlink and as two memplugctl, the cancels without waiting: no
+ *     range is lost or leaked, and every range left is whole.
  *
  * Every outcome is checked in the event ring: the operation's events in
  * order, ending in its outcome with the kernel's errno and reason.
@@ -20,7 +21,9 @@
 #include <unistd.h>
 
 #include "memplug_test.h"
+#include "mp_environ.h"
 #include "mp_event.h"
+#include "mp_run.h"
 #include "mp_state.h"
 
 #define PIN "memplug_test_pin"
@@ -478,12 +481,64 @@ static int racer(uint64_t start0, uint64_t start1, uint64_t size,
 }
 
 /*
- * Two processes plug, unplug and cancel the same two ranges at random.
- * Afterwards every range left is whole and settled, and once they are
- * unplugged nothing is leaked: the registry, /proc/iomem, the blocks and
- * MemTotal are as at boot.
+ * One racer through memplugctl: plug, unplug and cancel as an operator
+ * would. A refusal (exit 1, or 5 for a busy range) is fine; a usage or
+ * privilege error, a crash or a hang is not. Exits 0, or the round that
+ * failed.
  */
-TEST_F_TIMEOUT(async, racers, 900)
+static int ctl_racer(uint64_t start0, uint64_t start1, uint64_t size,
+		     unsigned int seed)
+{
+	static struct mp_run run;
+	char id[16], start[32], sz[32];
+	struct mp_ctx c;
+	int round, rc;
+
+	if (mp_open(&c))
+		return 100;
+	srand(seed);
+	snprintf(sz, sizeof(sz), "%" PRIu64 "M", size >> 20);
+	for (round = 1; round <= RACE_ROUNDS; round++) {
+		uint64_t at = rand() % 2 ? start1 : start0;
+
+		snprintf(start, sizeof(start), "0x%" PRIx64, at);
+		snprintf(id, sizeof(id), "%u", range_at(&c, at));
+		switch (rand() % 3) {
+		case 0:
+			rc = mp_run_ctl(&run, 300, "plug", "--start", start,
+					"--size", sz, NULL);
+			break;
+		case 1:
+			rc = mp_run_ctl(&run, 300, "unplug", id, NULL);
+			break;
+		default:
+			rc = mp_run_ctl(&run, 300, "cancel", id, NULL);
+			break;
+		}
+		if (rc || run.timed_out ||
+		    (run.status != 0 && run.status != 1 && run.status != 5)) {
+			fprintf(stderr, "round %d: exit %d%s: %s\n", round,
+				run.status, run.timed_out ? " (hung)" : "",
+				run.err);
+			mp_close(&c);
+			return round;
+		}
+	}
+	mp_close(&c);
+	return 0;
+}
+
+typedef int (*racer_fn)(uint64_t start0, uint64_t start1, uint64_t size,
+			unsigned int seed);
+
+/*
+ * Two @racer processes on the same two ranges. Afterwards every range
+ * left is whole and settled, and once they are unplugged nothing is
+ * leaked: the registry, /proc/iomem, the blocks and MemTotal are as at
+ * boot.
+ */
+static void race(struct __test_metadata *_metadata, FIXTURE_DATA(async) *self,
+		 racer_fn racer)
 {
 	struct mp_env *e = &self->e;
 	uint64_t size = e->dev_size / 4;
@@ -494,7 +549,6 @@ TEST_F_TIMEOUT(async, racers, 900)
 	int status[2], i, n;
 	pid_t pid[2];
 
-	MP_NEED_DEVICE();
 	MP_NL_OK(mp_status_get(&e->c, &st0, &ack), ack);
 	fflush(stdout);
 	for (i = 0; i < 2; i++) {
@@ -526,6 +580,20 @@ TEST_F_TIMEOUT(async, racers, 900)
 	       st.plugs - st0.plugs, st.unplugs - st0.unplugs,
 	       st.plug_failures - st0.plug_failures,
 	       st.unplug_failures - st0.unplug_failures);
+}
+
+TEST_F_TIMEOUT(async, racers, 900)
+{
+	MP_NEED_DEVICE();
+	race(_metadata, self, racer);
+}
+
+TEST_F_TIMEOUT(async, ctl_racers, 900)
+{
+	MP_NEED_DEVICE();
+	ASSERT_EQ(0, access(mp_ctl_path(), X_OK))
+	TH_LOG("controller %s: %s", mp_ctl_path(), strerror(errno));
+	race(_metadata, self, ctl_racer);
 }
 
 TEST_HARNESS_MAIN
