@@ -2,6 +2,7 @@
 #include "exit_code.hpp"
 
 #include <cerrno>
+#include <csignal>
 
 namespace memplug::cli {
 
@@ -16,6 +17,8 @@ ExitCode exit_code(const Error &error)
 		return ExitCode::Busy;
 	case ErrorKind::Failed:
 		return ExitCode::Failed;
+	case ErrorKind::Cancelled:
+		return error.signal() == SIGTERM ? ExitCode::Terminated : ExitCode::Interrupted;
 	case ErrorKind::Kernel:
 	case ErrorKind::System:
 		break;

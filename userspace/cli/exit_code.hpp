@@ -17,6 +17,11 @@ enum class ExitCode : int {
 	Busy = 5,       // EBUSY, EAGAIN, or interrupted by --timeout
 	// monitor --timeout passed before --count events came (as timeout(1))
 	MonitorTimeout = 124,
+	// plug or unplug cancelled by SIGINT or SIGTERM, which left the range
+	// as it was: 128 + the signal, as a shell reports a process the
+	// signal ended.
+	Interrupted = 130,
+	Terminated = 143,
 };
 
 // The exit code memplugctl returns for @error.

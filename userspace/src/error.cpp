@@ -2,6 +2,7 @@
 #include "memplug/error.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 namespace memplug {
@@ -33,6 +34,14 @@ Error Error::usage(std::string what)
 Error Error::failed(std::string context, std::string detail, int errnum)
 {
 	return Error(ErrorKind::Failed, std::move(context), errnum, std::move(detail));
+}
+
+Error Error::cancelled(std::string context, int signal)
+{
+	Error error(ErrorKind::Cancelled, std::move(context), 0,
+		    "cancelled by " + signal_name(signal));
+	error.signal_ = signal;
+	return error;
 }
 
 Error &Error::add_context(std::string_view outer)
@@ -95,6 +104,15 @@ std::string errno_name(int errnum)
 	if (name != nullptr)
 		return name;
 	return "E" + std::to_string(errnum);
+}
+
+std::string signal_name(int signal)
+{
+	// sigabbrev_np() appeared in glibc 2.32, as strerrorname_np().
+	const char *name = sigabbrev_np(signal);
+	if (name != nullptr)
+		return std::string("SIG") + name;
+	return "signal " + std::to_string(signal);
 }
 
 } // namespace memplug

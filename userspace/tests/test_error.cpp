@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <cerrno>
+#include <csignal>
 
 #include <gtest/gtest.h>
 
@@ -85,6 +86,35 @@ TEST(ErrorMessage, NoErrno)
 	Error bare(ErrorKind::Failed, "");
 	bare.add_context("outer");
 	EXPECT_EQ(bare.message(), "outer");
+}
+
+// A cancel by a signal exits as a shell reports a process the signal
+// ended, and says which signal it was.
+TEST(ErrorExitCode, Cancelled)
+{
+	Error e = Error::cancelled("unplugging range 3", SIGINT);
+	EXPECT_EQ(e.kind(), ErrorKind::Cancelled);
+	EXPECT_EQ(e.signal(), SIGINT);
+	EXPECT_EQ(e.errnum(), 0);
+	e.add_note("range 3 remains plugged and online");
+	EXPECT_EQ(e.message(),
+		  "unplugging range 3: cancelled by SIGINT; range 3 remains plugged and online");
+	EXPECT_EQ(exit_code(e), ExitCode::Interrupted);
+	EXPECT_EQ(static_cast<int>(ExitCode::Interrupted), 128 + SIGINT);
+
+	Error t = Error::cancelled({}, SIGTERM);
+	t.add_context("plugging 0x40000000+512M");
+	EXPECT_EQ(t.message(), "plugging 0x40000000+512M: cancelled by SIGTERM");
+	EXPECT_EQ(exit_code(t), ExitCode::Terminated);
+	EXPECT_EQ(static_cast<int>(ExitCode::Terminated), 128 + SIGTERM);
+	EXPECT_EQ(Error::kernel("x", EBUSY, "").signal(), 0);
+}
+
+TEST(SignalName, Names)
+{
+	EXPECT_EQ(signal_name(SIGINT), "SIGINT");
+	EXPECT_EQ(signal_name(SIGTERM), "SIGTERM");
+	EXPECT_EQ(signal_name(1000), "signal 1000");
 }
 
 TEST(ErrnoName, Names)

@@ -22,6 +22,9 @@ enum class ErrorKind {
 	NoFamily, // the memplug family is not registered
 	Timeout,  // the operation was interrupted by our own timeout
 	Failed,   // a step of an operation failed; it was rolled back
+	// A signal (SIGINT, SIGTERM) asked the operation to stop; it was
+	// cancelled. signal() says which.
+	Cancelled,
 };
 
 class Error : public std::exception {
@@ -35,12 +38,16 @@ public:
 	static Error system(std::string context, int errnum, std::string detail = {});
 	static Error usage(std::string what);
 	static Error failed(std::string context, std::string detail = {}, int errnum = 0);
+	// "<context>: cancelled by SIGINT", of kind Cancelled.
+	static Error cancelled(std::string context, int signal);
 
 	ErrorKind kind() const { return kind_; }
 	int errnum() const { return errnum_; }
 	const std::string &context() const { return context_; }
 	const std::string &detail() const { return detail_; }
 	const std::vector<std::string> &notes() const { return notes_; }
+	// The signal that cancelled the operation (kind Cancelled), else 0.
+	int signal() const { return signal_; }
 
 	// Prefixes the context: "outer: inner".
 	Error &add_context(std::string_view outer);
@@ -63,10 +70,13 @@ private:
 	std::string detail_;
 	std::vector<std::string> notes_;
 	std::string message_;
+	int signal_ = 0;
 };
 
 // "EINVAL" for EINVAL; "E<n>" for numbers the C library does not name.
 std::string errno_name(int errnum);
+// "SIGINT" for SIGINT; "signal <n>" for numbers the C library does not name.
+std::string signal_name(int signal);
 
 // The value of a fallible operation: either a T or an Error. value() throws
 // the Error, for callers that treat a failure as fatal.
