@@ -26,7 +26,7 @@ std::shared_ptr<CancelOptions> setup_cancel(CLI::App &sub)
 int run_cancel(const CancelOptions &opts, Context &ctx)
 {
 	auto backend = connect(ctx);
-	const Range range = cancel_rollback(*backend, opts.id).value();
+	const Range range = cancel_operation(*backend, opts.id).value();
 	formatter(opts.json, ctx)->range(range, RangeAction::Cancelled);
 	return 0;
 }

@@ -400,7 +400,7 @@ Result<Range> Client::range_set(const RangeSetRequest &request)
 Result<Range> Client::range_cancel(std::uint32_t id)
 {
 	return range_doit([&] { return encode_range_cancel(family_, id); },
-			  "cancelling the rollback of range " + std::to_string(id));
+			  "cancelling the operation on range " + std::to_string(id));
 }
 
 Result<std::vector<Block>> Client::block_dump(std::optional<std::uint32_t> range_id)

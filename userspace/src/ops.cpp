@@ -7,7 +7,6 @@
 #include <ctime>
 
 #include "memplug/format.hpp"
-#include "memplug/timer.hpp"
 #include "memplug/zoneinfo.hpp"
 #include "ops_common.hpp"
 
@@ -101,13 +100,48 @@ std::optional<std::string> describe_failure(const Range &r)
 	return text;
 }
 
-void sleep_ms(std::chrono::milliseconds ms)
+using Clock = std::chrono::steady_clock;
+
+// The longest sleep between two looks at a stop request.
+constexpr std::chrono::milliseconds kStopCheck{100};
+
+// The signal that asks @hooks' operation to stop, or 0.
+int stop_requested(const OpHooks &hooks)
 {
-	timespec ts{};
-	ts.tv_sec = static_cast<time_t>(ms.count() / 1000);
-	ts.tv_nsec = static_cast<long>(ms.count() % 1000) * 1000000;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+	return hooks.stop ? hooks.stop() : 0;
+}
+
+// Sleeps @ms, or until @hooks.stop asks to stop; returns its signal or 0.
+int pause(std::chrono::milliseconds ms, const OpHooks &hooks)
+{
+	const auto until = Clock::now() + ms;
+	for (;;) {
+		if (const int signal = stop_requested(hooks))
+			return signal;
+		const auto left =
+			std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
+		if (left.count() <= 0)
+			return 0;
+		const auto step = std::min(left, kStopCheck);
+		timespec ts{};
+		ts.tv_sec = static_cast<time_t>(step.count() / 1000);
+		ts.tv_nsec = static_cast<long>(step.count() % 1000) * 1000000;
+		// A signal ends it early, and the loop looks at why.
+		nanosleep(&ts, nullptr);
 	}
+}
+
+// "timed out after 2s", of kind Timeout, for the caller to give context.
+Error timed_out(std::chrono::milliseconds timeout, int errnum = 0, std::string still = {})
+{
+	return Error(ErrorKind::Timeout, {}, errnum, "timed out after " + seconds(timeout) + still);
+}
+
+// A RANGE_CANCEL that found nothing to stop (EINVAL) or no range (ENOENT)
+// came after the operation ended: its outcome is on its way all the same.
+bool ended_meanwhile(const Error &error)
+{
+	return error.errnum() == EINVAL || error.errnum() == ENOENT;
 }
 
 // Whether a plug onlines its blocks into ZONE_MOVABLE.
@@ -153,6 +187,8 @@ struct PlugJob {
 	std::string what; // "plugging 0x40000000+512M", the context of its errors
 	ZonePolicy policy;
 	bool movable; // whether it onlines into ZONE_MOVABLE
+	const OpHooks &hooks;
+	std::optional<Clock::time_point> deadline; // of --timeout
 };
 
 // The refusals that need no kernel round trip: nothing sent, nothing changed.
@@ -248,15 +284,42 @@ Result<void> online_block(const PlugJob &job, const Status &status, const Block 
 	return {};
 }
 
+// Why the plug must stop now: a signal asks to cancel it, or its deadline
+// passed.
+std::optional<Error> interruption(const PlugJob &job)
+{
+	if (const int signal = stop_requested(job.hooks))
+		return Error::cancelled({}, signal);
+	if (job.deadline && Clock::now() >= *job.deadline)
+		return timed_out(*job.request.timeout);
+	return std::nullopt;
+}
+
 // Onlines the blocks in online_order(), as --online asks; none for none.
-Result<void> online_blocks(const PlugJob &job, const Status &status,
+// Stops between two blocks at the deadline or when asked to.
+Result<void> online_blocks(const PlugJob &job, const Status &status, const Range &range,
 			   const std::vector<Block> &blocks)
 {
 	if (job.request.online == OnlineType::None)
 		return {};
+	Progress progress;
+	progress.what = "plugging range " + std::to_string(range.id);
+	progress.total = static_cast<std::uint32_t>(blocks.size());
+	progress.bytes_total = range.size;
 	for (const std::size_t i : online_order(blocks.size())) {
-		if (auto ok = online_block(job, status, blocks[i]); !ok)
+		if (auto why = interruption(job))
+			return std::move(*why);
+		if (auto ok = online_block(job, status, blocks[i]); !ok) {
+			// The signal also cuts a write short (EINTR): then it is
+			// the cancel that ends the plug, not the write.
+			if (const int signal = stop_requested(job.hooks))
+				return Error::cancelled({}, signal);
 			return ok;
+		}
+		progress.done++;
+		progress.bytes_done += blocks[i].size;
+		if (job.hooks.progress)
+			job.hooks.progress(progress);
 	}
 	return {};
 }
@@ -317,30 +380,139 @@ Result<Range> online_and_commit(const PlugJob &job, const Status &status, const 
 	auto blocks = range_blocks(job, range, block_size);
 	if (!blocks)
 		return std::move(blocks).error();
-	if (auto ok = online_blocks(job, status, *blocks); !ok)
+	if (auto ok = online_blocks(job, status, range, *blocks); !ok)
 		return std::move(ok).error();
 	if (auto ok = verify_plugged(job, range, block_size); !ok)
 		return std::move(ok).error();
 	return commit_range(job, range);
 }
 
-// RANGE_DEL of the uncommitted @range after @error, which becomes the
-// failure of the whole plug and says what the rollback did.
-Error roll_back_plug(const PlugJob &job, const Range &range, Error error)
+// "rollback failed: ...; the kernel removes ..." for @range after @why.
+std::string rollback_failed(const Range &range, const Error &why)
 {
-	error.set_kind(ErrorKind::Failed);
-	error.add_context(job.what);
-	auto removed = job.backend.range_del(range.id);
-	if (removed)
-		error.add_note("rolled back, nothing left plugged");
-	else
-		error.add_note("rollback failed: " + removed.error().message() +
-			       "; the kernel removes the uncommitted range " +
-			       std::to_string(range.id) + " when memplugctl exits");
-	return error;
+	return "rollback failed: " + why.message() + "; the kernel removes the uncommitted range " +
+	       std::to_string(range.id) + " when memplugctl exits";
 }
 
-using Clock = std::chrono::steady_clock;
+// RANGE_DEL of the uncommitted @range after @error, which becomes the
+// failure of the whole plug and says what the rollback did. The same when
+// the plug timed out or was cancelled while onlining: RANGE_DEL rather
+// than RANGE_CANCEL, because the removal an unplug does ends at once in
+// UNPLUG or UNPLUG_FAILED, where the kernel's rollback of a cancelled hold
+// pauses between its attempts; and a removal that fails leaves the range
+// held by this socket, for the kernel to remove when memplugctl exits.
+Error roll_back_plug(const PlugJob &job, EventStream &stream, const Range &range, Error error)
+{
+	if (error.kind() != ErrorKind::Timeout && error.kind() != ErrorKind::Cancelled)
+		error.set_kind(ErrorKind::Failed);
+	error.add_context(job.what);
+	const std::uint64_t since = monotonic_ns();
+	auto removing = job.backend.range_del(range.id);
+	if (!removing)
+		return std::move(error.add_note(rollback_failed(range, removing.error())));
+	// Neither a deadline nor a stop request: the rollback is the cancel.
+	const AwaitRequest wait{.awaited = Awaited::Removed,
+				.range = *removing,
+				.since_ns = since,
+				.deadline = std::nullopt,
+				.hooks = OpHooks{nullptr, job.hooks.progress},
+				.what = "rolling back range " + std::to_string(range.id)};
+	auto removed = await_outcome(job.backend, stream, wait);
+	if (!removed)
+		return std::move(error.add_note(rollback_failed(range, removed.error())));
+	if (removed->end != Outcome::End::Done)
+		return std::move(error.add_note(rollback_failed(range, *removed->error)));
+	return std::move(error.add_note("rolled back, nothing left plugged"));
+}
+
+// Waits until @range, whose add failed or was cancelled, is gone, and
+// says so for the plug's failure. What the kernel failed to remove is no
+// longer held by this socket: it stays failed, for unplug to try again.
+std::string wait_until_gone(const PlugJob &job, EventStream &stream, const Range &range,
+			    std::uint64_t since)
+{
+	const std::string id = std::to_string(range.id);
+	const AwaitRequest wait{.awaited = Awaited::Gone,
+				.range = range,
+				.since_ns = since,
+				.deadline = std::nullopt,
+				.hooks = OpHooks{nullptr, job.hooks.progress},
+				.what = "rolling back range " + id};
+	auto gone = await_outcome(job.backend, stream, wait);
+	if (!gone)
+		return "the kernel goes on removing range " + id + ": " + gone.error().message();
+	if (gone->end != Outcome::End::Done)
+		return "rollback failed: " + gone->error->message() + "; unplug " + id +
+		       " tries again";
+	return "rolled back, nothing left plugged";
+}
+
+// A PLUG_FAILED: the range is gone, as after a refused RANGE_ADD, or the
+// kernel removes what it had added, which is waited for.
+Error settle_failed_add(const PlugJob &job, EventStream &stream, const Range &range,
+			std::uint64_t since, Error error)
+{
+	error.add_context(job.what);
+	auto left = job.backend.range_get(range.id);
+	if (!left && left.error().errnum() == ENOENT)
+		return error;
+	return std::move(error.add_note(wait_until_gone(job, stream, range, since)));
+}
+
+// RANGE_CANCEL of the add under way of @range, the wait until the range is
+// gone, and @error (a timeout, a stop) saying so.
+Error cancel_add(const PlugJob &job, EventStream &stream, const Range &range, std::uint64_t since,
+		 Error error)
+{
+	error.add_context(job.what);
+	auto cancelled = job.backend.range_cancel(range.id);
+	if (!cancelled && !ended_meanwhile(cancelled.error()))
+		return std::move(error.add_note(rollback_failed(range, cancelled.error())));
+	return std::move(error.add_note(wait_until_gone(job, stream, range, since)));
+}
+
+// Waits for the worker to add @range, which RANGE_ADD queued at @since.
+// Its failure is reported as the add's refusal used to be; at the
+// deadline or on a stop request the add is cancelled.
+Result<void> await_add(const PlugJob &job, EventStream &stream, const Range &range,
+		       std::uint64_t since)
+{
+	const AwaitRequest wait{.awaited = Awaited::Added,
+				.range = range,
+				.since_ns = since,
+				.deadline = job.deadline,
+				.hooks = job.hooks,
+				.what = "plugging range " + std::to_string(range.id)};
+	auto added = await_outcome(job.backend, stream, wait);
+	if (!added) {
+		Error error = std::move(added).error();
+		error.add_context(job.what);
+		return std::move(error.add_note("the kernel removes the uncommitted range " +
+						std::to_string(range.id) +
+						" when memplugctl exits"));
+	}
+	switch (added->end) {
+	case Outcome::End::Done:
+		return {};
+	case Outcome::End::Failed:
+		return settle_failed_add(job, stream, range, since, std::move(*added->error));
+	case Outcome::End::Deadline:
+		return cancel_add(job, stream, range, since, timed_out(*job.request.timeout));
+	case Outcome::End::Stopped:
+		break;
+	}
+	return cancel_add(job, stream, range, since, Error::cancelled({}, added->signal));
+}
+
+// Joins the "monitor" group before anything is sent, so that no outcome
+// of what is sent can pass unseen; refused, nothing is sent.
+Result<std::unique_ptr<EventStream>> join_monitor(Backend &backend, const std::string &what)
+{
+	auto stream = backend.subscribe();
+	if (!stream)
+		return std::move(std::move(stream).error().add_context(what));
+	return stream;
+}
 
 // The attempts of one unplug, for its failure message.
 struct UnplugAttempts {
@@ -349,8 +521,10 @@ struct UnplugAttempts {
 	int count = 0;
 	std::uint64_t last_ns = 0; // monotonic_ns() when the last one began
 	bool timed_out = false;
-	// The last attempt reached the kernel, which refused the range, and
-	// the range exists: worth saying where it stands.
+	int signal = 0; // the signal that cancelled it
+	// The last attempt reached the kernel, which refused the range or
+	// failed to remove it, and the range exists: worth saying where it
+	// stands.
 	bool refused = false;
 };
 
@@ -361,22 +535,50 @@ std::optional<std::vector<Block>> block_snapshot(Backend &backend, std::uint32_t
 	return dumped ? std::optional(std::move(*dumped)) : std::nullopt;
 }
 
-// With a timeout, arms @timer to interrupt the kernel at the deadline.
-Result<void> arm_for_deadline(InterruptTimer &timer, const UnplugRequest &request,
-			      const UnplugAttempts &attempts)
+// One RANGE_DEL and the wait for its outcome. At the deadline or on a stop
+// request the removal is cancelled (RANGE_CANCEL): the kernel puts back
+// online what it had offlined, and the outcome, waited for without either,
+// is UNPLUG_FAILED with ECANCELED, or UNPLUG when the removal ended first.
+Result<Range> attempt_removal(Backend &backend, EventStream &stream, const UnplugRequest &request,
+			      const OpHooks &hooks, const std::string &what,
+			      UnplugAttempts &attempts)
 {
-	if (!request.timeout)
-		return {};
-	const auto left =
-		std::chrono::ceil<std::chrono::milliseconds>(attempts.deadline - Clock::now());
-	return timer.arm(std::max(left, std::chrono::milliseconds(1)));
+	auto queued = backend.range_del(request.id);
+	if (!queued)
+		return queued;
+	AwaitRequest wait{.awaited = Awaited::Removed,
+			  .range = *queued,
+			  .since_ns = attempts.last_ns,
+			  .deadline = std::nullopt,
+			  .hooks = hooks,
+			  .what = what};
+	if (request.timeout)
+		wait.deadline = attempts.deadline;
+	auto outcome = await_outcome(backend, stream, wait);
+	if (outcome &&
+	    (outcome->end == Outcome::End::Deadline || outcome->end == Outcome::End::Stopped)) {
+		auto cancelled = backend.range_cancel(request.id);
+		if (!cancelled && !ended_meanwhile(cancelled.error()))
+			return std::move(std::move(cancelled).error().add_note(
+				"the kernel goes on removing range " + std::to_string(request.id)));
+		attempts.timed_out = outcome->end == Outcome::End::Deadline;
+		attempts.signal = outcome->signal;
+		wait.deadline.reset();
+		wait.hooks.stop = nullptr;
+		outcome = await_outcome(backend, stream, wait);
+	}
+	if (!outcome)
+		return std::move(std::move(outcome).error().add_context(what));
+	if (outcome->end == Outcome::End::Done)
+		return queued;
+	return std::move(*outcome->error);
 }
 
 // RANGE_DEL until it succeeds or fails for good: with a timeout, a
-// transient refusal (EBUSY, EAGAIN) is retried, the pause doubling, until
+// transient failure (EBUSY, EAGAIN) is retried, the pause doubling, until
 // the deadline. Returns the removed range or the last failure.
-Result<Range> remove_range(Backend &backend, const UnplugRequest &request, const std::string &what,
-			   UnplugAttempts &attempts)
+Result<Range> remove_range(Backend &backend, EventStream &stream, const UnplugRequest &request,
+			   const OpHooks &hooks, const std::string &what, UnplugAttempts &attempts)
 {
 	attempts.deadline = attempts.start + request.timeout.value_or(std::chrono::milliseconds(0));
 	auto delay = kRetryFirst;
@@ -384,12 +586,7 @@ Result<Range> remove_range(Backend &backend, const UnplugRequest &request, const
 		attempts.count++;
 		attempts.last_ns = monotonic_ns();
 		attempts.refused = false;
-		InterruptTimer timer;
-		if (auto armed = arm_for_deadline(timer, request, attempts); !armed)
-			return std::move(std::move(armed).error().add_context(what));
-		auto removed = backend.range_del(request.id);
-		const bool fired = timer.fired();
-		timer.disarm();
+		auto removed = attempt_removal(backend, stream, request, hooks, what, attempts);
 		if (removed)
 			return removed;
 
@@ -397,13 +594,9 @@ Result<Range> remove_range(Backend &backend, const UnplugRequest &request, const
 		if (failure.errnum() == ENOENT)
 			return failure; // no such range: nothing more to say
 		attempts.refused = true;
-		// The kernel gives up on a pending signal; newer modules say so
-		// with ECANCELED, as netlink sends no answer for EINTR.
-		if (fired && (failure.errnum() == EINTR || failure.errnum() == ECANCELED)) {
-			attempts.timed_out = true;
+		if (attempts.timed_out || attempts.signal)
 			return failure;
-		}
-		// Only a transient refusal is worth another try, and only
+		// Only a transient failure is worth another try, and only
 		// within a --timeout: without one, the caller decides.
 		const bool transient = failure.errnum() == EBUSY || failure.errnum() == EAGAIN;
 		if (!transient || !request.timeout)
@@ -414,21 +607,26 @@ Result<Range> remove_range(Backend &backend, const UnplugRequest &request, const
 			attempts.timed_out = true;
 			return failure;
 		}
-		sleep_ms(std::min(delay, left));
+		attempts.signal = pause(std::min(delay, left), hooks);
+		if (attempts.signal)
+			return failure;
 		delay = std::min(delay * 2, kRetryMax);
 	}
 }
 
-// The last refusal as the failure of the unplug: a timeout says so, and
-// more than one attempt says how many.
+// The last failure as the failure of the unplug: a timeout or a cancel
+// says so, and more than one attempt says how many.
 Error unplug_failure(Error error, const UnplugRequest &request, const std::string &what,
 		     const UnplugAttempts &attempts)
 {
-	if (attempts.timed_out) {
-		std::string detail = "timed out after " + seconds(*request.timeout);
+	if (attempts.signal) {
+		error = Error::cancelled(what, attempts.signal);
+	} else if (attempts.timed_out) {
+		std::string still;
 		if (error.errnum() != EINTR && error.errnum() != ECANCELED)
-			detail += ", still " + errno_name(error.errnum()) + ": " + error.detail();
-		error = Error(ErrorKind::Timeout, what, error.errnum(), detail);
+			still = ", still " + errno_name(error.errnum()) + ": " + error.detail();
+		error = timed_out(*request.timeout, error.errnum(), still);
+		error.add_context(what);
 	}
 	if (attempts.count > 1) {
 		const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -486,29 +684,40 @@ std::optional<std::string> block_problem(const Block &block, OnlineType online, 
 }
 
 Result<Range> plug(Backend &backend, const System &system, const PlugRequest &request,
-		   const Warn &warn)
+		   const Warn &warn, const OpHooks &hooks)
 {
 	const ZonePolicy policy = request.zone.value_or(default_zone_policy(request.online));
+	std::optional<Clock::time_point> deadline;
+	if (request.timeout)
+		deadline = Clock::now() + *request.timeout;
 	const PlugJob job{backend,
 			  system,
 			  request,
 			  warn,
 			  "plugging " + hex(request.start) + "+" + human_size(request.size),
 			  policy,
-			  onlines_movable(request, policy)};
+			  onlines_movable(request, policy),
+			  hooks,
+			  deadline};
 
 	if (auto ok = validate_plug(job); !ok)
 		return std::move(std::move(ok).error().add_context(job.what));
 	auto status = module_status(job);
 	if (!status)
 		return std::move(status).error();
+	auto stream = join_monitor(backend, job.what);
+	if (!stream)
+		return std::move(stream).error();
+	const std::uint64_t since = monotonic_ns();
 	auto range = claim_range(job);
 	if (!range)
 		return range;
+	if (auto added = await_add(job, **stream, *range, since); !added)
+		return std::move(added).error();
 	// From here on every failure removes the range again.
 	auto plugged = online_and_commit(job, *status, *range);
 	if (!plugged)
-		return roll_back_plug(job, *range, std::move(plugged).error());
+		return roll_back_plug(job, **stream, *range, std::move(plugged).error());
 	return plugged;
 }
 
@@ -525,7 +734,7 @@ Result<Range> set_protect(Backend &backend, std::uint32_t id, bool protect)
 	return range;
 }
 
-Result<Range> cancel_rollback(Backend &backend, std::uint32_t id)
+Result<Range> cancel_operation(Backend &backend, std::uint32_t id)
 {
 	auto range = backend.range_cancel(id);
 	if (range || range.error().errnum() != EINVAL)
@@ -537,15 +746,18 @@ Result<Range> cancel_rollback(Backend &backend, std::uint32_t id)
 	return error;
 }
 
-Result<Range> unplug(Backend &backend, const UnplugRequest &request)
+Result<Range> unplug(Backend &backend, const UnplugRequest &request, const OpHooks &hooks)
 {
 	const std::string what = "unplugging range " + std::to_string(request.id);
+	auto stream = join_monitor(backend, what);
+	if (!stream)
+		return std::move(stream).error();
 	// The blocks as they were, to say afterwards whether a failed unplug
 	// really left everything as it found it. A range that does not exist
 	// is for RANGE_DEL to report.
 	const auto before = block_snapshot(backend, request.id);
 	UnplugAttempts attempts;
-	auto removed = remove_range(backend, request, what, attempts);
+	auto removed = remove_range(backend, **stream, request, hooks, what, attempts);
 	if (removed || !attempts.refused)
 		return removed;
 	Error error = unplug_failure(std::move(removed).error(), request, what, attempts);

@@ -279,7 +279,7 @@ void TextFormatter::range(const Range &r, RangeAction action)
 		     << r.id << ": " << where << ", " << blocks_online(r) << " blocks online\n";
 		break;
 	case RangeAction::Cancelled:
-		// Plugged again, or failed with what is left: as list shows it.
+		// As it is when the cancel was asked for: as list shows it.
 		ranges({r});
 		break;
 	}

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <ctime>
 
+#include "memplug/ops.hpp"
 #include "memplug/sysfs.hpp"
 #include "test_util.hpp"
 
@@ -39,7 +40,8 @@ Result<Range> FakeBackend::range_add(const RangeAddRequest &request)
 	r.size = request.size;
 	r.node = request.node.value_or(0);
 	r.name = request.name.value_or("");
-	r.state = request.hold ? MEMPLUG_RANGE_STATE_PLUGGING : MEMPLUG_RANGE_STATE_PLUGGED;
+	// Queued: the worker adds it.
+	r.state = MEMPLUG_RANGE_STATE_PLUGGING;
 	if (request.zone_policy)
 		r.zone_policy = static_cast<std::uint32_t>(*request.zone_policy);
 	r.protect = request.protect;
@@ -60,6 +62,7 @@ Result<Range> FakeBackend::range_add(const RangeAddRequest &request)
 	}
 	fill_counts(r);
 	ranges[r.id] = r;
+	jobs_.push_back({true, r.id, request.hold, 0});
 	return r;
 }
 
@@ -72,6 +75,8 @@ Range &FakeBackend::preload(std::uint64_t start, std::uint64_t size, const std::
 	request.size = size;
 	request.zone_policy = ZonePolicy::Movable;
 	const std::uint32_t id = range_add(request).value().id;
+	jobs_.erase(job_of(id));
+	ranges[id].state = MEMPLUG_RANGE_STATE_PLUGGED;
 	auto_online = saved;
 	calls.clear();
 	last_add.reset();
@@ -83,16 +88,27 @@ Result<Range> FakeBackend::range_del(std::uint32_t id)
 	calls.push_back("range_del " + std::to_string(id));
 	if (del_hook)
 		return del_hook(id);
+	if (!del_refusals.empty()) {
+		const Error refusal = del_refusals.front();
+		del_refusals.pop_front();
+		return refusal;
+	}
 	if (del_error)
 		return *del_error;
+	const std::string what = "removing range " + std::to_string(id);
 	auto it = ranges.find(id);
 	if (it == ranges.end())
-		return Error::kernel("removing range " + std::to_string(id), ENOENT,
-				     "no such range");
-	Range r = it->second;
-	fill_counts(r);
-	ranges.erase(it);
-	return r;
+		return Error::kernel(what, ENOENT, "no such range");
+	if (job_of(id) != jobs_.end())
+		return Error::kernel(what, EBUSY,
+				     "memplug: range is busy: a plug, unplug or rollback of it is "
+				     "in progress");
+	Range &r = it->second;
+	jobs_.push_back({false, id, false, r.state});
+	r.state = MEMPLUG_RANGE_STATE_UNPLUGGING;
+	Range out = r;
+	fill_counts(out);
+	return out;
 }
 
 Result<Range> FakeBackend::range_get(std::uint32_t id)
@@ -139,13 +155,41 @@ Result<Range> FakeBackend::range_set(const RangeSetRequest &request)
 Result<Range> FakeBackend::range_cancel(std::uint32_t id)
 {
 	calls.push_back("range_cancel " + std::to_string(id));
-	const std::string what = "cancelling the rollback of range " + std::to_string(id);
+	const std::string what = "cancelling the operation on range " + std::to_string(id);
 	if (cancel_error)
 		return *cancel_error;
 	auto it = ranges.find(id);
 	if (it == ranges.end())
 		return Error::kernel(what, ENOENT, "no such range");
 	Range &r = it->second;
+	Range asked = r;
+	fill_counts(asked);
+	if (auto job = job_of(id); job != jobs_.end()) {
+		const Job cancelled = *job;
+		jobs_.erase(job);
+		if (cancelled.add) {
+			ranges.erase(it);
+			emit(MEMPLUG_EVENT_PLUG_FAILED, asked, [](Event &e) {
+				e.error = -ECANCELED;
+				e.reason = "memplug: the plug was cancelled";
+			});
+		} else {
+			r.state = cancelled.prior;
+			r.fail_errno = -EINTR;
+			r.fail_reason = "memplug: unplug cancelled; the range stays plugged";
+			emit(MEMPLUG_EVENT_UNPLUG_FAILED, r, [&r](Event &e) {
+				e.error = -ECANCELED;
+				e.reason = r.fail_reason;
+			});
+		}
+		return asked;
+	}
+	// Held and not committed: rolled back as if its owner had gone.
+	if (r.state == MEMPLUG_RANGE_STATE_PLUGGING) {
+		ranges.erase(it);
+		emit(MEMPLUG_EVENT_UNPLUG, asked);
+		return asked;
+	}
 	const bool whole = !r.blocks_present || !r.blocks || *r.blocks_present >= *r.blocks;
 	if (r.state == MEMPLUG_RANGE_STATE_UNPLUGGING ||
 	    (r.state == MEMPLUG_RANGE_STATE_FAILED && whole)) {
@@ -195,6 +239,8 @@ public:
 	{
 		fake_.waits.push_back(timeout);
 		if (fake_.script.empty()) {
+			if (auto r = delivered())
+				return *r;
 			Received r;
 			if (timeout) {
 				timespec ts{static_cast<time_t>(timeout->count() / 1000),
@@ -214,6 +260,22 @@ public:
 	}
 
 private:
+	// The worker's outcome and progress, as the module multicasts them;
+	// nothing, and receive() waits out its timeout as on an idle socket.
+	std::optional<Received> delivered()
+	{
+		fake_.run_worker();
+		if (fake_.multicast.empty() && !fake_.overflowed)
+			return std::nullopt;
+		Received r;
+		r.events.assign(fake_.multicast.begin(), fake_.multicast.end());
+		r.overflow = fake_.overflowed;
+		fake_.multicast.clear();
+		fake_.overflowed = false;
+		return r;
+	}
+
+private:
 	FakeBackend &fake_;
 };
 
@@ -224,6 +286,9 @@ Result<std::unique_ptr<EventStream>> FakeBackend::subscribe()
 	calls.push_back("subscribe");
 	if (subscribe_error)
 		return *subscribe_error;
+	// A new membership hears what comes from now on.
+	multicast.clear();
+	overflowed = false;
 	return std::unique_ptr<EventStream>(std::make_unique<FakeEventStream>(*this));
 }
 
@@ -269,6 +334,105 @@ void FakeBackend::fill_counts(Range &r) const
 	r.blocks = static_cast<std::uint32_t>(r.size / kBlockSize);
 	r.blocks_online = static_cast<std::uint32_t>(std::count_if(
 		blocks.begin(), blocks.end(), [](const Block &b) { return b.online(); }));
+}
+
+std::deque<FakeBackend::Job>::iterator FakeBackend::job_of(std::uint32_t id)
+{
+	return std::find_if(jobs_.begin(), jobs_.end(), [id](const Job &j) { return j.id == id; });
+}
+
+void FakeBackend::run_worker()
+{
+	while (!stall_worker && !jobs_.empty()) {
+		const Job job = jobs_.front();
+		jobs_.pop_front();
+		auto it = ranges.find(job.id);
+		if (it == ranges.end())
+			continue;
+		std::deque<Error> &failures = job.add ? add_failures : del_failures;
+		std::optional<Error> failure;
+		if (!failures.empty()) {
+			failure = failures.front();
+			failures.pop_front();
+		}
+		if (job.add)
+			finish_add(job, it, failure);
+		else
+			finish_del(job, it->second, failure);
+	}
+}
+
+void FakeBackend::finish_add(const Job &job, std::map<std::uint32_t, Range>::iterator it,
+			     const std::optional<Error> &failure)
+{
+	Range &r = it->second;
+	if (!failure) {
+		r.state = job.hold ? MEMPLUG_RANGE_STATE_PLUGGING : MEMPLUG_RANGE_STATE_PLUGGED;
+		r.blocks_present = static_cast<std::uint32_t>(r.size / kBlockSize);
+		emit(MEMPLUG_EVENT_PLUG, r);
+		return;
+	}
+	const Range gone = r;
+	ranges.erase(it);
+	emit(MEMPLUG_EVENT_PLUG_FAILED, gone, [&failure](Event &e) {
+		e.error = -failure->errnum();
+		e.reason = failure->detail();
+	});
+}
+
+void FakeBackend::finish_del(const Job &job, Range &r, const std::optional<Error> &failure)
+{
+	if (failure) {
+		r.state = job.prior;
+		r.fail_errno = -failure->errnum();
+		r.fail_reason = failure->detail();
+		emit(MEMPLUG_EVENT_UNPLUG_FAILED, r, [&](Event &e) {
+			e.error = r.fail_errno;
+			e.reason = r.fail_reason;
+			e.block = r.fail_block;
+		});
+		return;
+	}
+	// Block after block offline, as the module reports its progress.
+	const auto total = static_cast<std::uint32_t>(r.size / kBlockSize);
+	for (std::uint32_t i = 0; i < total; i++)
+		emit(MEMPLUG_EVENT_OFFLINE, r, [&](Event &e) {
+			e.start = r.start + i * kBlockSize;
+			e.size = kBlockSize;
+			e.block = static_cast<std::uint32_t>(
+				MemorySysfs::block_id(*e.start, kBlockSize));
+			e.blocks_done = i + 1;
+			e.blocks_total = total;
+		});
+	const Range gone = r;
+	ranges.erase(r.id);
+	emit(MEMPLUG_EVENT_UNPLUG, gone);
+}
+
+void FakeBackend::emit(std::uint32_t action, const Range &range,
+		       const std::function<void(Event &)> &fill)
+{
+	Event e;
+	e.seq = status.event_seq.value_or(1);
+	status.event_seq = e.seq + 1;
+	e.time_ns = monotonic_ns();
+	e.action = action;
+	e.range_id = range.id;
+	e.start = range.start;
+	e.size = range.size;
+	if (fill)
+		fill(e);
+	events.push_back(e);
+	switch (delivery) {
+	case Delivery::Deliver:
+		multicast.push_back(e);
+		break;
+	case Delivery::Overflow:
+		overflowed = true;
+		break;
+	case Delivery::Drop:
+		break;
+	}
 }
 
 } // namespace memplug::test

@@ -3,6 +3,11 @@
 // A Backend that plays the memplug module on top of a temporary sysfs tree:
 // adding a range creates memory<N>/state files, the block dump reports what
 // those files say, and failures can be injected per request.
+//
+// As the module, range_add() and range_del() only queue their work and
+// reply with the range PLUGGING or UNPLUGGING; the fake's worker does it
+// when the subscribed stream is read, and multicasts the outcome (PLUG or
+// PLUG_FAILED, UNPLUG or UNPLUG_FAILED) to it.
 #pragma once
 
 #include <chrono>
@@ -30,18 +35,26 @@ public:
 	Result<Range> range_get(std::uint32_t id) override;
 	Result<std::vector<Range>> range_dump() override;
 	Result<Range> range_set(const RangeSetRequest &request) override;
-	// As the module: an unplugging range (a rollback, unless an unplug
-	// is in progress: cancel_error) and a failed one that is whole become
-	// plugged; a failed one with blocks gone stays failed; anything else
-	// is EINVAL.
+	// As the module: a queued add is dropped (PLUG_FAILED, ECANCELED), a
+	// held range rolled back (UNPLUG), a queued removal dropped
+	// (UNPLUG_FAILED, ECANCELED, the range as it was); an unplugging
+	// range without a removal queued (a rollback) and a failed one that
+	// is whole become plugged; a failed one with blocks gone stays
+	// failed; anything else is EINVAL. Replies with the range as it was
+	// asked.
 	Result<Range> range_cancel(std::uint32_t id) override;
 	Result<std::vector<Block>> block_dump(std::optional<std::uint32_t> range_id) override;
 	Result<std::vector<Event>> event_dump(std::uint64_t first_seq) override;
-	// A stream that plays @script, one entry per receive().
+	// A stream that plays @script, one entry per receive(), and then
+	// runs the worker and delivers what it multicast.
 	Result<std::unique_ptr<EventStream>> subscribe() override;
 
 	// Adds a committed range directly, its blocks in @state.
 	Range &preload(std::uint64_t start, std::uint64_t size, const std::string &state);
+
+	// The module's worker: does every queued add and removal, unless
+	// stall_worker.
+	void run_worker();
 
 	// What the fake's auto-online writes into new blocks' state files.
 	std::string auto_online = "offline";
@@ -69,6 +82,29 @@ public:
 	std::optional<Error> cancel_error;
 	// Replaces range_del entirely when set.
 	std::function<Result<Range>(std::uint32_t)> del_hook;
+	// Refusals of the next RANGE_DELs, one each, before del_error.
+	std::deque<Error> del_refusals;
+
+	// The worker leaves what is queued alone: an add or a removal that
+	// takes until it is cancelled.
+	bool stall_worker = false;
+	// How the worker ends the next adds and removals: each entry fails
+	// one, with PLUG_FAILED or UNPLUG_FAILED carrying the entry's errno
+	// and detail as ERROR and REASON; when none is left they succeed.
+	std::deque<Error> add_failures;
+	std::deque<Error> del_failures;
+	// What becomes of the events the worker and range_cancel() multicast:
+	// delivered, or lost with the stream saying so (ENOBUFS), or lost
+	// without a word. The ring keeps them either way.
+	enum class Delivery {
+		Deliver,
+		Overflow,
+		Drop
+	};
+	Delivery delivery = Delivery::Deliver;
+	// Multicast, and not yet received.
+	std::deque<Event> multicast;
+	bool overflowed = false;
 
 	Status status;
 	// The ring: event_dump() returns those with seq >= its argument.
@@ -91,11 +127,29 @@ public:
 	std::optional<RangeSetRequest> last_set;
 
 private:
+	// Work queued for the worker.
+	struct Job {
+		bool add = true;
+		std::uint32_t id = 0;
+		bool hold = false;       // an add's
+		std::uint32_t prior = 0; // a removal's: the range's state before
+	};
+
 	void fill_counts(Range &range) const;
 	std::vector<Block> blocks_of(const Range &range) const;
+	std::deque<Job>::iterator job_of(std::uint32_t id);
+	// The worker's end of @job, failed with @failure if there is one.
+	void finish_add(const Job &job, std::map<std::uint32_t, Range>::iterator range,
+			const std::optional<Error> &failure);
+	void finish_del(const Job &job, Range &range, const std::optional<Error> &failure);
+	// An event of @range, to the ring and, as @delivery says, to the
+	// stream.
+	void emit(std::uint32_t action, const Range &range,
+		  const std::function<void(Event &)> &fill = {});
 
 	std::filesystem::path root_;
 	std::uint32_t next_id_ = 1;
+	std::deque<Job> jobs_;
 };
 
 // Forwards to a FakeBackend the test keeps, so the test can inspect it after

@@ -375,22 +375,22 @@ TEST_F(CliTest, Cancel)
 	// Nothing to cancel: the kernel's reason and where the range stands.
 	EXPECT_EQ(run({"cancel", "1"}), 1);
 	EXPECT_EQ(out.str(), "");
-	EXPECT_EQ(err.str(), "memplugctl: cancelling the rollback of range 1: range has no "
+	EXPECT_EQ(err.str(), "memplugctl: cancelling the operation on range 1: range has no "
 			     "rollback to cancel (a failed range with blocks removed is "
 			     "unplugged, not cancelled) (EINVAL); range 1 is online\n");
 
 	EXPECT_EQ(run({"cancel", "9"}), 1);
 	EXPECT_EQ(err.str(),
-		  "memplugctl: cancelling the rollback of range 9: no such range (ENOENT)\n");
+		  "memplugctl: cancelling the operation on range 9: no such range (ENOENT)\n");
 
-	fake.cancel_error = Error::kernel("cancelling the rollback of range 1", EBUSY,
+	fake.cancel_error = Error::kernel("cancelling the operation on range 1", EBUSY,
 					  "memplug: an unplug of this range is in progress; it has "
 					  "no rollback to cancel");
 	EXPECT_EQ(run({"cancel", "1"}), 5);
-	fake.cancel_error = Error::kernel("cancelling the rollback of range 1", EPERM,
+	fake.cancel_error = Error::kernel("cancelling the operation on range 1", EPERM,
 					  "memplug: needs CAP_SYS_ADMIN");
 	EXPECT_EQ(run({"cancel", "1"}), 4);
-	EXPECT_EQ(err.str(), "memplugctl: cancelling the rollback of range 1: memplug: needs "
+	EXPECT_EQ(err.str(), "memplugctl: cancelling the operation on range 1: memplug: needs "
 			     "CAP_SYS_ADMIN (EPERM)\n");
 
 	connect_error =
@@ -452,6 +452,29 @@ TEST_F(CliTest, PlugPrintsTheRangeAsAListEntry)
 	EXPECT_EQ(Json::parse(out.str())["id"], 1);
 	EXPECT_EQ(run({"list", "--json"}), 0);
 	EXPECT_EQ(out.str(), "{\"ranges\":[]}\n");
+}
+
+TEST_F(CliTest, AFailedUnplugSaysWhyInTheModulesWords)
+{
+	Range &r = fake.preload(0x40000000, 0x20000000, "online_movable");
+	r.fail_block = 10;
+	fake.del_failures.push_back(Error::kernel(
+		"", EBUSY,
+		"memplug: a memory block could not be offlined (pages in use or unmovable); the "
+		"range stays plugged"));
+	EXPECT_EQ(run({"unplug", "1"}), 5);
+	EXPECT_EQ(err.str(), "memplugctl: removing range 1: memplug: a memory block could not be "
+			     "offlined (pages in use or unmovable); the range stays plugged "
+			     "(EBUSY); memory block 10 could not be offlined (EBUSY); range 1 "
+			     "remains plugged and online, 4/4 blocks online, every block as it was "
+			     "before\n");
+
+	EXPECT_EQ(run({"list"}), 0);
+	EXPECT_NE(out.str().find("\nrange 1: last failure: memplug: a memory block could not be "
+				 "offlined (pages in use or unmovable); the range stays plugged "
+				 "(EBUSY), memory block 10\n"),
+		  std::string::npos)
+		<< out.str();
 }
 
 TEST_F(CliTest, FailedPlugExitsOneAndSaysWhy)

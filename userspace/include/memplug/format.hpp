@@ -31,7 +31,7 @@ enum class RangeAction {
 	Unprotected,
 	Onlined,
 	Offlined,
-	Cancelled, // its rollback
+	Cancelled, // what was being done to it
 };
 
 class Formatter {

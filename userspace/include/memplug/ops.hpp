@@ -6,6 +6,10 @@
 // are all in the requested state, or it leaves nothing behind. The range is
 // added with HOLD, so even a controller killed half way (kill -9) leaves
 // nothing: the kernel rolls back a held range when its socket closes.
+//
+// The module adds and removes memory in its worker and reports the outcome
+// as an event; plug() and unplug() wait for it (await.hpp), so that they
+// end when the memory is added or removed, as they always have.
 #pragma once
 
 #include <chrono>
@@ -15,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "memplug/await.hpp"
 #include "memplug/backend.hpp"
 #include "memplug/error.hpp"
 #include "memplug/host.hpp"
@@ -45,18 +50,31 @@ struct PlugRequest {
 	// memory, a CXL window outside a committed region, addresses nothing
 	// describes. Needs CAP_SYS_RAWIO and a kernel that is not locked down.
 	bool force = false;
+	// Give up after this long, counted from the start: an add still under
+	// way is cancelled, and a range being onlined is rolled back.
+	std::optional<std::chrono::milliseconds> timeout;
 };
 
 // Checks of the machine first (memmap-on-memory; with --node, the
-// movable ratio of that node), then STATUS_GET,
-// RANGE_ADD with HOLD and DEFER_ONLINE, one BLOCK_GET dump, a sysfs write
-// per block that is not already acceptable, one BLOCK_GET dump to verify,
-// and RANGE_SET with COMMIT. Without --node the movable ratio is checked
-// as soon as the kernel has named the node, before anything is onlined.
-// On any failure after the add: RANGE_DEL, and an Error of kind Failed
-// that names the step, the block and the kernel's errno and words.
+// movable ratio of that node), then STATUS_GET, the membership of the
+// "monitor" group (refused: nothing is sent), RANGE_ADD with HOLD and
+// DEFER_ONLINE and the wait for its PLUG, one BLOCK_GET dump, a sysfs
+// write per block that is not already acceptable, one BLOCK_GET dump to
+// verify, and RANGE_SET with COMMIT. Without --node the movable ratio is
+// checked as soon as the kernel has named the node, before anything is
+// onlined. A PLUG_FAILED is the Error the add's refusal used to be: the
+// module's words and errno. On any failure after the add: RANGE_DEL and
+// the wait for its outcome, and an Error of kind Failed that names the
+// step, the block and the kernel's errno and words.
+//
+// At the timeout, or when @hooks.stop asks (SIGINT, SIGTERM), an add
+// under way is cancelled (RANGE_CANCEL) and waited for until the range is
+// gone; onlining stops at the next block and the range is removed as on
+// a failure. The Error is then of kind Timeout ("timed out after 2s") or
+// Cancelled ("cancelled by SIGINT"), and says where the range stands.
+// @hooks.progress hears of every block onlined.
 Result<Range> plug(Backend &backend, const System &system, const PlugRequest &request,
-		   const Warn &warn);
+		   const Warn &warn, const OpHooks &hooks = {});
 
 // The order in which to online @n blocks of one range: the first, then
 // the third to the last, then the second. After every block it onlines,
@@ -79,13 +97,17 @@ std::optional<std::string> block_problem(const Block &block, OnlineType online, 
 // why in the event stream); its own unplug still works.
 Result<Range> set_protect(Backend &backend, std::uint32_t id, bool protect);
 
-// RANGE_CANCEL: stops the kernel's rollback of a range whose owner went
-// away (a plug killed before it committed) or of a failed range that is
-// still whole. A whole range becomes plugged, as if committed; one with
-// blocks already removed stays failed, for unplug to finish. When the
-// kernel says there is nothing to cancel (EINVAL), the Error says where
-// the range stands.
-Result<Range> cancel_rollback(Backend &backend, std::uint32_t id);
+// RANGE_CANCEL: stops what is being done to a range, and does not wait
+// for it to stop. A plug's add is undone (PLUG_FAILED, ECANCELED), and a
+// held range not yet committed is rolled back; an unplug's removal is
+// dropped or interrupted (UNPLUG_FAILED, ECANCELED; the range stays as
+// it was); the kernel's rollback of a range whose owner went away, or of
+// a failed range that is still whole, stops: a whole range becomes
+// plugged, as if committed, one with blocks already removed stays failed,
+// for unplug to finish. Returns the range as the kernel's reply shows it.
+// When the kernel says there is nothing to cancel (EINVAL), the Error
+// says where the range stands.
+Result<Range> cancel_operation(Backend &backend, std::uint32_t id);
 
 struct OnlineRequest {
 	std::uint32_t id = 0;
@@ -116,18 +138,24 @@ Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uin
 
 struct UnplugRequest {
 	std::uint32_t id = 0;
-	// Interrupt the kernel's offlining after this long (the range then
-	// stays plugged), and within it retry a busy range.
+	// Cancel a removal still under way after this long (the range then
+	// stays plugged as it was), and within it retry a busy range.
 	std::optional<std::chrono::milliseconds> timeout;
 };
 
-// RANGE_DEL. With a timeout, a transient refusal (EBUSY, EAGAIN) is
-// retried after 100 ms, doubling up to 1 s, until the deadline; each
-// attempt is interrupted at the deadline. Without a timeout there is one
-// attempt: the kernel's answer is reported at once. A failure is reported
+// The membership of the "monitor" group (refused: nothing is sent), then
+// RANGE_DEL and the wait for its UNPLUG or UNPLUG_FAILED, which is the
+// Error the removal's refusal used to be. With a timeout, a transient
+// failure (EBUSY, EAGAIN, refused or reported) is retried after 100 ms,
+// doubling up to 1 s, until the deadline; a removal still under way then
+// is cancelled (RANGE_CANCEL) and waited for, and the Error is of kind
+// Timeout. Without a timeout there is one attempt, waited for until it
+// ends. When @hooks.stop asks (SIGINT, SIGTERM), the removal is cancelled
+// the same way and the Error is of kind Cancelled. A failure is reported
 // with the block that refused and why (FAIL_BLOCK, FAIL_ERRNO, memplug's
 // veto from the event ring) and with where the range stands afterwards:
 // RANGE_GET, and BLOCK_GET dumps before and after compared block by block.
-Result<Range> unplug(Backend &backend, const UnplugRequest &request);
+// @hooks.progress hears of the blocks offlined or removed.
+Result<Range> unplug(Backend &backend, const UnplugRequest &request, const OpHooks &hooks = {});
 
 } // namespace memplug
