@@ -19,8 +19,11 @@ constexpr const char *kExitCodes = R"(Exit status:
   4  permission denied (every command but status needs CAP_SYS_ADMIN;
      plug --force also CAP_SYS_RAWIO and a kernel that is not locked
      down; candidates needs root)
-  5  busy or timed out (EBUSY, EAGAIN, or unplug --timeout expired); retry later
-  124  monitor --timeout expired before --count events arrived)";
+  5  busy or timed out (EBUSY, EAGAIN, or plug or unplug --timeout expired);
+     retry later
+  124  monitor --timeout expired before --count events arrived
+  130  plug or unplug cancelled by SIGINT (143: by SIGTERM); the range is
+     as it was before)";
 
 std::string failure_message(const CLI::App *, const CLI::Error &e)
 {

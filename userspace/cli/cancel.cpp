@@ -14,12 +14,20 @@ std::shared_ptr<CancelOptions> setup_cancel(CLI::App &sub)
 		[o](std::uint32_t v) { o->id = v; })
 		->required();
 	add_json_flag(sub, opts->json);
-	sub.footer("When memplugctl plug dies before it commits, the kernel removes the range\n"
-		   "again in the background, block by block, with pauses between attempts (list:\n"
-		   "unplugging); when the attempts are used up the range is failed. cancel stops\n"
-		   "that: a range with every block still there is plugged again, as if the plug\n"
-		   "had committed; one with blocks already removed stays failed, and unplug\n"
-		   "removes the rest. Prints the range as list does.");
+	sub.footer("cancel stops what is being done to a range:\n"
+		   "- a plug (memplugctl plug waiting in another shell): the add is undone, or\n"
+		   "  the range removed again; that plug fails and leaves nothing;\n"
+		   "- an unplug: the kernel puts back online what it had offlined and the range\n"
+		   "  stays plugged as it was; that unplug fails with ECANCELED;\n"
+		   "- a rollback: when memplugctl plug dies before it commits, the kernel removes\n"
+		   "  the range again in the background, block by block, with pauses between\n"
+		   "  attempts (list: unplugging); when the attempts are used up the range is\n"
+		   "  failed. A range with every block still there is then plugged again, as if\n"
+		   "  the plug had committed; one with blocks already removed stays failed, and\n"
+		   "  unplug removes the rest.\n"
+		   "cancel does not wait for the kernel to stop: it prints the range as it is at\n"
+		   "once, as list does, and the outcome follows as an event (monitor --range ID:\n"
+		   "plug-failed or unplug-failed with ECANCELED, or unplug after a rollback).");
 	return opts;
 }
 

@@ -36,6 +36,9 @@ struct Context {
 	// that killing memplugctl cannot leave a range half done (main:
 	// run_surviving_kill()); unset: in place.
 	std::function<int(const std::function<int()> &)> survive_kill;
+	// Whether err is a terminal: plug and unplug then show their progress
+	// there, unless the output is JSON.
+	bool progress = false;
 };
 
 struct StatusOptions {

@@ -27,8 +27,8 @@ constexpr Command kCommands[] = {
 	command<setup_unprotect, run_protect>(
 		"unprotect", "Allow the range's blocks to be offlined through sysfs again"),
 	command<setup_cancel, run_cancel>(
-		"cancel", "Stop the kernel's rollback of a range whose plug was cut short, or of "
-			  "a failed range that is still whole, and keep what is plugged"),
+		"cancel", "Stop a plug, an unplug or the kernel's rollback of a range; returns at "
+			  "once with the range as it is"),
 	command<setup_online, run_online>(
 		"online", "Online every block of a range; all or nothing, rolled back on failure",
 		{.survive_kill = true}),

@@ -7,6 +7,8 @@
 
 #include "cli.hpp"
 #include "memplug/format.hpp"
+#include "memplug/progress.hpp"
+#include "signals.hpp"
 
 namespace memplug::cli {
 
@@ -24,6 +26,25 @@ inline std::unique_ptr<Formatter> formatter(bool json, Context &ctx)
 inline std::unique_ptr<Backend> connect(Context &ctx)
 {
 	return ctx.connect().value();
+}
+
+// What plug and unplug ask while they run: whether a signal caught by
+// StopSignals asks to cancel them, and where their progress goes.
+inline OpHooks operation_hooks(ProgressLine &line)
+{
+	return OpHooks{[] { return StopSignals::which(); },
+		       [&line](const Progress &progress) {
+			       line.update(progress);
+		       }};
+}
+
+// A warning on err, the progress line out of its way.
+inline Warn warning(Context &ctx, ProgressLine &line)
+{
+	return [&ctx, &line](const std::string &text) {
+		line.clear();
+		ctx.err << "memplugctl: WARNING: " << text << std::endl;
+	};
 }
 
 } // namespace memplug::cli

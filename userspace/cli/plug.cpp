@@ -66,13 +66,24 @@ std::shared_ptr<PlugOptions> setup_plug(CLI::App &sub)
 		   "--name", [req](const std::string &v) { req->name = v; },
 		   "A label for the range")
 		->type_name("LABEL");
+	add_parsed<std::chrono::milliseconds>(
+		sub, "--timeout",
+		"Give up after this many seconds: an add still under way is cancelled, a range "
+		"being onlined is rolled back, and nothing stays plugged (exit 5)",
+		parse_timeout, [req](std::chrono::milliseconds v) { req->timeout = v; })
+		->type_name("SECONDS");
 	add_json_flag(sub, opts->json);
 	sub.footer("Movable memory: the kernel cannot use ZONE_MOVABLE for its own allocations\n"
 		   "(page tables, slab, the struct pages of further hotplugs), so too much\n"
 		   "movable memory per kernel memory can run the kernel out of memory. The\n"
 		   "kernel's own auto-movable policy allows 301%. plug warns when onlining\n"
 		   "movable takes the node's movable memory above 3.0 times its kernel-zone\n"
-		   "memory (DMA, DMA32, Normal, from /proc/zoneinfo); --strict-ratio refuses.");
+		   "memory (DMA, DMA32, Normal, from /proc/zoneinfo); --strict-ratio refuses.\n"
+		   "\n"
+		   "plug waits until the kernel has added the memory and every block is online.\n"
+		   "SIGINT or SIGTERM cancels it: the add is cancelled or the range removed\n"
+		   "again, nothing stays plugged, and the exit status is 130 or 143. On a\n"
+		   "terminal a progress line shows the onlining once it takes over a second.");
 
 	// Contradictions are usage errors, found before anything is sent.
 	sub.callback([req] {
@@ -89,13 +100,18 @@ std::shared_ptr<PlugOptions> setup_plug(CLI::App &sub)
 	return opts;
 }
 
+// SIGINT and SIGTERM are not blocked: they end a wait for the kernel and
+// cut a sysfs write short, and the plug then cancels what it started.
 int run_plug(const PlugOptions &opts, Context &ctx)
 {
+	StopSignals signals;
+	signals.install(false).value();
 	auto backend = connect(ctx);
+	ProgressLine line(ctx.err, ctx.progress && !opts.json);
 	const Range range =
-		plug(*backend, ctx.system, opts.request, [&ctx](const std::string &text) {
-			ctx.err << "memplugctl: WARNING: " << text << std::endl;
-		}).value();
+		plug(*backend, ctx.system, opts.request, warning(ctx, line), operation_hooks(line))
+			.value();
+	line.clear();
 	formatter(opts.json, ctx)->range(range, RangeAction::Plugged);
 	return 0;
 }

@@ -11,9 +11,9 @@ namespace {
 
 volatile sig_atomic_t stop_seen = 0;
 
-void on_stop(int)
+void on_stop(int signal)
 {
-	stop_seen = 1;
+	stop_seen = signal;
 }
 
 } // namespace
@@ -58,6 +58,11 @@ Result<void> StopSignals::install(bool block)
 bool StopSignals::requested()
 {
 	return stop_seen != 0;
+}
+
+int StopSignals::which()
+{
+	return stop_seen;
 }
 
 } // namespace memplug::cli

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// A clean end on SIGINT and SIGTERM for commands that wait (monitor).
+// A clean end on SIGINT and SIGTERM for commands that wait (monitor), and
+// a cancel of those that change a range (plug, unplug, online, offline).
 //
 // While a StopSignals lives, both signals are caught by a handler that
 // only records them. With @block they are also blocked, so they never cut
@@ -30,6 +31,8 @@ public:
 	Result<void> install(bool block = true);
 	// Whether SIGINT or SIGTERM arrived since install().
 	static bool requested();
+	// The one that arrived last since install(), or 0.
+	static int which();
 
 private:
 	bool installed_ = false;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <cerrno>
+#include <csignal>
 #include <sstream>
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -189,8 +192,14 @@ TEST_F(CliTest, HelpAndVersion)
 	EXPECT_NE(out.str().find("Exit status:"), std::string::npos);
 	EXPECT_NE(out.str().find("3  the memplug module is not loaded"), std::string::npos);
 	EXPECT_NE(out.str().find("plug"), std::string::npos);
+	EXPECT_NE(out.str().find("130  plug or unplug cancelled by SIGINT"), std::string::npos)
+		<< out.str();
 	EXPECT_EQ(run({"plug", "--help"}), 0);
 	EXPECT_NE(out.str().find("--start"), std::string::npos);
+	EXPECT_NE(out.str().find("--timeout"), std::string::npos);
+	EXPECT_EQ(run({"cancel", "--help"}), 0);
+	EXPECT_NE(out.str().find("cancel does not wait for the kernel to stop"), std::string::npos)
+		<< out.str();
 	EXPECT_EQ(run({"--version"}), 0);
 	EXPECT_EQ(out.str().rfind("memplugctl ", 0), 0u) << out.str();
 	EXPECT_EQ(connects, 0);
@@ -452,6 +461,60 @@ TEST_F(CliTest, PlugPrintsTheRangeAsAListEntry)
 	EXPECT_EQ(Json::parse(out.str())["id"], 1);
 	EXPECT_EQ(run({"list", "--json"}), 0);
 	EXPECT_EQ(out.str(), "{\"ranges\":[]}\n");
+}
+
+// The signal arrives while the command waits for the kernel, as when the
+// user presses ^C: the next receive() is where it lands.
+TEST_F(CliTest, ASignalCancelsPlugAndUnplug)
+{
+	fake.stall_worker = true;
+	const auto raise_on_receive = [this](int signal) {
+		fake.script.push_back({Received{}, [signal] {
+					       kill(getpid(), signal);
+				       }});
+	};
+	raise_on_receive(SIGINT);
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M"}), 130);
+	EXPECT_EQ(out.str(), "");
+	EXPECT_EQ(err.str(), "memplugctl: plugging 0x40000000+512M: cancelled by SIGINT; rolled "
+			     "back, nothing left plugged\n");
+	EXPECT_TRUE(fake.ranges.empty());
+
+	fake.preload(0x80000000, 0x20000000, "online_movable");
+	raise_on_receive(SIGTERM);
+	EXPECT_EQ(run({"unplug", "2", "--json"}), 143);
+	EXPECT_EQ(out.str(), "");
+	EXPECT_EQ(err.str(), "memplugctl: unplugging range 2: cancelled by SIGTERM; range 2 "
+			     "remains plugged and online, 4/4 blocks online, every block as it "
+			     "was before\n");
+	EXPECT_EQ(fake.ranges.at(2).state, MEMPLUG_RANGE_STATE_PLUGGED);
+
+	// Gone with the command: the next one is not cancelled.
+	fake.stall_worker = false;
+	EXPECT_EQ(run({"unplug", "2"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "unplugged range 2: 0x80000000-0x9fffffff (512M)\n");
+}
+
+TEST_F(CliTest, TimeoutsOfPlugAndUnplug)
+{
+	auto c = parse({"plug", "--start", "0x40000000", "--size", "512M", "--timeout", "1.5"});
+	EXPECT_EQ(c->options<cli::PlugOptions>("plug").request.timeout, 1500ms);
+	c = parse({"plug", "--start", "0x40000000", "--size", "512M"});
+	EXPECT_FALSE(c->options<cli::PlugOptions>("plug").request.timeout);
+	expect_usage({"plug", "--start", "0x40000000", "--size", "512M", "--timeout", "0"},
+		     "positive");
+
+	fake.stall_worker = true;
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M", "--timeout", "0.2"}), 5);
+	EXPECT_EQ(err.str(), "memplugctl: plugging 0x40000000+512M: timed out after 0.2s; rolled "
+			     "back, nothing left plugged\n");
+	EXPECT_TRUE(fake.ranges.empty());
+
+	fake.preload(0x80000000, 0x20000000, "online_movable");
+	EXPECT_EQ(run({"unplug", "2", "--timeout", "0.2"}), 5);
+	EXPECT_EQ(err.str(), "memplugctl: unplugging range 2: timed out after 0.2s (ECANCELED); "
+			     "range 2 remains plugged and online, 4/4 blocks online, every block "
+			     "as it was before\n");
 }
 
 TEST_F(CliTest, AFailedUnplugSaysWhyInTheModulesWords)
