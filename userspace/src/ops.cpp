@@ -702,12 +702,15 @@ Result<Range> plug(Backend &backend, const System &system, const PlugRequest &re
 
 	if (auto ok = validate_plug(job); !ok)
 		return std::move(std::move(ok).error().add_context(job.what));
-	auto status = module_status(job);
-	if (!status)
-		return std::move(status).error();
 	auto stream = join_monitor(backend, job.what);
 	if (!stream)
 		return std::move(stream).error();
+	auto status = module_status(job);
+	if (!status)
+		return std::move(status).error();
+	// Asked to stop before anything was added: nothing to cancel.
+	if (auto why = interruption(job))
+		return std::move(why->add_context(job.what).add_note("nothing was plugged"));
 	const std::uint64_t since = monotonic_ns();
 	auto range = claim_range(job);
 	if (!range)
@@ -752,6 +755,8 @@ Result<Range> unplug(Backend &backend, const UnplugRequest &request, const OpHoo
 	auto stream = join_monitor(backend, what);
 	if (!stream)
 		return std::move(stream).error();
+	if (const int signal = stop_requested(hooks))
+		return std::move(Error::cancelled(what, signal).add_note("nothing was changed"));
 	// The blocks as they were, to say afterwards whether a failed unplug
 	// really left everything as it found it. A range that does not exist
 	// is for RANGE_DEL to report.

@@ -96,7 +96,7 @@ TEST_F(Plug, OnlinesEveryBlockAndCommits)
 	EXPECT_TRUE(fake.last_add->hold);
 	EXPECT_TRUE(fake.last_add->defer_online);
 	EXPECT_EQ(fake.last_add->zone_policy, ZonePolicy::Movable);
-	const std::vector<std::string> expected = {"status_get", "subscribe",  "range_add",
+	const std::vector<std::string> expected = {"subscribe",  "status_get", "range_add",
 						   "block_dump", "block_dump", "range_set commit"};
 	EXPECT_EQ(fake.calls, expected);
 }
@@ -354,7 +354,7 @@ TEST_F(Plug, AFailedAddSaysWhyInTheModulesWords)
 		  "plugging 0x40000000+512M: adding the range: memplug: kernel refused: range "
 		  "conflicts with an existing resource (a driver claims part of it) (EBUSY)");
 	EXPECT_TRUE(fake.ranges.empty());
-	const std::vector<std::string> expected = {"status_get", "subscribe", "range_add",
+	const std::vector<std::string> expected = {"subscribe", "status_get", "range_add",
 						   "range_get 1"};
 	EXPECT_EQ(fake.calls, expected) << "nothing to roll back";
 }
@@ -398,7 +398,7 @@ TEST_F(Plug, NothingIsSentWithoutTheMonitorGroup)
 	EXPECT_EQ(error.message(),
 		  "plugging 0x40000000+512M: joining the memplug monitor group: receiving events "
 		  "needs CAP_SYS_ADMIN (EPERM)");
-	EXPECT_FALSE(called("range_add"));
+	EXPECT_EQ(fake.calls, std::vector<std::string>{"subscribe"});
 }
 
 TEST_F(Plug, AnOverflowDoesNotLoseTheAdd)
@@ -442,8 +442,9 @@ TEST_F(Plug, AStopRequestCancelsTheAddOrRollsBack)
 {
 	fake.stall_worker = true;
 	OpHooks hooks;
-	hooks.stop = [] {
-		return SIGINT;
+	int asked = 0;
+	hooks.stop = [&] {
+		return ++asked >= 2 ? SIGINT : 0;
 	};
 	const Error interrupted = plug_error(request(), hooks);
 	EXPECT_EQ(interrupted.kind(), ErrorKind::Cancelled);
@@ -470,6 +471,17 @@ TEST_F(Plug, AStopRequestCancelsTheAddOrRollsBack)
 	EXPECT_EQ(blocks, 2);
 	EXPECT_EQ(whats.back(), "rolling back range 2") << "the rollback's progress too";
 	EXPECT_TRUE(called("range_del 2"));
+}
+
+TEST_F(Plug, AStopRequestBeforeTheAddSendsNothing)
+{
+	OpHooks hooks;
+	hooks.stop = [] {
+		return SIGINT;
+	};
+	EXPECT_EQ(plug_error(request(), hooks).message(),
+		  "plugging 0x40000000+512M: cancelled by SIGINT; nothing was plugged");
+	EXPECT_FALSE(called("range_add"));
 }
 
 TEST_F(Plug, ProgressOfTheOnlining)
@@ -779,7 +791,7 @@ TEST_F(Plug, StrictRatioWithoutANodeRefusesBeforeOnlining)
 	ASSERT_FALSE(result.ok());
 	EXPECT_NE(result.error().message().find("rolled back, nothing left plugged"),
 		  std::string::npos);
-	const std::vector<std::string> expected = {"status_get", "subscribe", "range_add",
+	const std::vector<std::string> expected = {"subscribe", "status_get", "range_add",
 						   "range_del 1"};
 	EXPECT_EQ(fake.calls, expected);
 	EXPECT_EQ(state(8), "offline\n") << "nothing was onlined";

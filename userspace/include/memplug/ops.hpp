@@ -56,8 +56,8 @@ struct PlugRequest {
 };
 
 // Checks of the machine first (memmap-on-memory; with --node, the
-// movable ratio of that node), then STATUS_GET, the membership of the
-// "monitor" group (refused: nothing is sent), RANGE_ADD with HOLD and
+// movable ratio of that node), then the membership of the "monitor" group
+// (refused: nothing is sent), STATUS_GET, RANGE_ADD with HOLD and
 // DEFER_ONLINE and the wait for its PLUG, one BLOCK_GET dump, a sysfs
 // write per block that is not already acceptable, one BLOCK_GET dump to
 // verify, and RANGE_SET with COMMIT. Without --node the movable ratio is
@@ -67,11 +67,11 @@ struct PlugRequest {
 // the wait for its outcome, and an Error of kind Failed that names the
 // step, the block and the kernel's errno and words.
 //
-// At the timeout, or when @hooks.stop asks (SIGINT, SIGTERM), an add
-// under way is cancelled (RANGE_CANCEL) and waited for until the range is
-// gone; onlining stops at the next block and the range is removed as on
-// a failure. The Error is then of kind Timeout ("timed out after 2s") or
-// Cancelled ("cancelled by SIGINT"), and says where the range stands.
+// At the timeout, or when @hooks.stop asks (SIGINT, SIGTERM; before
+// RANGE_ADD nothing is sent), an add under way is cancelled (RANGE_CANCEL) and waited for until the
+// range is gone; onlining stops at the next block and the range is removed as on a failure. The
+// Error is then of kind Timeout ("timed out after 2s") or Cancelled ("cancelled by SIGINT"), and
+// says where the range stands.
 // @hooks.progress hears of every block onlined.
 Result<Range> plug(Backend &backend, const System &system, const PlugRequest &request,
 		   const Warn &warn, const OpHooks &hooks = {});
