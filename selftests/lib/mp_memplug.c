@@ -334,9 +334,11 @@ int mp_transact_range(struct mp_ctx *c, struct mp_msg *m, struct mp_range *out,
 	bool add = cmd == MEMPLUG_CMD_RANGE_ADD;
 	struct mp_status st;
 	struct mp_range reply;
-	struct mp_ack status;
+	struct mp_ack status, none;
 	int rc;
 
+	if (!ack)
+		ack = &none;
 	if (c->nowait || (!add && cmd != MEMPLUG_CMD_RANGE_DEL))
 		return mp_transact_range_once(c, m, out, ack);
 	/* Where the outcome's event will be: after what is there now. */

@@ -20,7 +20,6 @@
  * count, the module's reference count) and answers ENOMEM; a lost event
  * notification shows up at a listener as a gap in seq that the ring fills.
  */
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/kernel-page-flags.h>
@@ -32,8 +31,6 @@
 
 #define CTL_TIMEOUT 180
 #define NBLK 4
-/* How long an interrupted RANGE_DEL may take to answer. */
-#define NO_ANSWER_MS 5000
 #define EV_MAX 256
 
 /* The controller's "list --json" / "blocks --json" and its exit codes. */
@@ -44,7 +41,7 @@
 #define MSG_OFFLINE_FAILED "offlining the range failed; the range stays plugged"
 #define MSG_OFFLINE_BUSY \
 	"a memory block could not be offlined (pages in use or unmovable); the range stays plugged"
-#define MSG_INTERRUPTED "unplug interrupted by a signal; the range stays plugged"
+#define MSG_CANCELLED "unplug cancelled; the range stays plugged"
 
 /* Every refusal must leave the state memplug reports equal to sysfs's. */
 #define STATE_AGREES(e, base)                                                 \
@@ -498,56 +495,6 @@ TEST_F_TIMEOUT(inject, double_fault_online_and_unplug, MP_TIMEOUT)
 	unplug_clean(_metadata, self, r.id);
 }
 
-static volatile sig_atomic_t got_usr1;
-
-static void on_usr1(int sig)
-{
-	got_usr1 = 1;
-}
-
-/* What the child that unplugs reports back. */
-struct del_result {
-	int rc;
-	struct mp_ack ack;
-};
-
-/*
- * RANGE_DEL @id in a child that a SIGUSR1 interrupts; its pid, and the
- * read end of the pipe its struct del_result comes through in *@fd.
- */
-static pid_t del_in_child(uint32_t id, int *fd)
-{
-	int p[2];
-	pid_t pid;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid) {
-		close(p[1]);
-		*fd = p[0];
-		return pid;
-	}
-	{
-		struct sigaction sa = { .sa_handler = on_usr1 };
-		struct del_result res = { 0 };
-		struct mp_ctx c;
-
-		close(p[0]);
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGUSR1, &sa, NULL); /* no SA_RESTART */
-		res.rc = mp_open(&c);
-		/* Known bug: an interrupted RANGE_DEL gets no answer. */
-		if (!res.rc)
-			res.rc = mp_sock_timeout(&c.sock, NO_ANSWER_MS);
-		if (!res.rc)
-			res.rc = mp_range_del(&c, id, NULL, &res.ack);
-		if (write(p[1], &res, sizeof(res)) != sizeof(res))
-			_exit(2);
-		_exit(0);
-	}
-}
-
 /* Wait up to @ms for blocks [from, to) of the device to be offline. */
 static bool offline_by(struct mp_env *e, unsigned int from, unsigned int to,
 		       int ms)
@@ -574,19 +521,18 @@ static bool offline_by(struct mp_env *e, unsigned int from, unsigned int to,
 
 /*
  * The kernel's own rollback fails: the unplug offlines blocks 0-2, spins
- * on a page held in block 3 until a signal stops it, and re-onlining 0-2
- * is vetoed. The range stays plugged with one block online, and memplug,
+ * on a page held in block 3 until RANGE_CANCEL stops it, and re-onlining
+ * 0-2 is vetoed. The range stays plugged with one block online, and memplug,
  * memplugctl and sysfs agree on it.
  */
 TEST_F_TIMEOUT(inject, double_fault_reonline_fails, MP_TIMEOUT)
 {
 	struct mp_env *e = &self->e;
 	char ko[512], params[128], zones[NBLK][64];
-	struct del_result res;
+	struct mp_status st;
 	struct mp_range r, g;
 	struct mp_ack ack;
-	int fd, status;
-	pid_t pid;
+	int rc;
 
 	NEED_INJECT();
 	plug_excl(_metadata, e, &r);
@@ -602,24 +548,22 @@ TEST_F_TIMEOUT(inject, double_fault_reonline_fails, MP_TIMEOUT)
 	online_all(_metadata, e);
 
 	MP_OK(mp_inject_set("MEM_GOING_ONLINE", EBUSY));
-	pid = del_in_child(r.id, &fd);
-	ASSERT_GT(pid, 0);
+	MP_NL_OK(mp_status_get(&e->c, &st, &ack), ack);
+	e->c.nowait = true;
+	MP_NL_OK(mp_range_del(&e->c, r.id, NULL, &ack), ack);
 	ASSERT_TRUE(offline_by(e, 0, NBLK - 1, 60000))
 	TH_LOG("blocks 0-%d never went offline", NBLK - 2);
 	/* Block 3 spins now: its offlining cannot take the pinned page. */
 	mp_sleep_ms(300);
 	MP_BLOCK_STATE(e->dev_block + NBLK - 1, "going-offline");
-	ASSERT_EQ(0, kill(pid, SIGUSR1));
-	MP_OK(mp_wait_pid(pid, 60000, &status));
-	ASSERT_EQ(0, status);
-	ASSERT_EQ(sizeof(res), read(fd, &res, sizeof(res)));
-	close(fd);
-	TH_LOG("RANGE_DEL: %d (%s), extack '%s'%s", res.rc, strerror(-res.rc),
-	       res.ack.msg, res.ack.local ? " (no answer)" : "");
-	/* Not EINTR itself: netlink would answer that with nothing. */
-	ASSERT_FALSE(res.ack.local) TH_LOG("no answer: %s", mp_errstr());
-	ASSERT_EQ(-ECANCELED, res.rc);
-	ASSERT_STREQ("memplug: " MSG_INTERRUPTED, res.ack.msg);
+	MP_NL_OK(mp_range_cancel(&e->c, r.id, NULL, &ack), ack);
+	e->c.nowait = false;
+	rc = mp_range_await(&e->c, r.id, st.event_seq, false, &ack);
+	TH_LOG("the unplug's outcome: %d (%s), '%s'", rc, strerror(-rc),
+	       ack.msg);
+	ASSERT_FALSE(ack.local) TH_LOG("no outcome: %s", mp_errstr());
+	ASSERT_EQ(-ECANCELED, rc);
+	ASSERT_STREQ("memplug: " MSG_CANCELLED, ack.msg);
 
 	/* Blocks 0-2 stayed offline: their re-onlining was vetoed. */
 	zones_now(_metadata, e, zones);
