@@ -235,17 +235,19 @@ Result<A> parse_reply(const nlmsghdr *hdr, std::string_view what)
 // Errnos run from 1 to the kernel's MAX_ERRNO.
 constexpr std::int64_t kMaxErrno = 4095;
 
-// FAIL_ERRNO, VETO_ERRNO, ERROR: a negative errno; anything else is refused, so
-// that nothing downstream negates INT_MIN or names a number as an errno.
+// FAIL_ERRNO, VETO_ERRNO, ERROR into @out: a negative errno; anything else
+// is refused (the Error), so that nothing downstream negates INT_MIN or
+// names a number as an errno.
 template <typename A, std::uint16_t Id>
-Result<std::optional<std::int32_t>>
-opt_neg_errno(const A &attrs, proto::AttrId<Id, proto::Type::S32> attr, std::string_view what)
+std::optional<Error> get_neg_errno(const A &attrs, proto::AttrId<Id, proto::Type::S32> attr,
+				   std::string_view what, std::optional<std::int32_t> &out)
 {
 	const auto v = attrs.get(attr);
 	if (v && (*v >= 0 || *v < -kMaxErrno))
 		return malformed(what, A::name(attr) + " " + std::to_string(*v) +
 					       " is not a negative errno");
-	return v;
+	out = v;
+	return std::nullopt;
 }
 
 // The error code of NLMSG_ERROR and NLMSG_DONE: 0 or an errno, negative as
@@ -473,10 +475,8 @@ Result<Range> decode_range(const nlmsghdr *hdr)
 	r.online_ns = a.get(at::online_ns);
 	r.offline_ns = a.get(at::offline_ns);
 	r.fail_block = a.get(at::fail_block);
-	auto fail_errno = opt_neg_errno(a, at::fail_errno, what);
-	if (!fail_errno)
-		return std::move(fail_errno).error();
-	r.fail_errno = *fail_errno;
+	if (auto err = get_neg_errno(a, at::fail_errno, what, r.fail_errno))
+		return *err;
 	r.blocks_present = a.get(at::blocks_present);
 	r.rollback_attempts = a.get(at::rollback_attempts);
 	r.plugged_by = a.get(at::plugged_by);
@@ -555,15 +555,11 @@ Result<Event> decode_event(const nlmsghdr *hdr)
 	e.status_change_nid = a.get(at::status_change_nid);
 	e.status_change_nid_normal = a.get(at::status_change_nid_normal);
 	e.range_id = a.get(at::range_id);
-	auto veto_errno = opt_neg_errno(a, at::veto_errno, what);
-	if (!veto_errno)
-		return std::move(veto_errno).error();
-	e.veto_errno = *veto_errno;
+	if (auto err = get_neg_errno(a, at::veto_errno, what, e.veto_errno))
+		return *err;
 	e.veto_reason = a.get(at::veto_reason);
-	auto error = opt_neg_errno(a, at::error, what);
-	if (!error)
-		return std::move(error).error();
-	e.error = *error;
+	if (auto err = get_neg_errno(a, at::error, what, e.error))
+		return *err;
 	e.reason = a.get(at::reason);
 	e.blocks_done = a.get(at::blocks_done);
 	e.blocks_total = a.get(at::blocks_total);

@@ -377,13 +377,34 @@ TEST(Decode, RangeReply)
 	EXPECT_FALSE(r.rollback_attempts);
 }
 
-TEST(Decode, FailedRange)
+namespace {
+
+// An EVENT_NTF of @action of range 3, sequence number @seq.
+NlMsgPtr range_event(std::uint64_t seq, std::uint32_t action)
+{
+	NlMsgPtr msg = reply(MEMPLUG_CMD_EVENT_NTF);
+	nla_put_u64(msg.get(), MEMPLUG_A_EVENT_SEQ, seq);
+	nla_put_u32(msg.get(), MEMPLUG_A_EVENT_ACTION, action);
+	nla_put_u32(msg.get(), MEMPLUG_A_EVENT_RANGE_ID, 3);
+	return msg;
+}
+
+// A RANGE_GET reply for range 3 at 0x40000000+512M in @state.
+NlMsgPtr range_reply(std::uint32_t state)
 {
 	NlMsgPtr msg = reply(MEMPLUG_CMD_RANGE_GET);
 	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_ID, 3);
 	nla_put_u64(msg.get(), MEMPLUG_A_RANGE_START, 0x40000000);
 	nla_put_u64(msg.get(), MEMPLUG_A_RANGE_SIZE, 0x20000000);
-	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_STATE, MEMPLUG_RANGE_STATE_FAILED);
+	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_STATE, state);
+	return msg;
+}
+
+} // namespace
+
+TEST(Decode, FailedRange)
+{
+	NlMsgPtr msg = range_reply(MEMPLUG_RANGE_STATE_FAILED);
 	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_BLOCKS, 4);
 	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_BLOCKS_ONLINE, 1);
 	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_BLOCKS_PRESENT, 2);
@@ -506,12 +527,9 @@ TEST(Decode, Event)
 
 TEST(Decode, FailedEvent)
 {
-	NlMsgPtr msg = reply(MEMPLUG_CMD_EVENT_NTF);
-	nla_put_u64(msg.get(), MEMPLUG_A_EVENT_SEQ, 31);
-	nla_put_u32(msg.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_FAILED);
+	NlMsgPtr msg = range_event(31, MEMPLUG_EVENT_FAILED);
 	nla_put_u64(msg.get(), MEMPLUG_A_EVENT_START, 0x40000000);
 	nla_put_u64(msg.get(), MEMPLUG_A_EVENT_SIZE, 0x20000000);
-	nla_put_u32(msg.get(), MEMPLUG_A_EVENT_RANGE_ID, 3);
 	const Event e = decode_event(hdr(msg)).value();
 	EXPECT_EQ(e.action, MEMPLUG_EVENT_FAILED);
 	EXPECT_EQ(event_action_name(e.action), "failed");
@@ -526,10 +544,7 @@ TEST(Decode, FailedEvent)
 // under way, as events and in RANGE_GET.
 TEST(Decode, OutcomeAndProgress)
 {
-	NlMsgPtr failed = reply(MEMPLUG_CMD_EVENT_NTF);
-	nla_put_u64(failed.get(), MEMPLUG_A_EVENT_SEQ, 40);
-	nla_put_u32(failed.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_UNPLUG_FAILED);
-	nla_put_u32(failed.get(), MEMPLUG_A_EVENT_RANGE_ID, 3);
+	NlMsgPtr failed = range_event(40, MEMPLUG_EVENT_UNPLUG_FAILED);
 	nla_put_u32(failed.get(), MEMPLUG_A_EVENT_BLOCK, 9);
 	nla_put_s32(failed.get(), MEMPLUG_A_EVENT_ERROR, -EBUSY);
 	nla_put_string(failed.get(), MEMPLUG_A_EVENT_REASON,
@@ -541,9 +556,7 @@ TEST(Decode, OutcomeAndProgress)
 	EXPECT_EQ(e.reason, "memplug: a memory block could not be offlined");
 	EXPECT_FALSE(e.blocks_done);
 
-	NlMsgPtr off = reply(MEMPLUG_CMD_EVENT_NTF);
-	nla_put_u64(off.get(), MEMPLUG_A_EVENT_SEQ, 41);
-	nla_put_u32(off.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_OFFLINE);
+	NlMsgPtr off = range_event(41, MEMPLUG_EVENT_OFFLINE);
 	nla_put_u32(off.get(), MEMPLUG_A_EVENT_BLOCKS_DONE, 12);
 	nla_put_u32(off.get(), MEMPLUG_A_EVENT_BLOCKS_TOTAL, 512);
 	const Event p = decode_event(hdr(off)).value();
@@ -551,11 +564,7 @@ TEST(Decode, OutcomeAndProgress)
 	EXPECT_EQ(p.blocks_total, 512u);
 	EXPECT_FALSE(p.error);
 
-	NlMsgPtr range = reply(MEMPLUG_CMD_RANGE_GET);
-	nla_put_u32(range.get(), MEMPLUG_A_RANGE_ID, 3);
-	nla_put_u64(range.get(), MEMPLUG_A_RANGE_START, 0x40000000);
-	nla_put_u64(range.get(), MEMPLUG_A_RANGE_SIZE, 0x20000000);
-	nla_put_u32(range.get(), MEMPLUG_A_RANGE_STATE, MEMPLUG_RANGE_STATE_UNPLUGGING);
+	NlMsgPtr range = range_reply(MEMPLUG_RANGE_STATE_UNPLUGGING);
 	nla_put_u32(range.get(), MEMPLUG_A_RANGE_BLOCKS_DONE, 2);
 	nla_put_u64(range.get(), MEMPLUG_A_RANGE_BYTES_DONE, 0x10000000);
 	nla_put_string(range.get(), MEMPLUG_A_RANGE_FAIL_REASON, "memplug: unplug cancelled");
@@ -603,9 +612,7 @@ TEST(Decode, RefusesErrnosThatAreNotNegativeErrnos)
 		nla_put_s32(ev.get(), MEMPLUG_A_EVENT_VETO_ERRNO, v);
 		EXPECT_FALSE(decode_event(hdr(ev)).ok()) << v;
 
-		NlMsgPtr failed = reply(MEMPLUG_CMD_EVENT_NTF);
-		nla_put_u64(failed.get(), MEMPLUG_A_EVENT_SEQ, 1);
-		nla_put_u32(failed.get(), MEMPLUG_A_EVENT_ACTION, MEMPLUG_EVENT_PLUG_FAILED);
+		NlMsgPtr failed = range_event(1, MEMPLUG_EVENT_PLUG_FAILED);
 		nla_put_s32(failed.get(), MEMPLUG_A_EVENT_ERROR, v);
 		auto f = decode_event(hdr(failed));
 		ASSERT_FALSE(f.ok()) << v;

@@ -487,20 +487,44 @@ TEST(JsonFormat, EventRecordsOnePerLine)
 	EXPECT_EQ(over["error"], nullptr);
 }
 
+namespace {
+
+// Event @seq, @action of range 3 at 0x40000000+512M.
+Event range_event(std::uint64_t seq, std::uint32_t action)
+{
+	Event e;
+	e.seq = seq;
+	e.action = action;
+	e.start = 0x40000000;
+	e.size = 0x20000000;
+	e.range_id = 3;
+	return e;
+}
+
 // The outcome of a RANGE_ADD or RANGE_DEL the module's worker carried out,
 // and the progress of one under way.
 Event plug_failed_event()
 {
-	Event e;
-	e.seq = 40;
-	e.action = MEMPLUG_EVENT_PLUG_FAILED;
-	e.start = 0x40000000;
-	e.size = 0x20000000;
-	e.range_id = 3;
+	Event e = range_event(40, MEMPLUG_EVENT_PLUG_FAILED);
 	e.error = -EBUSY;
 	e.reason = "memplug: kernel refused: range conflicts with an existing resource";
 	return e;
 }
+
+// The OFFLINE of block 9, the @done'th block of 512 of range 3 to go.
+Event offline_event(std::uint32_t done)
+{
+	Event e;
+	e.seq = 41;
+	e.action = MEMPLUG_EVENT_OFFLINE;
+	e.range_id = 3;
+	e.block = 9;
+	e.blocks_done = done;
+	e.blocks_total = 512;
+	return e;
+}
+
+} // namespace
 
 TEST(JsonFormat, OutcomeAndProgressEvents)
 {
@@ -513,17 +537,10 @@ TEST(JsonFormat, OutcomeAndProgressEvents)
 	EXPECT_EQ(failed["veto"], nullptr);
 	EXPECT_EQ(failed["blocks_done"], nullptr);
 
-	Event off;
-	off.seq = 41;
-	off.action = MEMPLUG_EVENT_OFFLINE;
-	off.range_id = 3;
-	off.block = 9;
-	off.blocks_done = 2;
-	off.blocks_total = 4;
-	const Json progress = render_json([&](Formatter &f) { f.event(off); });
+	const Json progress = render_json([](Formatter &f) { f.event(offline_event(2)); });
 	expect_keys(progress, kEventKeys);
 	EXPECT_EQ(progress["blocks_done"], 2);
-	EXPECT_EQ(progress["blocks_total"], 4);
+	EXPECT_EQ(progress["blocks_total"], 512);
 	EXPECT_EQ(progress["error"], nullptr);
 
 	Event unplug_failed = plug_failed_event();
@@ -549,26 +566,15 @@ TEST(TextFormat, OutcomeAndProgressEvents)
 	EXPECT_EQ(render(OutputFormat::Text, [&](Formatter &f) { f.events({cancelled}, 42); }),
 		  "42 unplug-failed range 3 block 10 error ECANCELED: memplug: unplug cancelled\n");
 
-	Event off;
-	off.seq = 41;
-	off.action = MEMPLUG_EVENT_OFFLINE;
-	off.range_id = 3;
-	off.block = 9;
+	Event off = offline_event(12);
 	off.zone = "Movable";
-	off.blocks_done = 12;
-	off.blocks_total = 512;
 	EXPECT_EQ(render(OutputFormat::Text, [&](Formatter &f) { f.events({off}, 41); }),
 		  "41 offline range 3 block 9 zone Movable 12/512 blocks\n");
 }
 
 TEST(TextFormat, FailedEvent)
 {
-	Event e;
-	e.seq = 31;
-	e.action = MEMPLUG_EVENT_FAILED;
-	e.start = 0x40000000;
-	e.size = 0x20000000;
-	e.range_id = 3;
+	Event e = range_event(31, MEMPLUG_EVENT_FAILED);
 	e.node = 0;
 	const std::string text =
 		render(OutputFormat::Text, [&](Formatter &f) { f.events({e}, 31); });

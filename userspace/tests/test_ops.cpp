@@ -399,6 +399,15 @@ TEST_F(Plug, NothingIsSentWithoutTheMonitorGroup)
 		  "plugging 0x40000000+512M: joining the memplug monitor group: receiving events "
 		  "needs CAP_SYS_ADMIN (EPERM)");
 	EXPECT_EQ(fake.calls, std::vector<std::string>{"subscribe"});
+
+	// The same for unplug.
+	fake.preload(kStart, kSize, "online_movable");
+	UnplugRequest req;
+	req.id = 1;
+	EXPECT_EQ(unplug(fake, req).error().message(),
+		  "unplugging range 1: joining the memplug monitor group: receiving events needs "
+		  "CAP_SYS_ADMIN (EPERM)");
+	EXPECT_EQ(fake.calls, std::vector<std::string>{"subscribe"}) << "after preload()";
 }
 
 TEST_F(Plug, AnOverflowDoesNotLoseTheAdd)
@@ -634,19 +643,6 @@ TEST_F(Unplug, TheOutcomeIsWaitedFor)
 	ASSERT_EQ(progress.size(), 4u);
 	EXPECT_EQ(progress.back().what, "unplugging range 1");
 	EXPECT_EQ(progress.back().done, 4u);
-}
-
-TEST_F(Unplug, NothingIsSentWithoutTheMonitorGroup)
-{
-	fake.preload(kStart, kSize, "online_movable");
-	fake.subscribe_error = Error::kernel("joining the memplug monitor group", EPERM,
-					     "receiving events needs CAP_SYS_ADMIN");
-	const Error error = unplug_error();
-	EXPECT_EQ(exit_code(error), ExitCode::Permission);
-	EXPECT_EQ(error.message(),
-		  "unplugging range 1: joining the memplug monitor group: receiving events needs "
-		  "CAP_SYS_ADMIN (EPERM)");
-	EXPECT_EQ(fake.calls, std::vector<std::string>{"subscribe"});
 }
 
 TEST_F(Unplug, BusyReportsTheRefusingBlock)
