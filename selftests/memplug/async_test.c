@@ -6,6 +6,9 @@
  *     generic netlink family registers and unregisters (a helper module
  *     that registers one), CTRL_CMD_GETFAMILY answers and RANGE_GET shows
  *     the progress; RANGE_CANCEL then puts the range back as it was;
+ *   - memplugctl unplug on a terminal shows its progress while the unplug
+ *     spins, and Ctrl-C cancels it: exit 130, the range as it was; without
+ *     a terminal there is no progress line;
  *   - a plug cancelled at moments spread over its add leaves nothing;
  *   - the socket that asked for an unplug closes half way: an unplug that
  *     can finish does, one that spins is given up after its bound;
@@ -16,6 +19,8 @@
  * Every outcome is checked in the event ring: the operation's events in
  * order, ending in its outcome with the kernel's errno and reason.
  */
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -286,6 +291,132 @@ TEST_F_TIMEOUT(async, genl_free_while_unplug_spins, 600)
 	MP_OK(mp_rmmod(PIN));
 	MP_NL_OK(mp_range_del(&e->c, id, NULL, &ack), ack);
 	MP_SAME(&e->c, &self->boot, false);
+}
+
+/* What a program run on a terminal wrote to it, and how it ended. */
+struct tty_run {
+	char out[8192];
+	size_t len;
+	int status;
+};
+
+/*
+ * Read what the program behind @fd writes until @until (if not NULL)
+ * appears, or until it exits; up to @ms. Whether @until appeared.
+ */
+static bool tty_read(int fd, struct tty_run *t, const char *until, int ms)
+{
+	int64_t deadline = mp_time_ms() + ms;
+
+	while (mp_time_ms() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = read(fd, t->out + t->len, sizeof(t->out) - 1 - t->len);
+		if (n <= 0)
+			return false; /* EIO: the program is gone */
+		t->len += n;
+		t->out[t->len] = '\0';
+		if (until && strstr(t->out, until))
+			return true;
+	}
+	return false;
+}
+
+/* @text with carriage returns shown, for the log. */
+static void tty_log(struct __test_metadata *_metadata, const char *text)
+{
+	char line[8192];
+	size_t i, o = 0;
+
+	for (i = 0; text[i] && o + 4 < sizeof(line); i++) {
+		if (text[i] == '\r') {
+			memcpy(line + o, "\\r", 2);
+			o += 2;
+		} else {
+			line[o++] = text[i];
+		}
+	}
+	line[o] = '\0';
+	TH_LOG("on the terminal: %s", line);
+}
+
+/*
+ * memplugctl unplug on a terminal while the unplug spins on a held page:
+ * a progress line on stderr after a second (blocks and GiB done, rate),
+ * rewritten in place; Ctrl-C cancels the unplug through the kernel, and
+ * memplugctl exits 130 saying where the range stands, which is plugged
+ * and online as before. The same unplug with --timeout and no terminal
+ * prints no progress line.
+ */
+TEST_F_TIMEOUT(async, ctl_progress_and_ctrl_c, 600)
+{
+	struct mp_env *e = &self->e;
+	const unsigned int nblk = e->dev_size / e->bs, last = nblk - 1;
+	struct mp_snap plugged;
+	struct tty_run *t;
+	struct mp_run *run;
+	char id[16], want[64];
+	struct mp_range g;
+	struct mp_ack ack;
+	int fd, i;
+	pid_t pid;
+
+	MP_NEED_DEVICE();
+	ASSERT_EQ(0, access(mp_ctl_path(), X_OK));
+	t = calloc(1, sizeof(*t));
+	run = calloc(1, sizeof(*run));
+	ASSERT_NE(NULL, t);
+	ASSERT_NE(NULL, run);
+	snprintf(id, sizeof(id), "%u", plug_online(_metadata, self, nblk, true));
+	MP_OK(mp_snap_take(&e->c, &plugged));
+
+	fflush(stdout);
+	pid = forkpty(&fd, NULL, NULL, NULL);
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		execl(mp_ctl_path(), "memplugctl", "unplug", id, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(want, sizeof(want), "%u/%u blocks", last, nblk);
+	ASSERT_TRUE(tty_read(fd, t, want, 60000))
+	TH_LOG("no progress line '%s' within 60 s: '%s'", want, t->out);
+	ASSERT_NE(NULL, strstr(t->out, "unplugging range"));
+	ASSERT_NE(NULL, strstr(t->out, "\r"));
+	ASSERT_EQ(0, kill(pid, SIGINT));
+	tty_read(fd, t, NULL, 60000);
+	close(fd);
+	MP_OK(mp_wait_pid(pid, 60000, &t->status));
+	tty_log(_metadata, t->out);
+	ASSERT_EQ(130, t->status);
+	ASSERT_NE(NULL, strstr(t->out, "cancelled by SIGINT"));
+	ASSERT_NE(NULL, strstr(t->out, "remains plugged and online"));
+	MP_NL_OK(mp_range_get(&e->c, atoi(id), &g, &ack), ack);
+	ASSERT_EQ(MEMPLUG_RANGE_STATE_PLUGGED, g.state);
+	ASSERT_EQ(nblk, g.blocks_online);
+	for (i = 0; i < (int)nblk; i++)
+		MP_BLOCK_STATE(e->dev_block + i, "online");
+	MP_SAME(&e->c, &plugged, false);
+
+	/* No terminal: no progress line, and a timeout cancels the same way. */
+	MP_OK(mp_run_ctl(run, 120, "unplug", id, "--timeout", "3", NULL));
+	TH_LOG("unplug --timeout 3: exit %d, stderr '%s'", run->status,
+	       run->err);
+	ASSERT_EQ(5, run->status);
+	ASSERT_NE(NULL, strstr(run->err, "timed out after 3s"));
+	ASSERT_EQ(NULL, strchr(run->err, '\r'));
+	ASSERT_EQ(NULL, strstr(run->err, " blocks, "));
+	MP_SAME(&e->c, &plugged, false);
+	mp_snap_free(&plugged);
+
+	MP_OK(mp_rmmod(PIN));
+	MP_OK(mp_run_ctl(run, 120, "unplug", id, NULL));
+	ASSERT_EQ(0, run->status) TH_LOG("%s", run->err);
+	MP_SAME(&e->c, &self->boot, false);
+	free(run);
+	free(t);
 }
 
 /* RANGE_ADD with HOLD, not waited for. */
