@@ -72,6 +72,12 @@ def kus(kernel, *funcs):
     return sum(kernel.get(f, {}).get("us", 0.0) for f in funcs)
 
 
+def kshare(kernel, total_ns, func):
+    """Stats of FUNC's traced time as a share of each cycle's TOTAL_NS."""
+    return stats([kus(k, func) * 1000 / t for k, t in zip(kernel or [], total_ns)
+                  if kus(k, func) is not None and t])
+
+
 def kernel_times(c):
     """In-kernel plug and unplug time of a cycle (ns), from the tracer:
     add_memory_driver_managed() and every device_online() (the whole
@@ -195,6 +201,7 @@ def summarise(samples):
     for s in (s for s in samples if s["type"] == "events"):
         summary["events"].setdefault(s["size_gib"], {
             "blocks": s["blocks"],
+            "cycles": s.get("cycles", 1),
             "expected": s["expected"],
             "produced": s["produced"],
             "received": s["received"],
@@ -207,9 +214,34 @@ def summarise(samples):
             "events_per_s": s["events_per_s"],
             "delivered_per_s": s["delivered_per_s"],
             "actions": s["actions"],
-            "plug_ns": s["plug_ns"],
-            "unplug_ns": s["unplug_ns"],
+            "plug_ns": stats(s["plug_ns"]),
+            "unplug_ns": stats(s["unplug_ns"]),
+            # In the kernel, against the whole plug or unplug: memplug's
+            # memory notifier, the events it sends, and the counting of a
+            # plug's progress.
+            "notifier_of_plug": kshare(s.get("kernel_plug"), s["plug_ns"],
+                                       "memplug_memory_notify"),
+            "events_of_plug": kshare(s.get("kernel_plug"), s["plug_ns"],
+                                     "memplug_event_memory"),
+            "progress_of_plug": kshare(s.get("kernel_plug"), s["plug_ns"],
+                                       "memplug_range_blocks_online"),
+            "notifier_of_online_pages": stats(
+                [kus(k, "memplug_memory_notify") / kus(k, "online_pages")
+                 for k in s.get("kernel_plug", [])
+                 if kus(k, "memplug_memory_notify") is not None and kus(k, "online_pages")]),
+            "notifier_of_unplug": kshare(s.get("kernel_unplug"), s["unplug_ns"],
+                                         "memplug_memory_notify"),
         })
+    # What a listener on the event group (every block's events, with the
+    # progress of the range) costs a plug: the listened cycles against the
+    # round-1 cycles of the same size without it, medians.
+    mp = summary["tools"].get("memplug", {})
+    for size, e in summary["events"].items():
+        quiet = mp.get(size)
+        e["plug_listened_ratio"] = (e["plug_ns"]["median"] / quiet["plug_ns"]["median"]
+                                    if quiet and e["plug_ns"] else None)
+        e["unplug_listened_ratio"] = (e["unplug_ns"]["median"] / quiet["unplug_ns"]["median"]
+                                      if quiet and e["unplug_ns"] else None)
     # memplug/daxctl per round: how much the host's drift moves the ratio.
     summary["rounds"] = {}
     for size in sorted({c["size_gib"] for c in cycles}):
@@ -554,7 +586,8 @@ def report(env, summary, meta):
     if ev:
         w("### Events")
         w("")
-        w("One more memplug cycle per size in round 1, not among the timed ones: "
+        w(f"{next(iter(ev.values()))['cycles']} more memplug cycles per size in round 1, "
+          "not among the timed ones: "
           "`memplugctl plug --online movable` and `memplugctl unplug` with "
           "`memplugctl monitor --json | mpbench stamp` running, the monitor started with "
           "`--since` the newest event in the ring, so that its first line showed it had "
@@ -578,6 +611,46 @@ def report(env, summary, meta):
             w(f"| {size} GiB | {e['received']} of {e['expected']} | {lost} | {e['seq_gaps']} |"
               f" {us(lat['median'])} | {us(lat['p99'])} | {us(lat['max'])} | "
               f"{rate(e['events_per_s'])} | {rate(e['delivered_per_s'])} |")
+        w("")
+        w("What a second listener costs: the plug and unplug times of these cycles "
+          "against those of the timed cycles without the monitor (medians). The "
+          "controller itself listens to its range's events in both, to wait for the "
+          "outcome and show progress. Under TCG the guest's CPUs share one host thread, "
+          "so the monitor's own work (JSON, the pipe, `mpbench stamp`) is taken from "
+          "the plug's time as well.")
+        w("")
+        w("In the kernel, the function_graph tracer times, in the same cycles, memplug's "
+          "memory notifier (`memplug_memory_notify()`), in it the events "
+          "(`memplug_event_memory()`: into the ring, a message built and multicast, "
+          "progress included) and the counting of a plug's progress "
+          "(`memplug_range_blocks_online()`), as shares of the whole plug; the "
+          "notifier also against the core's `online_pages()` around it and the whole "
+          "unplug. Progress rides on the ONLINE and OFFLINE events every block gives "
+          "anyway (BLOCKS_DONE, BLOCKS_TOTAL), so what progress adds to a plug is the "
+          "counting and two attributes; the goal is that it costs at most 2%. The events "
+          "themselves, which the monitor and the controller's wait need with or without "
+          "progress, are the column before.")
+        w("")
+        w("| size | plug, listened / not | unplug, listened / not | notifier / plug | "
+          "events / plug | progress / plug | notifier / online_pages() | "
+          "notifier / unplug | progress ≤ 2% |")
+        w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+
+        def share(st):
+            return pct(st["median"]) if st else "n/a"
+
+        def ratio(v):
+            return f"{v:.3f}" if v is not None else "n/a"
+
+        for size, e in sorted(ev.items()):
+            evp = e.get("events_of_plug")
+            prp = e.get("progress_of_plug")
+            w(f"| {size} GiB | {ratio(e['plug_listened_ratio'])} | "
+              f"{ratio(e['unplug_listened_ratio'])} | {share(e.get('notifier_of_plug'))} | "
+              f"{share(evp)} | {share(e.get('progress_of_plug'))} | "
+              f"{share(e.get('notifier_of_online_pages'))} | "
+              f"{share(e.get('notifier_of_unplug'))} | "
+              f"{verdict(prp['median'] <= 0.02) if prp else 'n/a'} |")
         w("")
         odd = [f"{size} GiB: the kernel produced {e['produced']}, the monitor exited with "
                f"status {e['monitor_status']}" for size, e in sorted(ev.items())

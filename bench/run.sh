@@ -231,7 +231,7 @@ rss_sampler=$!
 	--modules "nd_e820 nd_pmem dax_pmem device_dax kmem" --bins "daxctl ndctl" \
 	--timeout "$timeout" >&2 || rc=$?
 t1=$(date +%s)
-kill "$rss_sampler" 2>/dev/null
+kill "$rss_sampler" 2>/dev/null || true
 wait "$rss_sampler" 2>/dev/null || true
 host_load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 log "VM run took $((t1 - t0)) s; host load average after: $host_load_after"
