@@ -6,9 +6,9 @@
  *     generic netlink family registers and unregisters (a helper module
  *     that registers one), CTRL_CMD_GETFAMILY answers and RANGE_GET shows
  *     the progress; RANGE_CANCEL then puts the range back as it was;
- *   - memplugctl unplug on a terminal shows its progress while the unplug
- *     spins, and Ctrl-C cancels it: exit 130, the range as it was; without
- *     a terminal there is no progress line;
+ *   - memplugctl plug --verify and unplug on a terminal show their progress,
+ *     and Ctrl-C cancels them: exit 130, the plug rolled back, the range of
+ *     the unplug as it was; without a terminal there is no progress line;
  *   - a plug cancelled at moments spread over its add leaves nothing;
  *   - the socket that asked for an unplug closes half way: an unplug that
  *     can finish does, one that spins is given up after its bound;
@@ -325,6 +325,32 @@ static bool tty_read(int fd, struct tty_run *t, const char *until, int ms)
 	return false;
 }
 
+/*
+ * Run memplugctl @args on a pseudo-terminal until @until appears on it,
+ * then send SIGINT, as Ctrl-C would, and read it to its end.
+ */
+static void tty_ctl_interrupt(struct __test_metadata *_metadata,
+			      const char *const args[], const char *until,
+			      struct tty_run *t)
+{
+	int fd;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = forkpty(&fd, NULL, NULL, NULL);
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		execv(mp_ctl_path(), (char *const *)args);
+		_exit(127);
+	}
+	ASSERT_TRUE(tty_read(fd, t, until, 60000))
+	TH_LOG("no '%s' within 60 s: '%s'", until, t->out);
+	ASSERT_EQ(0, kill(pid, SIGINT));
+	tty_read(fd, t, NULL, 60000);
+	close(fd);
+	MP_OK(mp_wait_pid(pid, 60000, &t->status));
+}
+
 /* @text with carriage returns shown, for the log. */
 static void tty_log(struct __test_metadata *_metadata, const char *text)
 {
@@ -351,7 +377,7 @@ static void tty_log(struct __test_metadata *_metadata, const char *text)
  * and online as before. The same unplug with --timeout and no terminal
  * prints no progress line.
  */
-TEST_F_TIMEOUT(async, ctl_progress_and_ctrl_c, 600)
+TEST_F_TIMEOUT(async, ctl_unplug_progress_and_ctrl_c, 600)
 {
 	struct mp_env *e = &self->e;
 	const unsigned int nblk = e->dev_size / e->bs, last = nblk - 1;
@@ -359,10 +385,10 @@ TEST_F_TIMEOUT(async, ctl_progress_and_ctrl_c, 600)
 	struct tty_run *t;
 	struct mp_run *run;
 	char id[16], want[64];
+	const char *args[] = { "memplugctl", "unplug", id, NULL };
 	struct mp_range g;
 	struct mp_ack ack;
-	int fd, i;
-	pid_t pid;
+	int i;
 
 	MP_NEED_DEVICE();
 	ASSERT_EQ(0, access(mp_ctl_path(), X_OK));
@@ -373,23 +399,11 @@ TEST_F_TIMEOUT(async, ctl_progress_and_ctrl_c, 600)
 	snprintf(id, sizeof(id), "%u", plug_online(_metadata, self, nblk, true));
 	MP_OK(mp_snap_take(&e->c, &plugged));
 
-	fflush(stdout);
-	pid = forkpty(&fd, NULL, NULL, NULL);
-	ASSERT_GE(pid, 0);
-	if (!pid) {
-		execl(mp_ctl_path(), "memplugctl", "unplug", id, (char *)NULL);
-		_exit(127);
-	}
 	snprintf(want, sizeof(want), "%u/%u blocks", last, nblk);
-	ASSERT_TRUE(tty_read(fd, t, want, 60000))
-	TH_LOG("no progress line '%s' within 60 s: '%s'", want, t->out);
+	tty_ctl_interrupt(_metadata, args, want, t);
+	tty_log(_metadata, t->out);
 	ASSERT_NE(NULL, strstr(t->out, "unplugging range"));
 	ASSERT_NE(NULL, strstr(t->out, "\r"));
-	ASSERT_EQ(0, kill(pid, SIGINT));
-	tty_read(fd, t, NULL, 60000);
-	close(fd);
-	MP_OK(mp_wait_pid(pid, 60000, &t->status));
-	tty_log(_metadata, t->out);
 	ASSERT_EQ(130, t->status);
 	ASSERT_NE(NULL, strstr(t->out, "cancelled by SIGINT"));
 	ASSERT_NE(NULL, strstr(t->out, "remains plugged and online"));
@@ -416,6 +430,36 @@ TEST_F_TIMEOUT(async, ctl_progress_and_ctrl_c, 600)
 	ASSERT_EQ(0, run->status) TH_LOG("%s", run->err);
 	MP_SAME(&e->c, &self->boot, false);
 	free(run);
+	free(t);
+}
+
+/*
+ * memplugctl plug --verify of the whole device range on a terminal: the
+ * verify makes onlining take seconds, and a progress line shows the blocks
+ * onlined; Ctrl-C then stops the onlining, memplugctl rolls the plug back
+ * and exits 130, and nothing is left.
+ */
+TEST_F_TIMEOUT(async, ctl_plug_progress_and_ctrl_c, 600)
+{
+	struct mp_env *e = &self->e;
+	char start[32], size[32];
+	const char *args[] = { "memplugctl", "plug", "--start", start, "--size",
+			       size, "--verify", NULL };
+	struct tty_run *t;
+
+	MP_NEED_DEVICE();
+	ASSERT_EQ(0, access(mp_ctl_path(), X_OK));
+	t = calloc(1, sizeof(*t));
+	ASSERT_NE(NULL, t);
+	snprintf(start, sizeof(start), "0x%" PRIx64, e->dev_start);
+	snprintf(size, sizeof(size), "%" PRIu64 "M", e->dev_size >> 20);
+	tty_ctl_interrupt(_metadata, args, " blocks, ", t);
+	tty_log(_metadata, t->out);
+	ASSERT_NE(NULL, strstr(t->out, "plugging 0x"));
+	ASSERT_EQ(130, t->status);
+	ASSERT_NE(NULL, strstr(t->out, "cancelled by SIGINT"));
+	ASSERT_NE(NULL, strstr(t->out, "nothing left plugged"));
+	MP_SAME(&e->c, &self->boot, false);
 	free(t);
 }
 
