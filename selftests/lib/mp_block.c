@@ -12,6 +12,7 @@
 #include "mp_block.h"
 #include "mp_file.h"
 #include "mp_nl.h"
+#include "mp_run.h"
 
 uint64_t mp_block_size(void)
 {
@@ -120,4 +121,17 @@ char *mp_blocks_list(void)
 				state);
 	}
 	return out;
+}
+
+bool mp_block_state_by(unsigned int blk, const char *state, int ms)
+{
+	int64_t deadline = mp_time_ms() + ms;
+	char st[32];
+
+	while (mp_block_state(blk, st, sizeof(st)) || strcmp(st, state)) {
+		if (mp_time_ms() > deadline)
+			return false;
+		mp_sleep_ms(20);
+	}
+	return true;
 }

@@ -17,6 +17,8 @@ uint64_t mp_block_size(void);
 bool mp_block_exists(unsigned int blk);
 /* "online" / "offline"; -ENOENT if the block does not exist. */
 int mp_block_state(unsigned int blk, char *buf, size_t len);
+/* Wait up to @ms for block @blk to show @state ("going-offline", ...). */
+bool mp_block_state_by(unsigned int blk, const char *state, int ms);
 int mp_block_zones(unsigned int blk, char *buf, size_t len);
 /* Write @how ("online_movable", "online_kernel", "online", "offline"). */
 int mp_block_set(unsigned int blk, const char *how);

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,16 @@ bool mp_module_loaded(const char *name)
 
 	snprintf(path, sizeof(path), "/sys/module/%s", name);
 	return mp_path_exists(path);
+}
+
+int mp_pin(uint64_t start, uint64_t size)
+{
+	char ko[512], params[128];
+
+	snprintf(ko, sizeof(ko), "%s/memplug_test_pin.ko", mp_test_modules());
+	snprintf(params, sizeof(params), "start=0x%" PRIx64 " size=0x%" PRIx64,
+		 start, size);
+	return mp_insmod(ko, params);
 }
 
 int mp_insmod(const char *path, const char *params)

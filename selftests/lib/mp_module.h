@@ -9,6 +9,7 @@
 #define MP_MODULE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "mp_memplug.h"
 
@@ -16,6 +17,12 @@ bool mp_module_loaded(const char *name);
 int mp_insmod(const char *path, const char *params);
 /* delete_module(2) with O_NONBLOCK; -errno as the kernel returned it. */
 int mp_rmmod(const char *name);
+/*
+ * Load memplug_test_pin.ko, which holds pages of [@start, @start + @size)
+ * (online memory, ZONE_MOVABLE for its allocations to land there) until it
+ * is removed: an unplug of them spins until cancelled.
+ */
+int mp_pin(uint64_t start, uint64_t size);
 
 /* Unload @name if it is loaded; 0 if it is not loaded afterwards. */
 int mp_rmmod_if_loaded(const char *name);

@@ -121,7 +121,6 @@ static uint32_t plug_online(struct __test_metadata *_metadata,
 {
 	struct mp_env *e = &self->e;
 	unsigned int last = nblk - 1, i;
-	char ko[512], params[128];
 	struct mp_range r;
 	struct mp_ack ack;
 
@@ -129,31 +128,12 @@ static uint32_t plug_online(struct __test_metadata *_metadata,
 			      &ack), ack);
 	ASSERT_EQ(MEMPLUG_RANGE_STATE_PLUGGED, r.state);
 	MP_OK(mp_block_set(e->dev_block + last, "online_movable"));
-	if (pin) {
-		/* Alone in ZONE_MOVABLE, the helper's pages land there. */
-		snprintf(ko, sizeof(ko), "%s/%s.ko", mp_test_modules(), PIN);
-		snprintf(params, sizeof(params),
-			 "start=0x%" PRIx64 " size=0x%" PRIx64,
-			 e->dev_start + last * e->bs, e->bs);
-		MP_OK(mp_insmod(ko, params));
-	}
+	/* Alone in ZONE_MOVABLE, the helper's pages land there. */
+	if (pin)
+		MP_OK(mp_pin(e->dev_start + last * e->bs, e->bs));
 	for (i = 0; i < last; i++)
 		MP_OK(mp_block_set(e->dev_block + i, "online_movable"));
 	return r.id;
-}
-
-/* Wait up to @ms for memory block @blk to show @state in sysfs. */
-static bool block_state_by(unsigned int blk, const char *state, int ms)
-{
-	int64_t deadline = mp_time_ms() + ms;
-	char st[32];
-
-	while (mp_block_state(blk, st, sizeof(st)) || strcmp(st, state)) {
-		if (mp_time_ms() > deadline)
-			return false;
-		mp_sleep_ms(20);
-	}
-	return true;
 }
 
 /* insmod or rmmod of the family helper in a child; its time, or -1. */
@@ -222,7 +202,7 @@ TEST_F_TIMEOUT(async, genl_free_while_unplug_spins, 600)
 	TH_LOG("RANGE_DEL answered in %" PRId64 " ms", took);
 	ASSERT_LT(took, ANSWER_MS);
 	ASSERT_EQ(MEMPLUG_RANGE_STATE_UNPLUGGING, r.state);
-	ASSERT_TRUE(block_state_by(e->dev_block + last, "going-offline",
+	ASSERT_TRUE(mp_block_state_by(e->dev_block + last, "going-offline",
 				   60000))
 	TH_LOG("the unplug never reached the pinned block");
 
@@ -573,7 +553,7 @@ TEST_F_TIMEOUT(async, requester_gone_mid_unplug, 600)
 	MP_OK(mp_open(&asker));
 	asker.nowait = true;
 	MP_NL_OK(mp_range_del(&asker, id, &r, &ack), ack);
-	ASSERT_TRUE(block_state_by(e->dev_block + nblk - 1, "going-offline",
+	ASSERT_TRUE(mp_block_state_by(e->dev_block + nblk - 1, "going-offline",
 				   60000));
 	t0 = mp_time_ms();
 	mp_close(&asker);

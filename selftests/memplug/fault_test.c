@@ -528,7 +528,7 @@ static bool offline_by(struct mp_env *e, unsigned int from, unsigned int to,
 TEST_F_TIMEOUT(inject, double_fault_reonline_fails, MP_TIMEOUT)
 {
 	struct mp_env *e = &self->e;
-	char ko[512], params[128], zones[NBLK][64];
+	char zones[NBLK][64];
 	struct mp_status st;
 	struct mp_range r, g;
 	struct mp_ack ack;
@@ -541,10 +541,7 @@ TEST_F_TIMEOUT(inject, double_fault_reonline_fails, MP_TIMEOUT)
 	 * movable allocations find a page there at once.
 	 */
 	MP_OK(mp_block_set(e->dev_block + NBLK - 1, "online_movable"));
-	snprintf(ko, sizeof(ko), "%s/memplug_test_pin.ko", mp_test_modules());
-	snprintf(params, sizeof(params), "start=0x%" PRIx64 " size=0x%" PRIx64,
-		 e->dev_start + (NBLK - 1) * e->bs, e->bs);
-	MP_OK(mp_insmod(ko, params));
+	MP_OK(mp_pin(e->dev_start + (NBLK - 1) * e->bs, e->bs));
 	online_all(_metadata, e);
 
 	MP_OK(mp_inject_set("MEM_GOING_ONLINE", EBUSY));

@@ -251,7 +251,7 @@ TEST_F_TIMEOUT(memmap, rollback_keeps_what_it_removed, MP_TIMEOUT)
 	struct mp_add_opts o = { .defer_online = true };
 	struct mp_env *e = &self->e;
 	uint64_t b3 = e->dev_start + 3 * e->bs;
-	char ko[512], params[128], line[160], *io;
+	char params[128], line[160], *io;
 	long long mt0 = mp_memtotal_kb();
 	struct mp_range r, g;
 	struct mp_ctx owner;
@@ -273,10 +273,7 @@ TEST_F_TIMEOUT(memmap, rollback_keeps_what_it_removed, MP_TIMEOUT)
 	MP_NL_OK(mp_transact_range(&owner, &m, &r, &ack), ack);
 	ASSERT_EQ(4, ram_resources());
 	MP_OK(mp_block_set(e->dev_block + 3, "online_movable"));
-	snprintf(ko, sizeof(ko), "%s/memplug_test_pin.ko", mp_test_modules());
-	snprintf(params, sizeof(params), "start=0x%" PRIx64 " size=0x%" PRIx64,
-		 b3, e->bs);
-	MP_OK(mp_insmod(ko, params));
+	MP_OK(mp_pin(b3, e->bs));
 	mp_close(&owner);
 
 	rc = wait_failed(&e->c, r.id, 60000, &g);

@@ -57,7 +57,6 @@ static void add_held_pinned(struct __test_metadata *_metadata,
 {
 	struct mp_add_opts o = { .defer_online = true };
 	uint64_t at = e->dev_start + pinned * e->bs;
-	char ko[512], params[128];
 	struct mp_msg m;
 	struct mp_ack ack;
 
@@ -69,10 +68,7 @@ static void add_held_pinned(struct __test_metadata *_metadata,
 	MP_OK(mp_add_opts_put(&m, &o));
 	MP_NL_OK(mp_transact_range(owner, &m, r, &ack), ack);
 	MP_OK(mp_block_set(e->dev_block + pinned, "online_movable"));
-	snprintf(ko, sizeof(ko), "%s/%s.ko", mp_test_modules(), PIN);
-	snprintf(params, sizeof(params), "start=0x%" PRIx64 " size=0x%" PRIx64,
-		 at, e->bs);
-	MP_OK(mp_insmod(ko, params));
+	MP_OK(mp_pin(at, e->bs));
 }
 
 /* Wait up to @ms for range @id to reach @state with @attempts failed. */

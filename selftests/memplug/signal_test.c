@@ -425,7 +425,6 @@ static uint32_t plug_pinned(struct __test_metadata *_metadata,
 {
 	struct mp_env *e = &self->e;
 	unsigned int last = self->nblk - 1, i;
-	char ko[512], params[128];
 	struct mp_range r;
 	struct mp_ack ack;
 
@@ -436,27 +435,10 @@ static uint32_t plug_pinned(struct __test_metadata *_metadata,
 	 * movable allocations find a page there at once.
 	 */
 	MP_OK(mp_block_set(e->dev_block + last, "online_movable"));
-	snprintf(ko, sizeof(ko), "%s/memplug_test_pin.ko", mp_test_modules());
-	snprintf(params, sizeof(params), "start=0x%" PRIx64 " size=0x%" PRIx64,
-		 e->dev_start + last * e->bs, e->bs);
-	MP_OK(mp_insmod(ko, params));
+	MP_OK(mp_pin(e->dev_start + last * e->bs, e->bs));
 	for (i = 0; i < last; i++)
 		MP_OK(mp_block_set(e->dev_block + i, "online_movable"));
 	return r.id;
-}
-
-/* Wait up to @ms for memory block @blk to show @state in sysfs. */
-static bool block_state_by(unsigned int blk, const char *state, int ms)
-{
-	int64_t deadline = mp_time_ms() + ms;
-	char st[32];
-
-	while (mp_block_state(blk, st, sizeof(st)) || strcmp(st, state)) {
-		if (mp_time_ms() > deadline)
-			return false;
-		mp_sleep_ms(20);
-	}
-	return true;
 }
 
 /*
@@ -480,7 +462,7 @@ TEST_F_TIMEOUT(sig, kill_unplug_pinned, 600)
 	snprintf(id, sizeof(id), "%u", plug_pinned(_metadata, self));
 	pid = ctl_spawn(args);
 	ASSERT_GT(pid, 0);
-	ASSERT_TRUE(block_state_by(e->dev_block + last, "going-offline", 60000))
+	ASSERT_TRUE(mp_block_state_by(e->dev_block + last, "going-offline", 60000))
 	TH_LOG("the unplug never reached the pinned block");
 	mp_sleep_ms(200);
 	ASSERT_NE('?', mp_proc_state(pid)) TH_LOG("the unplug is gone already");
@@ -794,7 +776,7 @@ TEST_F_TIMEOUT(sig, rollback_spins_on_held_page, 600)
 {
 	struct mp_env *e = &self->e;
 	uint64_t other = e->dev_start + MP_MIB(512);
-	char ko[512], params[128], st = '?';
+	char st = '?';
 	struct mp_range r, g;
 	struct mp_ctx owner;
 	struct mp_ack ack;
@@ -804,14 +786,11 @@ TEST_F_TIMEOUT(sig, rollback_spins_on_held_page, 600)
 	MP_NEED_DEVICE();
 	add_held(_metadata, e, &owner, 2, &r);
 	MP_OK(mp_block_set(e->dev_block + 1, "online_movable"));
-	snprintf(ko, sizeof(ko), "%s/memplug_test_pin.ko", mp_test_modules());
-	snprintf(params, sizeof(params), "start=0x%" PRIx64 " size=0x%" PRIx64,
-		 e->dev_start + e->bs, e->bs);
-	MP_OK(mp_insmod(ko, params));
+	MP_OK(mp_pin(e->dev_start + e->bs, e->bs));
 	MP_OK(mp_block_set(e->dev_block, "online_movable"));
 	mp_close(&owner);
 
-	ASSERT_TRUE(block_state_by(e->dev_block + 1, "going-offline", 30000))
+	ASSERT_TRUE(mp_block_state_by(e->dev_block + 1, "going-offline", 30000))
 	TH_LOG("the rollback never reached the held page");
 	mp_sleep_ms(1000);
 	MP_NL_OK(mp_range_get(&e->c, r.id, &g, &ack), ack);
