@@ -605,8 +605,8 @@ static void memplug_find_fail_block(struct memplug_range *range)
 /**
  * memplug_remove() - remove a range's memory and, once it is gone, the rest
  * @range: a range in MEMPLUG_RS_REMOVING
- * @bounded: for the rollback thread only: each removal is bounded in time,
- *	and stops early when it is cancelled or the system freezes (see
+ * @bounded: for a rollback only: each removal is bounded in time, and
+ *	stops early when it is cancelled or the system freezes (see
  *	memplug_rollback_bound())
  *
  * Must be called without memplug_lock held. On success everything the
