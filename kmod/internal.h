@@ -388,7 +388,6 @@ void memplug_removed(struct memplug_range *range);
 void memplug_worker_queue(struct memplug_range *range, enum memplug_job job,
 			  unsigned long delay);
 void memplug_worker_dequeue(struct memplug_range *range);
-bool memplug_worker_running(const struct memplug_range *range);
 void memplug_rollback_queue(struct memplug_range *range, unsigned long delay);
 int memplug_cancel(struct memplug_range *range, struct netlink_ext_ack *extack);
 int memplug_rollback_bound(struct memplug_range *range, unsigned int blocks);

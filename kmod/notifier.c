@@ -106,7 +106,7 @@ static unsigned int memplug_notifier_progress(struct memplug_range *range,
 					      unsigned long action)
 {
 	enum memplug_rs state;
-	unsigned int i, n = 0;
+	unsigned int n;
 
 	if (!range)
 		return 0;
@@ -116,10 +116,9 @@ static unsigned int memplug_notifier_progress(struct memplug_range *range,
 		return memplug_range_blocks_online(range);
 	if (action != MEM_OFFLINE || state != MEMPLUG_RS_REMOVING)
 		return 0;
-	for (i = 0; i < range->nr_blocks; i++)
-		if (i == idx || !READ_ONCE(range->acct[i].present) ||
-		    !pfn_to_online_page(PHYS_PFN(memplug_range_block(range, i))))
-			n++;
+	n = range->nr_blocks - memplug_range_blocks_online(range);
+	if (pfn_to_online_page(PHYS_PFN(memplug_range_block(range, idx))))
+		n++;
 	return n;
 }
 

@@ -103,13 +103,6 @@ void memplug_worker_dequeue(struct memplug_range *range)
 	range->job = MEMPLUG_JOB_NONE;
 }
 
-/* Whether @range's job runs now. Must be called with memplug_lock held. */
-bool memplug_worker_running(const struct memplug_range *range)
-{
-	lockdep_assert_held(&memplug_lock);
-	return memplug_worker_active == range;
-}
-
 /**
  * memplug_rollback_queue() - have the worker remove a range nobody owns
  * @range: a range whose memory must go, with nobody else working on it
@@ -191,9 +184,10 @@ int memplug_cancel(struct memplug_range *range, struct netlink_ext_ack *extack)
 			memplug_worker_interrupt(range);
 			return 0;
 		}
-		/* An unplug that waits for its turn. */
+		/* An unplug that waits for its turn: no block refused. */
 		memplug_worker_dequeue(range);
 		range->job_cancel = true;
+		WRITE_ONCE(range->fail_block, U32_MAX);
 		memplug_unplug_end(range, -EINTR);
 		return 0;
 	default:
