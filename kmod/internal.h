@@ -167,7 +167,8 @@ struct memplug_block_acct {
  * @protect: veto offlining by anyone but memplug; WRITE_ONCE/READ_ONCE
  * @verify: verify pages in the online callback; immutable
  * @uses_cb: the range needs memplug's online page callback (verify or
- *	exclusions) and holds a use of the slot while any of it is added
+ *	exclusions) and holds a use of the slot from the start of its add
+ *	until its memory is gone; cleared by an add the slot was refused to
  * @per_block: its memory is added and removed block by block (memmap on
  *	memory on kernels whose core does not split such requests)
  * @memmap_on_memory: added with MHP_MEMMAP_ON_MEMORY
@@ -343,7 +344,6 @@ void memplug_range_unpublish(struct memplug_range *range);
 void memplug_range_release(struct memplug_range *range);
 void memplug_range_exit(void);
 struct memplug_range *memplug_range_find(u32 id);
-void memplug_range_get(struct memplug_range *range);
 void memplug_range_put(struct memplug_range *range);
 struct memplug_range *memplug_range_get_pfn(unsigned long pfn);
 void memplug_range_set_state(struct memplug_range *range,
@@ -468,7 +468,7 @@ extern atomic64_t memplug_vetoes;
 
 /* online.c */
 void memplug_online_exit(void);
-int memplug_online_cb_get(struct netlink_ext_ack *extack);
+int memplug_online_cb_get(struct memplug_range *range);
 void memplug_online_cb_put(void);
 enum memplug_online_cb memplug_online_cb_state(u32 *ranges);
 const char *memplug_online_cb_reason(void);

@@ -529,15 +529,9 @@ int memplug_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
 		return rc;
 	}
 
-	/*
-	 * Our reference keeps the range, even if the worker added it and a
-	 * RANGE_DEL that saw the PLUG event removed it meanwhile; the lock
-	 * keeps it consistent.
-	 */
-	mutex_lock(&memplug_lock);
+	/* The worker adds it only once the lock is free: reply first. */
 	rc = memplug_nl_range_reply(info, range, msg);
 	mutex_unlock(&memplug_lock);
-	memplug_range_put(range);
 	return rc;
 }
 

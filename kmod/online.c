@@ -321,15 +321,16 @@ void memplug_online_offline(struct memplug_range *range, unsigned int idx)
 
 /**
  * memplug_online_cb_get() - a range needs the online page callback
- * @extack: for the refusal
+ * @range: the range, which says why in its fail_reason on refusal
  *
- * Takes the slot for the first range that needs it. Must not be called
- * from the notifier or the callback.
+ * Takes the slot for the first range that needs it. set_online_page_callback()
+ * takes mem_hotplug_lock, so this may wait for as long as a removal runs:
+ * only the worker calls it. Must not be called from the notifier or the
+ * callback.
  *
- * Return: 0, or -EOPNOTSUPP with the reason if another driver holds the
- * slot.
+ * Return: 0, or -EOPNOTSUPP if another driver holds the slot.
  */
-int memplug_online_cb_get(struct netlink_ext_ack *extack)
+int memplug_online_cb_get(struct memplug_range *range)
 {
 	int rc = 0;
 
@@ -339,7 +340,7 @@ int memplug_online_cb_get(struct netlink_ext_ack *extack)
 		WRITE_ONCE(memplug_online_cb_refused, rc != 0);
 	}
 	if (rc) {
-		NL_SET_ERR_MSG_MOD(extack,
+		memplug_set_reason(range,
 				   "verify and exclusion need the online page callback, which another driver holds");
 		rc = -EOPNOTSUPP;
 	} else {

@@ -326,14 +326,9 @@ static int memplug_add_range(struct memplug_range_args *args,
 	if (IS_ERR(range))
 		return PTR_ERR(range);
 
-	if (range->uses_cb) {
-		rc = memplug_online_cb_get(extack);
-		if (rc)
-			goto out_release;
-	}
 	rc = memplug_res_claim(range, args->force, extack);
 	if (rc)
-		goto out_cb_put;
+		goto out_release;
 	rc = memplug_range_publish(range, extack);
 	if (rc)
 		goto out_unclaim;
@@ -347,10 +342,9 @@ static int memplug_add_range(struct memplug_range_args *args,
 	}
 	range->mgid = rc;
 
+	/* Held for the caller: the worker starts once it has replied. */
 	mutex_lock(&memplug_lock);
-	memplug_range_get(range);
 	memplug_worker_queue(range, MEMPLUG_JOB_ADD, 0);
-	mutex_unlock(&memplug_lock);
 	*out = range;
 	return 0;
 
@@ -358,9 +352,6 @@ out_unpublish:
 	memplug_range_unpublish(range);
 out_unclaim:
 	memplug_res_unclaim(range);
-out_cb_put:
-	if (range->uses_cb)
-		memplug_online_cb_put();
 out_release:
 	mutex_lock(&memplug_lock);
 	memplug_range_release(range);
@@ -373,11 +364,12 @@ out_release:
  * @args: an authorised request (see memplug_nl_range_add_doit()); this
  *	checks it, and on refusal names the part at fault in @args->bad
  * @extack: for the refusal
- * @out: the new range, in MEMPLUG_RS_ADDING, with a reference the caller
- *	puts
+ * @out: the new range, in MEMPLUG_RS_ADDING
  *
- * Must be called without memplug_lock held. Every failure, here or in the
- * worker, counts in memplug_counters.plug_failures.
+ * Must be called without memplug_lock held, and returns with it held on
+ * success: the worker starts the add only once the caller has described
+ * the range and unlocked. Every failure, here or in the worker, counts in
+ * memplug_counters.plug_failures.
  *
  * Return: 0, or a negative errno with the reason in @extack; nothing of the
  * range is left behind then.
@@ -451,6 +443,15 @@ void memplug_plug_run(struct memplug_range *range)
 
 	if (READ_ONCE(range->job_cancel))
 		goto out_cancelled;
+	/* Not in the request: taking the slot waits for a running removal. */
+	if (range->uses_cb) {
+		rc = memplug_online_cb_get(range);
+		if (rc) {
+			range->uses_cb = false;
+			memplug_plug_failed(range, rc);
+			return;
+		}
+	}
 	t0 = ktime_get_ns();
 	rc = memplug_add_memory(range);
 	range->add_ns = ktime_get_ns() - t0;

@@ -142,11 +142,6 @@ struct memplug_range *memplug_range_get_pfn(unsigned long pfn)
 	return range;
 }
 
-void memplug_range_get(struct memplug_range *range)
-{
-	refcount_inc(&range->ref);
-}
-
 static void memplug_range_free_rcu(struct rcu_head *rcu)
 {
 	struct memplug_range *range = container_of(rcu, struct memplug_range,

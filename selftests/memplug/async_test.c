@@ -4,8 +4,10 @@
  *
  *   - while an unplug spins on a page a helper module holds, another
  *     generic netlink family registers and unregisters (a helper module
- *     that registers one), CTRL_CMD_GETFAMILY answers and RANGE_GET shows
- *     the progress; RANGE_CANCEL then puts the range back as it was;
+ *     that registers one), CTRL_CMD_GETFAMILY answers, RANGE_GET shows
+ *     the progress and a RANGE_ADD with VERIFY, the first to need the
+ *     online page callback, replies at once (the worker takes the
+ *     callback); RANGE_CANCEL then puts the range back as it was;
  *   - memplugctl plug --verify and unplug on a terminal show their progress,
  *     and Ctrl-C cancels them: exit 130, the plug rolled back, the range of
  *     the unplug as it was; without a terminal there is no progress line;
@@ -182,8 +184,10 @@ TEST_F_TIMEOUT(async, genl_free_while_unplug_spins, 600)
 {
 	struct mp_env *e = &self->e;
 	const unsigned int nblk = 4, last = nblk - 1;
+	struct mp_add_opts verify = { .verify = true };
 	struct mp_snap plugged;
-	struct mp_range r, g;
+	struct mp_range r, g, v;
+	struct mp_status st;
 	struct mp_ack ack;
 	int64_t t0, took;
 	uint64_t from;
@@ -214,6 +218,20 @@ TEST_F_TIMEOUT(async, genl_free_while_unplug_spins, 600)
 	ASSERT_EQ(last, g.blocks_done) TH_LOG("progress while spinning");
 	ASSERT_EQ((uint64_t)last * e->bs, g.bytes_done);
 
+	/*
+	 * Taking the online page callback waits for the hotplug lock the
+	 * removal holds: the worker takes it, after the removal.
+	 */
+	MP_NL_OK(mp_status_get(&e->c, &st, &ack), ack);
+	ASSERT_EQ(MEMPLUG_ONLINE_CB_IDLE, st.online_cb);
+	t0 = mp_time_ms();
+	MP_NL_OK(mp_range_add(&e->c, e->dev_start + nblk * e->bs, e->bs,
+			      &verify, &v, &ack), ack);
+	took = mp_time_ms() - t0;
+	TH_LOG("RANGE_ADD with VERIFY answered in %" PRId64 " ms", took);
+	ASSERT_LT(took, ANSWER_MS);
+	ASSERT_EQ(MEMPLUG_RANGE_STATE_PLUGGING, v.state);
+
 	took = module_op(true);
 	TH_LOG("a family registered in %" PRId64 " ms", took);
 	ASSERT_GE(took, 0) TH_LOG("registering a family hung or failed");
@@ -242,6 +260,14 @@ TEST_F_TIMEOUT(async, genl_free_while_unplug_spins, 600)
 		     g.fail_reason);
 	for (i = 0; i < (int)nblk; i++)
 		MP_BLOCK_STATE(e->dev_block + i, "online");
+	/* The verified range's add ran once the worker was free. */
+	MP_OK(mp_range_settle(&e->c, v.id, &g));
+	ASSERT_EQ(MEMPLUG_RANGE_STATE_PLUGGED, g.state);
+	MP_NL_OK(mp_status_get(&e->c, &st, &ack), ack);
+	ASSERT_EQ(MEMPLUG_ONLINE_CB_MEMPLUG, st.online_cb);
+	e->c.nowait = false;
+	MP_NL_OK(mp_range_del(&e->c, v.id, NULL, &ack), ack);
+	e->c.nowait = true;
 	MP_SAME(&e->c, &plugged, false);
 	mp_snap_free(&plugged);
 

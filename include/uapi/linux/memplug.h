@@ -94,9 +94,10 @@
  *	attempts (module parameter rollback_attempts); while it is pending the
  *	range is UNPLUGGING. When the attempts are used up the range is FAILED.
  *	VERIFY and EXCLUDE need the kernel's single online page callback:
- *	memplug takes it for the first such range and gives it back when the
- *	last one is gone. If another driver (virtio-mem, hv_balloon, the Xen
- *	balloon) holds it, they are refused (EOPNOTSUPP) with the reason.
+ *	memplug's worker takes it before the add of the first such range and
+ *	gives it back when the last one is gone. If another driver
+ *	(virtio-mem, hv_balloon, the Xen balloon) holds it, the plug fails
+ *	before anything is added: PLUG_FAILED, EOPNOTSUPP, with the reason.
  *	The request only checks, claims and queues (see Long operations):
  *	a refusal comes in the ACK, the outcome of the add as PLUG or
  *	PLUG_FAILED. Without HOLD the add goes on whatever happens to the
