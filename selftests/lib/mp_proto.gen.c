@@ -76,6 +76,12 @@ static const struct mp_proto_attr mp_proto_status_attrs[MEMPLUG_A_STATUS_MAX + 1
 		.name = "online-cb-ranges",
 		.type = MP_PROTO_U32,
 	},
+	[MEMPLUG_A_STATUS_MEMTYPE] = {
+		.name = "memtype",
+		.type = MP_PROTO_NEST,
+		.nested = MP_PROTO_SET_MEMTYPE,
+		.multi = true,
+	},
 };
 
 static const struct mp_proto_attr mp_proto_range_attrs[MEMPLUG_A_RANGE_MAX + 1] = {
@@ -196,6 +202,30 @@ static const struct mp_proto_attr mp_proto_range_attrs[MEMPLUG_A_RANGE_MAX + 1] 
 		.name = "bytes-done",
 		.type = MP_PROTO_U64,
 	},
+	[MEMPLUG_A_RANGE_TIER] = {
+		.name = "tier",
+		.type = MP_PROTO_U32,
+		.max = MEMPLUG_TIER_MAX,
+	},
+	[MEMPLUG_A_RANGE_ADISTANCE] = {
+		.name = "adistance",
+		.type = MP_PROTO_U32,
+		.max = MEMPLUG_ADISTANCE_MAX,
+	},
+};
+
+static const struct mp_proto_attr mp_proto_memtype_attrs[MEMPLUG_A_MEMTYPE_MAX + 1] = {
+	[MEMPLUG_A_MEMTYPE_UNSPEC] = {
+		.name = "unspec",
+		.type = MP_PROTO_UNUSED,
+	},
+	[MEMPLUG_A_MEMTYPE_PAD] = { .name = "pad", .type = MP_PROTO_PAD },
+	[MEMPLUG_A_MEMTYPE_NODE] = { .name = "node", .type = MP_PROTO_U32 },
+	[MEMPLUG_A_MEMTYPE_ADISTANCE] = {
+		.name = "adistance",
+		.type = MP_PROTO_U32,
+	},
+	[MEMPLUG_A_MEMTYPE_RANGES] = { .name = "ranges", .type = MP_PROTO_U32 },
 };
 
 static const struct mp_proto_attr mp_proto_exclude_attrs[MEMPLUG_A_EXCLUDE_MAX + 1] = {
@@ -306,6 +336,11 @@ const struct mp_proto_attr_set mp_proto_sets[MP_PROTO_NR_SETS] = {
 		.max = MEMPLUG_A_RANGE_MAX,
 		.attrs = mp_proto_range_attrs,
 	},
+	[MP_PROTO_SET_MEMTYPE] = {
+		.name = "memtype",
+		.max = MEMPLUG_A_MEMTYPE_MAX,
+		.attrs = mp_proto_memtype_attrs,
+	},
 	[MP_PROTO_SET_EXCLUDE] = {
 		.name = "exclude",
 		.max = MEMPLUG_A_EXCLUDE_MAX,
@@ -336,6 +371,8 @@ static const uint16_t mp_proto_range_add_request[] = {
 	MEMPLUG_A_RANGE_EXCLUDE,
 	MEMPLUG_A_RANGE_DEFER_ONLINE,
 	MEMPLUG_A_RANGE_FORCE,
+	MEMPLUG_A_RANGE_TIER,
+	MEMPLUG_A_RANGE_ADISTANCE,
 };
 
 static const uint16_t mp_proto_range_del_request[] = {
@@ -486,6 +523,18 @@ const char *mp_proto_online_cb_str(uint32_t v)
 		[MEMPLUG_ONLINE_CB_MEMPLUG] = "memplug",
 		[MEMPLUG_ONLINE_CB_UNAVAILABLE] = "unavailable",
 		[MEMPLUG_ONLINE_CB_IDLE] = "idle",
+	};
+
+	return v < sizeof(names) / sizeof(names[0]) ? names[v] : NULL;
+}
+
+const char *mp_proto_tier_str(uint32_t v)
+{
+	static const char *const names[MEMPLUG_TIER_MAX + 1] = {
+		[MEMPLUG_TIER_AUTO] = "auto",
+		[MEMPLUG_TIER_DRAM] = "dram",
+		[MEMPLUG_TIER_SLOW] = "slow",
+		[MEMPLUG_TIER_ADISTANCE] = "adistance",
 	};
 
 	return v < sizeof(names) / sizeof(names[0]) ? names[v] : NULL;

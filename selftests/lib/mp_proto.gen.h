@@ -43,6 +43,7 @@ enum mp_proto_type {
 enum mp_proto_set {
 	MP_PROTO_SET_STATUS,
 	MP_PROTO_SET_RANGE,
+	MP_PROTO_SET_MEMTYPE,
 	MP_PROTO_SET_EXCLUDE,
 	MP_PROTO_SET_BLOCK,
 	MP_PROTO_SET_EVENT,
@@ -79,7 +80,7 @@ struct mp_proto_attr_set {
 extern const struct mp_proto_attr_set mp_proto_sets[MP_PROTO_NR_SETS];
 
 /* The highest attribute number of any set. */
-#define MP_PROTO_ATTR_MAX 35
+#define MP_PROTO_ATTR_MAX 37
 
 /**
  * struct mp_proto_op - one command or notification
@@ -114,6 +115,7 @@ const char *mp_proto_range_state_str(uint32_t v);
 const char *mp_proto_zone_policy_str(uint32_t v);
 const char *mp_proto_block_state_str(uint32_t v);
 const char *mp_proto_online_cb_str(uint32_t v);
+const char *mp_proto_tier_str(uint32_t v);
 const char *mp_proto_event_action_str(uint32_t v);
 
 /*
@@ -139,6 +141,7 @@ const char *mp_proto_event_action_str(uint32_t v);
 #define MP_PROTO_TYPE_MEMPLUG_A_STATUS_OBJECTS			MP_PROTO_U32
 #define MP_PROTO_TYPE_MEMPLUG_A_STATUS_KDUMP			MP_PROTO_FLAG
 #define MP_PROTO_TYPE_MEMPLUG_A_STATUS_ONLINE_CB_RANGES		MP_PROTO_U32
+#define MP_PROTO_TYPE_MEMPLUG_A_STATUS_MEMTYPE			MP_PROTO_NEST
 #define MP_PROTO_TYPE_MEMPLUG_A_RANGE_ID			MP_PROTO_U32
 #define MP_PROTO_TYPE_MEMPLUG_A_RANGE_START			MP_PROTO_U64
 #define MP_PROTO_TYPE_MEMPLUG_A_RANGE_SIZE			MP_PROTO_U64
@@ -173,6 +176,11 @@ const char *mp_proto_event_action_str(uint32_t v);
 #define MP_PROTO_TYPE_MEMPLUG_A_RANGE_FAIL_REASON		MP_PROTO_STRING
 #define MP_PROTO_TYPE_MEMPLUG_A_RANGE_BLOCKS_DONE		MP_PROTO_U32
 #define MP_PROTO_TYPE_MEMPLUG_A_RANGE_BYTES_DONE		MP_PROTO_U64
+#define MP_PROTO_TYPE_MEMPLUG_A_RANGE_TIER			MP_PROTO_U32
+#define MP_PROTO_TYPE_MEMPLUG_A_RANGE_ADISTANCE			MP_PROTO_U32
+#define MP_PROTO_TYPE_MEMPLUG_A_MEMTYPE_NODE			MP_PROTO_U32
+#define MP_PROTO_TYPE_MEMPLUG_A_MEMTYPE_ADISTANCE		MP_PROTO_U32
+#define MP_PROTO_TYPE_MEMPLUG_A_MEMTYPE_RANGES			MP_PROTO_U32
 #define MP_PROTO_TYPE_MEMPLUG_A_EXCLUDE_START			MP_PROTO_U64
 #define MP_PROTO_TYPE_MEMPLUG_A_EXCLUDE_SIZE			MP_PROTO_U64
 #define MP_PROTO_TYPE_MEMPLUG_A_BLOCK_ID			MP_PROTO_U32

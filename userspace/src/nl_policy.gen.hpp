@@ -36,6 +36,7 @@ inline constexpr auto status = [] {
 	p[MEMPLUG_A_STATUS_OBJECTS].type = NLA_U32;
 	p[MEMPLUG_A_STATUS_KDUMP].type = NLA_FLAG;
 	p[MEMPLUG_A_STATUS_ONLINE_CB_RANGES].type = NLA_U32;
+	p[MEMPLUG_A_STATUS_MEMTYPE].type = NLA_NESTED;
 	return p;
 }();
 
@@ -75,6 +76,16 @@ inline constexpr auto range = [] {
 	p[MEMPLUG_A_RANGE_FAIL_REASON].type = NLA_STRING;
 	p[MEMPLUG_A_RANGE_BLOCKS_DONE].type = NLA_U32;
 	p[MEMPLUG_A_RANGE_BYTES_DONE].type = NLA_U64;
+	p[MEMPLUG_A_RANGE_TIER].type = NLA_U32;
+	p[MEMPLUG_A_RANGE_ADISTANCE].type = NLA_U32;
+	return p;
+}();
+
+inline constexpr auto memtype = [] {
+	std::array<nla_policy, MEMPLUG_A_MEMTYPE_MAX + 1> p{};
+	p[MEMPLUG_A_MEMTYPE_NODE].type = NLA_U32;
+	p[MEMPLUG_A_MEMTYPE_ADISTANCE].type = NLA_U32;
+	p[MEMPLUG_A_MEMTYPE_RANGES].type = NLA_U32;
 	return p;
 }();
 

@@ -184,6 +184,11 @@
 #define MEMPLUG_NAME_LEN	64
 /* Most exclusion sub-ranges one range may carry. */
 #define MEMPLUG_MAX_EXCLUDES	64
+/*
+ * Largest abstract distance a request may give (the DRAM tier's is 576,
+ * dax/kmem's default for slow memory 2880).
+ */
+#define MEMPLUG_ADISTANCE_MAX	32767
 
 /**
  * enum memplug_range_state - lifecycle of a range
@@ -260,6 +265,28 @@ enum memplug_online_cb {
 	/* private: */
 	__MEMPLUG_ONLINE_CB_MAX,
 	MEMPLUG_ONLINE_CB_MAX = __MEMPLUG_ONLINE_CB_MAX - 1
+};
+
+/**
+ * enum memplug_tier - the memory tier a range's node is given (see Memory tiers)
+ * @MEMPLUG_TIER_AUTO: the distance the firmware gives the node where the
+ *	kernel can compute one (HMAT, CDAT), otherwise slow on a node without
+ *	CPUs and DRAM on one with CPUs; a node that already has memory memplug
+ *	did not bring, or a memory type from another range, keeps it
+ * @MEMPLUG_TIER_DRAM: the DRAM tier (the kernel's default abstract distance)
+ * @MEMPLUG_TIER_SLOW: five times DRAM's abstract distance, dax/kmem's default
+ *	for device memory
+ * @MEMPLUG_TIER_ADISTANCE: the abstract distance given in ADISTANCE
+ */
+enum memplug_tier {
+	MEMPLUG_TIER_AUTO = 1,
+	MEMPLUG_TIER_DRAM,
+	MEMPLUG_TIER_SLOW,
+	MEMPLUG_TIER_ADISTANCE,
+
+	/* private: */
+	__MEMPLUG_TIER_MAX,
+	MEMPLUG_TIER_MAX = __MEMPLUG_TIER_MAX - 1
 };
 
 /**
@@ -344,6 +371,11 @@ enum {
 	MEMPLUG_A_STATUS_OBJECTS,
 	MEMPLUG_A_STATUS_KDUMP,			/* flag, in a kdump kernel */
 	MEMPLUG_A_STATUS_ONLINE_CB_RANGES,	/* u32, ranges that need the callback */
+	/*
+	 * nest, MEMPLUG_A_MEMTYPE_*, repeated, one per node memplug gave a
+	 * memory type
+	 */
+	MEMPLUG_A_STATUS_MEMTYPE,
 
 	/* private: */
 	__MEMPLUG_A_STATUS_MAX,
@@ -393,10 +425,31 @@ enum {
 	 */
 	MEMPLUG_A_RANGE_BLOCKS_DONE,
 	MEMPLUG_A_RANGE_BYTES_DONE,		/* u64, BLOCKS_DONE in bytes */
+	/* u32, enum memplug_tier, the tier asked for (request, default AUTO) */
+	MEMPLUG_A_RANGE_TIER,
+	/*
+	 * u32, request: the abstract distance of TIER ADISTANCE; reply: that of
+	 * the memory type memplug gave the range's node, absent if it gave none
+	 * (the node keeps the kernel's)
+	 */
+	MEMPLUG_A_RANGE_ADISTANCE,
 
 	/* private: */
 	__MEMPLUG_A_RANGE_MAX,
 	MEMPLUG_A_RANGE_MAX = __MEMPLUG_A_RANGE_MAX - 1
+};
+
+enum {
+	MEMPLUG_A_MEMTYPE_UNSPEC,
+	MEMPLUG_A_MEMTYPE_PAD,
+	MEMPLUG_A_MEMTYPE_NODE,			/* u32 */
+	MEMPLUG_A_MEMTYPE_ADISTANCE,		/* u32 */
+	/* u32, memplug's ranges on the node, which share the type */
+	MEMPLUG_A_MEMTYPE_RANGES,
+
+	/* private: */
+	__MEMPLUG_A_MEMTYPE_MAX,
+	MEMPLUG_A_MEMTYPE_MAX = __MEMPLUG_A_MEMTYPE_MAX - 1
 };
 
 enum {

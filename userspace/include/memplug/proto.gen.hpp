@@ -115,6 +115,7 @@ inline constexpr AttrId<MEMPLUG_A_STATUS_EVENT_RING_SIZE, Type::U32> event_ring_
 inline constexpr AttrId<MEMPLUG_A_STATUS_OBJECTS, Type::U32> objects{};
 inline constexpr AttrId<MEMPLUG_A_STATUS_KDUMP, Type::Flag> kdump{};
 inline constexpr AttrId<MEMPLUG_A_STATUS_ONLINE_CB_RANGES, Type::U32> online_cb_ranges{};
+inline constexpr AttrId<MEMPLUG_A_STATUS_MEMTYPE, Type::Nest> memtype{};
 } // namespace status
 
 inline constexpr auto status_attrs = [] {
@@ -140,6 +141,7 @@ inline constexpr auto status_attrs = [] {
 	a[MEMPLUG_A_STATUS_OBJECTS] = {"objects", Type::U32, "", false};
 	a[MEMPLUG_A_STATUS_KDUMP] = {"kdump", Type::Flag, "", false};
 	a[MEMPLUG_A_STATUS_ONLINE_CB_RANGES] = {"online-cb-ranges", Type::U32, "", false};
+	a[MEMPLUG_A_STATUS_MEMTYPE] = {"memtype", Type::Nest, "memtype", true};
 	return a;
 }();
 
@@ -179,6 +181,8 @@ inline constexpr AttrId<MEMPLUG_A_RANGE_PLUGGED_BY, Type::String> plugged_by{};
 inline constexpr AttrId<MEMPLUG_A_RANGE_FAIL_REASON, Type::String> fail_reason{};
 inline constexpr AttrId<MEMPLUG_A_RANGE_BLOCKS_DONE, Type::U32> blocks_done{};
 inline constexpr AttrId<MEMPLUG_A_RANGE_BYTES_DONE, Type::U64> bytes_done{};
+inline constexpr AttrId<MEMPLUG_A_RANGE_TIER, Type::U32> tier{};
+inline constexpr AttrId<MEMPLUG_A_RANGE_ADISTANCE, Type::U32> adistance{};
 } // namespace range
 
 inline constexpr auto range_attrs = [] {
@@ -219,6 +223,25 @@ inline constexpr auto range_attrs = [] {
 	a[MEMPLUG_A_RANGE_FAIL_REASON] = {"fail-reason", Type::String, "", false};
 	a[MEMPLUG_A_RANGE_BLOCKS_DONE] = {"blocks-done", Type::U32, "", false};
 	a[MEMPLUG_A_RANGE_BYTES_DONE] = {"bytes-done", Type::U64, "", false};
+	a[MEMPLUG_A_RANGE_TIER] = {"tier", Type::U32, "", false};
+	a[MEMPLUG_A_RANGE_ADISTANCE] = {"adistance", Type::U32, "", false};
+	return a;
+}();
+
+// Attribute set memtype: MEMPLUG_A_MEMTYPE_*.
+namespace memtype {
+inline constexpr AttrId<MEMPLUG_A_MEMTYPE_NODE, Type::U32> node{};
+inline constexpr AttrId<MEMPLUG_A_MEMTYPE_ADISTANCE, Type::U32> adistance{};
+inline constexpr AttrId<MEMPLUG_A_MEMTYPE_RANGES, Type::U32> ranges{};
+} // namespace memtype
+
+inline constexpr auto memtype_attrs = [] {
+	std::array<Attr, MEMPLUG_A_MEMTYPE_MAX + 1> a{};
+	a[MEMPLUG_A_MEMTYPE_UNSPEC] = {"unspec", Type::Unused, "", false};
+	a[MEMPLUG_A_MEMTYPE_PAD] = {"pad", Type::Pad, "", false};
+	a[MEMPLUG_A_MEMTYPE_NODE] = {"node", Type::U32, "", false};
+	a[MEMPLUG_A_MEMTYPE_ADISTANCE] = {"adistance", Type::U32, "", false};
+	a[MEMPLUG_A_MEMTYPE_RANGES] = {"ranges", Type::U32, "", false};
 	return a;
 }();
 
@@ -322,6 +345,7 @@ struct AttrSet {
 inline constexpr AttrSet attr_sets[] = {
 	{"status", status_attrs.data(), status_attrs.size()},
 	{"range", range_attrs.data(), range_attrs.size()},
+	{"memtype", memtype_attrs.data(), memtype_attrs.size()},
 	{"exclude", exclude_attrs.data(), exclude_attrs.size()},
 	{"block", block_attrs.data(), block_attrs.size()},
 	{"event", event_attrs.data(), event_attrs.size()},
@@ -394,6 +418,22 @@ inline constexpr auto online_cb_names = [] {
 constexpr std::string_view online_cb_str(std::uint32_t v)
 {
 	return v < online_cb_names.size() ? online_cb_names[v] : std::string_view();
+}
+
+// The spec's names of the values of enum memplug_tier.
+inline constexpr auto tier_names = [] {
+	std::array<std::string_view, MEMPLUG_TIER_MAX + 1> n{};
+	n[MEMPLUG_TIER_AUTO] = "auto";
+	n[MEMPLUG_TIER_DRAM] = "dram";
+	n[MEMPLUG_TIER_SLOW] = "slow";
+	n[MEMPLUG_TIER_ADISTANCE] = "adistance";
+	return n;
+}();
+
+// The name of tier value @v; empty for a value the spec lacks.
+constexpr std::string_view tier_str(std::uint32_t v)
+{
+	return v < tier_names.size() ? tier_names[v] : std::string_view();
 }
 
 // The spec's names of the values of enum memplug_event_action.
