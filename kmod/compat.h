@@ -148,6 +148,30 @@ memplug_bus_find_device_by_name(const struct bus_type *bus, const char *name)
 }
 
 /*
+ * Memory types (memory tiers). 6.1 names dropping a reference to a type
+ * destroy_memory_type(); 6.10 renamed it put_memory_type(). From 6.7 the
+ * kernel can compute a node's abstract distance from what the firmware
+ * says of it (HMAT, CDAT); before, nobody can, and the default stays.
+ */
+#include <linux/memory-tiers.h>
+
+static inline void memplug_put_memory_type(struct memory_dev_type *memtype)
+{
+#ifdef HAVE_PUT_MEMORY_TYPE
+	put_memory_type(memtype);
+#else
+	destroy_memory_type(memtype);
+#endif
+}
+
+static inline void memplug_calc_adistance(int nid, int *adist)
+{
+#ifdef HAVE_MT_CALC_ADISTANCE
+	mt_calc_adistance(nid, adist);
+#endif
+}
+
+/*
  * Push a range out of the CPU caches, so that verify-on-online reads the
  * memory and not the cache. Only x86 exports a way to do it.
  */

@@ -204,6 +204,11 @@ struct memplug_block_acct {
  * @fail_errno: the error of the last failed add or removal, 0 if none
  * @fail_reason: why, a static string (memplug_set_reason()), NULL if none
  * @pages_bad: pages that failed verify-on-online
+ * @tier: the memory tier asked for (enum memplug_tier); immutable
+ * @tier_adist: the abstract distance of MEMPLUG_TIER_ADISTANCE; immutable
+ * @memtype: the memory type memplug gave the range's node, which the range
+ *	shares, NULL if none (set by the worker's add, cleared when the
+ *	range's memory is gone; memplug_lock)
  */
 struct memplug_range {
 	struct list_head list;
@@ -252,6 +257,26 @@ struct memplug_range {
 	int fail_errno;
 	const char *fail_reason;
 	atomic64_t pages_bad;
+	enum memplug_tier tier;
+	int tier_adist;
+	struct memplug_memtype *memtype;
+};
+
+/**
+ * struct memplug_memtype - a memory type memplug gave a node (tier.c)
+ * @list: on memplug_memtypes (memplug_lock)
+ * @nid: the node
+ * @adist: the type's abstract distance
+ * @ranges: memplug's ranges that share it (memplug_lock)
+ * @type: the kernel's memory type; memplug holds one reference, the node
+ *	another
+ */
+struct memplug_memtype {
+	struct list_head list;
+	int nid;
+	int adist;
+	unsigned int ranges;
+	struct memory_dev_type *type;
 };
 
 /**
@@ -297,6 +322,8 @@ struct memplug_range_args {
 	u32 portid;
 	struct memplug_excl *excl;
 	unsigned int nr_excl;
+	enum memplug_tier tier;
+	int tier_adist;
 	enum memplug_arg bad;
 	unsigned int bad_excl;
 };
@@ -465,6 +492,11 @@ int memplug_event_walk(u64 *next_seq, memplug_event_walk_t fn, void *arg);
 int memplug_notifier_init(void);
 void memplug_notifier_exit(void);
 extern atomic64_t memplug_vetoes;
+
+/* tier.c */
+extern struct list_head memplug_memtypes;
+int memplug_tier_get(struct memplug_range *range);
+void memplug_tier_put(struct memplug_range *range);
 
 /* online.c */
 void memplug_online_exit(void);

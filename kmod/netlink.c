@@ -93,6 +93,28 @@ static int memplug_nl_dump_admin(struct netlink_callback *cb, bool *checked)
 	return rc;
 }
 
+/* The memory types memplug gave nodes, one nest each. */
+static int memplug_nl_status_memtypes(struct sk_buff *skb)
+{
+	struct memplug_memtype *t;
+	struct nlattr *nest;
+	int rc = 0;
+
+	mutex_lock(&memplug_lock);
+	list_for_each_entry(t, &memplug_memtypes, list) {
+		nest = nla_nest_start(skb, MEMPLUG_A_STATUS_MEMTYPE);
+		if (!nest || nla_put_u32(skb, MEMPLUG_A_MEMTYPE_NODE, t->nid) ||
+		    nla_put_u32(skb, MEMPLUG_A_MEMTYPE_ADISTANCE, t->adist) ||
+		    nla_put_u32(skb, MEMPLUG_A_MEMTYPE_RANGES, t->ranges)) {
+			rc = -EMSGSIZE;
+			break;
+		}
+		nla_nest_end(skb, nest);
+	}
+	mutex_unlock(&memplug_lock);
+	return rc;
+}
+
 static int memplug_nl_status_fill(struct sk_buff *skb, bool privileged)
 {
 	struct memplug_counters c;
@@ -144,6 +166,8 @@ static int memplug_nl_status_fill(struct sk_buff *skb, bool privileged)
 			   memplug_online_cb_reason()))
 		return -EMSGSIZE;
 	if (is_kdump_kernel() && nla_put_flag(skb, MEMPLUG_A_STATUS_KDUMP))
+		return -EMSGSIZE;
+	if (memplug_nl_status_memtypes(skb))
 		return -EMSGSIZE;
 
 	/* Physical addresses only for those who may see /proc/iomem. */
@@ -277,7 +301,10 @@ static int memplug_nl_range_fill_attrs(struct sk_buff *skb,
 	    (range->fail_reason &&
 	     nla_put_string(skb, MEMPLUG_A_RANGE_FAIL_REASON,
 			    range->fail_reason)) ||
-	    memplug_nl_put_progress(skb, range))
+	    memplug_nl_put_progress(skb, range) ||
+	    nla_put_u32(skb, MEMPLUG_A_RANGE_TIER, range->tier) ||
+	    (range->memtype &&
+	     nla_put_u32(skb, MEMPLUG_A_RANGE_ADISTANCE, range->memtype->adist)))
 		return -EMSGSIZE;
 	return memplug_nl_range_fill_excl(skb, range);
 }
@@ -434,11 +461,37 @@ static int memplug_nl_force_allowed(struct sk_buff *skb,
 }
 
 /* Decode a RANGE_ADD request; memplug_plug() judges what it asks for. */
+/* TIER, and ADISTANCE with TIER ADISTANCE only. */
+static int memplug_nl_parse_tier(struct genl_info *info,
+				 struct memplug_range_args *args)
+{
+	struct nlattr **tb = info->attrs;
+	bool has_adist;
+
+	args->tier = tb[MEMPLUG_A_RANGE_TIER] ?
+		     nla_get_u32(tb[MEMPLUG_A_RANGE_TIER]) : MEMPLUG_TIER_AUTO;
+	has_adist = tb[MEMPLUG_A_RANGE_ADISTANCE];
+	if (has_adist && args->tier != MEMPLUG_TIER_ADISTANCE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MEMPLUG_A_RANGE_ADISTANCE],
+				    "an abstract distance needs tier adistance");
+		return -EINVAL;
+	}
+	if (!has_adist && args->tier == MEMPLUG_TIER_ADISTANCE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MEMPLUG_A_RANGE_TIER],
+				    "tier adistance needs an abstract distance");
+		return -EINVAL;
+	}
+	if (args->tier == MEMPLUG_TIER_ADISTANCE)
+		args->tier_adist = nla_get_u32(tb[MEMPLUG_A_RANGE_ADISTANCE]);
+	return 0;
+}
+
 static int memplug_nl_parse_range_add(struct sk_buff *skb,
 				      struct genl_info *info,
 				      struct memplug_range_args *args)
 {
 	struct nlattr **tb = info->attrs;
+	int rc;
 
 	if (memplug_nl_require(info, MEMPLUG_A_RANGE_START,
 			       "request needs a start address") ||
@@ -467,11 +520,13 @@ static int memplug_nl_parse_range_add(struct sk_buff *skb,
 	args->force = nla_get_flag(tb[MEMPLUG_A_RANGE_FORCE]);
 	args->portid = info->snd_portid;
 	if (args->force) {
-		int rc = memplug_nl_force_allowed(skb, info->extack);
-
+		rc = memplug_nl_force_allowed(skb, info->extack);
 		if (rc)
 			return rc;
 	}
+	rc = memplug_nl_parse_tier(info, args);
+	if (rc)
+		return rc;
 	return memplug_nl_parse_excl(info, args);
 }
 

@@ -189,6 +189,7 @@ static void memplug_finish(struct memplug_range *range)
 	range->mgid = -1;
 	if (range->uses_cb)
 		memplug_online_cb_put();
+	memplug_tier_put(range);
 }
 
 /* Refuse @arg of the request, saying why in @extack. */
@@ -443,7 +444,10 @@ void memplug_plug_run(struct memplug_range *range)
 
 	if (READ_ONCE(range->job_cancel))
 		goto out_cancelled;
-	/* Not in the request: taking the slot waits for a running removal. */
+	/*
+	 * Not in the request: taking the slot waits for a running removal,
+	 * and the node's type must be set before its memory comes online.
+	 */
 	if (range->uses_cb) {
 		rc = memplug_online_cb_get(range);
 		if (rc) {
@@ -451,6 +455,11 @@ void memplug_plug_run(struct memplug_range *range)
 			memplug_plug_failed(range, rc);
 			return;
 		}
+	}
+	rc = memplug_tier_get(range);
+	if (rc) {
+		memplug_plug_failed(range, rc);
+		return;
 	}
 	t0 = ktime_get_ns();
 	rc = memplug_add_memory(range);

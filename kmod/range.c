@@ -300,6 +300,8 @@ struct memplug_range *memplug_range_reserve(struct memplug_range_args *args,
 	range->protect = args->protect;
 	range->verify = args->verify;
 	range->uses_cb = args->verify || args->nr_excl;
+	range->tier = args->tier;
+	range->tier_adist = args->tier_adist;
 	range->memmap_on_memory = args->memmap_on_memory;
 	range->per_block = args->memmap_on_memory &&
 			   !MEMPLUG_MHP_SPLITS_MEMMAP_ON_MEMORY;

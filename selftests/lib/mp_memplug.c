@@ -45,6 +45,15 @@ void mp_req_init(const struct mp_ctx *c, struct mp_msg *m, uint8_t cmd,
 		    MEMPLUG_FAMILY_VERSION);
 }
 
+static const struct mp_field mp_memtype_field[] = {
+	MP_FIELD(struct mp_memtype, MEMPLUG_A_MEMTYPE_NODE, node),
+	MP_FIELD(struct mp_memtype, MEMPLUG_A_MEMTYPE_ADISTANCE, adistance),
+	MP_FIELD(struct mp_memtype, MEMPLUG_A_MEMTYPE_RANGES, ranges),
+};
+
+static const struct mp_fields mp_memtype_fields =
+	MP_FIELDS(MP_PROTO_SET_MEMTYPE, mp_memtype_field);
+
 #define ST(a, fld) MP_FIELD(struct mp_status, a, fld)
 #define ST_HAS(a, fld, hs) MP_FIELD_HAS(struct mp_status, a, fld, hs)
 static const struct mp_field mp_status_field[] = {
@@ -70,6 +79,8 @@ static const struct mp_field mp_status_field[] = {
 	ST(MEMPLUG_A_STATUS_EVENT_RING_SIZE, event_ring_size),
 	ST_HAS(MEMPLUG_A_STATUS_OBJECTS, objects, has_objects),
 	ST(MEMPLUG_A_STATUS_KDUMP, kdump),
+	MP_FIELD_NESTS(struct mp_status, MEMPLUG_A_STATUS_MEMTYPE, memtypes,
+		       nr_memtypes, &mp_memtype_fields),
 };
 
 MP_SPEC_DECODER(mp_status_decode, struct mp_status, MP_PROTO_SET_STATUS,
@@ -117,6 +128,8 @@ static const struct mp_field mp_range_field[] = {
 	RG(MEMPLUG_A_RANGE_BYTES_DONE, bytes_done),
 	RG(MEMPLUG_A_RANGE_ONLINE_NS, online_ns),
 	RG(MEMPLUG_A_RANGE_OFFLINE_NS, offline_ns),
+	RG(MEMPLUG_A_RANGE_TIER, tier),
+	RG_HAS(MEMPLUG_A_RANGE_ADISTANCE, adistance, has_adistance),
 	MP_FIELD_NESTS(struct mp_range, MEMPLUG_A_RANGE_EXCLUDE, excl, nr_excl,
 		       &mp_excl_fields),
 };
@@ -401,6 +414,11 @@ int mp_add_opts_put(struct mp_msg *m, const struct mp_add_opts *opts)
 		ok &= !!mp_put_flag(m, MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY);
 	if (opts->force)
 		ok &= !!mp_put_flag(m, MEMPLUG_A_RANGE_FORCE);
+	if (opts->tier)
+		ok &= !!mp_put_u32(m, MEMPLUG_A_RANGE_TIER, opts->tier);
+	if (opts->adistance)
+		ok &= !!mp_put_u32(m, MEMPLUG_A_RANGE_ADISTANCE,
+				   opts->adistance);
 	for (i = 0; ok && i < opts->nr_excl; i++) {
 		struct nlattr *nest = mp_nest_start(m, MEMPLUG_A_RANGE_EXCLUDE);
 

@@ -53,6 +53,12 @@ struct mp_status {
 	bool has_objects;
 	uint32_t objects;
 	bool kdump;
+	int nr_memtypes; /* MEMTYPE nests: the nodes memplug gave a type */
+	struct mp_memtype {
+		uint32_t node;
+		uint32_t adistance;
+		uint32_t ranges;
+	} memtypes[16];
 };
 
 struct mp_range {
@@ -96,6 +102,9 @@ struct mp_range {
 	bool has_blocks_done; /* while plugging or unplugging */
 	uint32_t blocks_done;
 	uint64_t bytes_done;
+	uint32_t tier;
+	bool has_adistance; /* memplug gave the range's node a memory type */
+	uint32_t adistance;
 	int nr_excl; /* EXCLUDE nests as the kernel reports them (merged) */
 	struct mp_excl {
 		uint64_t start;
@@ -129,6 +138,8 @@ struct mp_add_opts {
 	bool force;           /* FORCE */
 	int nr_excl;          /* EXCLUDE nests, in this order, unmerged */
 	const struct mp_excl *excl;
+	uint32_t tier;        /* TIER, 0: leave out */
+	uint32_t adistance;   /* ADISTANCE, 0: leave out */
 };
 
 /* Open a socket and resolve the family; -ENOENT if memplug is not loaded. */

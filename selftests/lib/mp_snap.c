@@ -86,6 +86,13 @@ int mp_snap_diff(const struct mp_snap *a, const struct mp_snap *b,
 			 b->status.ranges);
 		return 1;
 	}
+	if (a->status.nr_memtypes != b->status.nr_memtypes ||
+	    memcmp(a->status.memtypes, b->status.memtypes,
+		   a->status.nr_memtypes * sizeof(a->status.memtypes[0]))) {
+		snprintf(why, len, "memory types given to nodes: %d -> %d",
+			 a->status.nr_memtypes, b->status.nr_memtypes);
+		return 1;
+	}
 	if (a->status.plugged_bytes != b->status.plugged_bytes ||
 	    (counters && (a->status.plugs != b->status.plugs ||
 			  a->status.unplugs != b->status.unplugs))) {

@@ -33,6 +33,21 @@
  * the group before it sends, waits for the outcome of its range, and reads
  * RANGE_GET if the socket reports ENOBUFS. RANGE_CANCEL stops an operation.
  *
+ * Memory tiers
+ * ------------
+ * The kernel puts a node in a memory tier by the abstract distance of its
+ * memory type, once, when the node's first memory comes online, and
+ * reclaim demotes cold pages to the next lower tier. Before it adds a
+ * range, the worker gives the range's node a memory type if memplug brings
+ * the node its first memory: the abstract distance TIER asks for (AUTO:
+ * the firmware's where the kernel can compute it, else slow on a node
+ * without CPUs and DRAM on one with CPUs). Later ranges on the node share
+ * the type (ADISTANCE in their replies, RANGES in STATUS_GET's MEMTYPE);
+ * one that asks for another distance fails (PLUG_FAILED, EBUSY). A node
+ * with memory memplug did not plug keeps its tier: only AUTO, and DRAM on
+ * a node with CPUs, are accepted there, without a type of memplug's. The
+ * last range's removal clears the node's type, as dax/kmem does.
+ *
  * Privilege
  * ---------
  * memplug turns physical address ranges into System RAM, which is the power
