@@ -206,6 +206,7 @@ bench:
 	$(Q)$(DEPS) build vm kernels bench
 	$(Q)$(MAKE) --no-print-directory userspace
 	$(Q)bench/run.sh $(BENCH_ARGS)
+	$(Q)bench/demotion.sh $(filter --update-docs,$(BENCH_ARGS)) $(DEMOTION_ARGS)
 
 demo:
 	$(Q)$(DEPS) build vm kernels

@@ -26,6 +26,15 @@
  *	read until its ACK, on one raw socket: the cost of a netlink round
  *	trip without any library. Print "resolve_ns=T", then "status_ns=T"
  *	per request.
+ *   mpbench demote BYTES CGROUP NODE
+ *	Fork a task that joins the memory cgroup CGROUP (a cgroup v2
+ *	directory), fills BYTES of anonymous memory (small pages) where it
+ *	runs and sums it; then ask the cgroup to reclaim BYTES
+ *	(memory.reclaim) and time that write(2). Print one JSON line:
+ *	bytes, reclaim_ns, demoted (the growth of /proc/vmstat's pgdemote_*
+ *	counters), on_node (the task's pages on NODE afterwards, from
+ *	move_pages(2)) and intact (every word as written). The pressure is
+ *	fixed: the same BYTES asked of the same cgroup.
  *   mpbench stamp
  *	Copy stdin to stdout line by line, each line prefixed with the
  *	CLOCK_MONOTONIC time (ns) at which it was read and a space. Reads
@@ -42,12 +51,15 @@
 #include <linux/genetlink.h>
 #include <linux/memplug.h>
 #include <linux/netlink.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +79,7 @@ static int usage(void)
 		"       mpbench time FILE CMD [ARG...]\n"
 		"       mpbench state STATE FIRST COUNT [asc|desc|hole]\n"
 		"       mpbench nl COUNT\n"
+		"       mpbench demote BYTES CGROUP NODE\n"
 		"       mpbench stamp\n");
 	return 2;
 }
@@ -302,6 +315,125 @@ static int cmd_nl(int argc, char **argv)
 	return 0;
 }
 
+/* The sum of /proc/vmstat's pgdemote_* counters. */
+static long long pgdemote(void)
+{
+	char name[64];
+	long long v, sum = 0;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", name, &v) == 2)
+		if (!strncmp(name, "pgdemote_", 9))
+			sum += v;
+	fclose(f);
+	return sum;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+static uint64_t demote_word(size_t i)
+{
+	return (i + 1) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* The task of cmd_demote(): fill, report, wait, count, check. */
+static int demotee(size_t len, int node, int up, int down)
+{
+	size_t words = len / 8, pages = len / 4096, i, on = 0;
+	uint64_t *mem;
+	void **addr;
+	int *status;
+	bool intact = true;
+	char go;
+
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	addr = calloc(pages, sizeof(*addr));
+	status = calloc(pages, sizeof(*status));
+	if (mem == MAP_FAILED || !addr || !status)
+		return 1;
+	madvise(mem, len, MADV_NOHUGEPAGE);
+	for (i = 0; i < words; i++)
+		mem[i] = demote_word(i);
+	if (write(up, "r", 1) != 1 || read(down, &go, 1) != 1)
+		return 1;
+	for (i = 0; i < pages; i++)
+		addr[i] = (char *)mem + i * 4096;
+	if (syscall(SYS_move_pages, 0, pages, addr, NULL, status, 0))
+		return 1;
+	for (i = 0; i < pages; i++)
+		on += status[i] == node;
+	for (i = 0; i < words; i++)
+		intact &= mem[i] == demote_word(i);
+	dprintf(up, "%zu %d\n", on, intact);
+	return 0;
+}
+
+static int cmd_demote(int argc, char **argv)
+{
+	int up[2], down[2], node, status;
+	long long before, after;
+	char path[512], buf[64];
+	uint64_t t0, t1;
+	size_t len, on;
+	int intact;
+	ssize_t n;
+	pid_t pid;
+
+	if (argc != 3)
+		return usage();
+	len = strtoull(argv[0], NULL, 0) & ~4095ULL;
+	node = atoi(argv[2]);
+	if (!len || pipe(up) || pipe(down))
+		return usage();
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", argv[1]);
+		snprintf(buf, sizeof(buf), "%d", getpid());
+		_exit(write_file(path, buf) ? 1 : demotee(len, node, up[1], down[0]));
+	}
+	if (read(up[0], buf, 1) != 1) {
+		fprintf(stderr, "mpbench: the task failed to fill its memory\n");
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/memory.reclaim", argv[1]);
+	snprintf(buf, sizeof(buf), "%zu", len);
+	before = pgdemote();
+	t0 = now_ns();
+	/* EAGAIN when not all of it could be reclaimed: still measured. */
+	write_file(path, buf);
+	t1 = now_ns();
+	after = pgdemote();
+	if (write(down[1], "g", 1) != 1)
+		return 1;
+	n = read(up[0], buf, sizeof(buf) - 1);
+	waitpid(pid, &status, 0);
+	if (n <= 0 || status)
+		return 1;
+	buf[n] = 0;
+	if (sscanf(buf, "%zu %d", &on, &intact) != 2)
+		return 1;
+	printf("{\"bytes\":%zu,\"reclaim_ns\":%" PRIu64
+	       ",\"demoted\":%lld,\"on_node\":%zu,\"intact\":%s}\n",
+	       len, t1 - t0, after - before, on, intact ? "true" : "false");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -316,6 +448,8 @@ int main(int argc, char **argv)
 		return cmd_state(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "nl"))
 		return cmd_nl(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "demote"))
+		return cmd_demote(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "stamp") && argc == 2)
 		return cmd_stamp();
 	return usage();
