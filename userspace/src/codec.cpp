@@ -338,6 +338,11 @@ Result<NlMsgPtr> encode_range_add(int family, const RangeAddRequest &request)
 		w.flag(proto::range::defer_online);
 	if (request.force)
 		w.flag(proto::range::force);
+	if (request.tier) {
+		w.put(proto::range::tier, static_cast<std::uint32_t>(request.tier->tier));
+		if (request.tier->adistance)
+			w.put(proto::range::adistance, *request.tier->adistance);
+	}
 	return finish(std::move(msg), w);
 }
 

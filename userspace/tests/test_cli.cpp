@@ -102,6 +102,7 @@ TEST_F(CliTest, PlugOptionsParse)
 	EXPECT_FALSE(r.node);
 	EXPECT_FALSE(r.name);
 	EXPECT_FALSE(r.protect);
+	EXPECT_FALSE(r.tier);
 	EXPECT_FALSE(c->options<cli::PlugOptions>("plug").json);
 
 	c = parse({"plug", "--start=0x100000000", "--size", "0x8000000", "--node", "1", "--online",
@@ -120,6 +121,54 @@ TEST_F(CliTest, PlugOptionsParse)
 	ASSERT_EQ(s.excludes.size(), 2u);
 	EXPECT_EQ(s.excludes[1].size, 4096u);
 	EXPECT_TRUE(c->options<cli::PlugOptions>("plug").json);
+}
+
+TEST_F(CliTest, PlugTierParses)
+{
+	const auto tier_of = [this](const std::string &value) {
+		auto c =
+			parse({"plug", "--start", "0x40000000", "--size", "512M", "--tier", value});
+		return c->options<cli::PlugOptions>("plug").request.tier;
+	};
+	EXPECT_EQ(tier_of("auto"), (TierRequest{Tier::Auto, std::nullopt}));
+	EXPECT_EQ(tier_of("dram"), (TierRequest{Tier::Dram, std::nullopt}));
+	EXPECT_EQ(tier_of("slow"), (TierRequest{Tier::Slow, std::nullopt}));
+	EXPECT_EQ(tier_of("1"), (TierRequest{Tier::Adistance, 1u}));
+	EXPECT_EQ(tier_of("2880"), (TierRequest{Tier::Adistance, 2880u}));
+	EXPECT_EQ(tier_of("32767"), (TierRequest{Tier::Adistance, 32767u}));
+}
+
+TEST_F(CliTest, PlugTierReachesTheKernel)
+{
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M"}), 0) << err.str();
+	ASSERT_TRUE(fake.last_add);
+	EXPECT_FALSE(fake.last_add->tier) << "without --tier the kernel's default";
+
+	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "512M", "--tier", "slow"}), 0)
+		<< err.str();
+	ASSERT_TRUE(fake.last_add);
+	EXPECT_EQ(fake.last_add->tier, (TierRequest{Tier::Slow, std::nullopt}));
+
+	EXPECT_EQ(run({"plug", "--start", "0xc0000000", "--size", "512M", "--tier", "1000"}), 0)
+		<< err.str();
+	ASSERT_TRUE(fake.last_add);
+	EXPECT_EQ(fake.last_add->tier, (TierRequest{Tier::Adistance, 1000u}));
+}
+
+TEST_F(CliTest, BadTierIsAUsageErrorAndSendsNothing)
+{
+	for (const char *bad : {"0", "32768", "-1", "junk", "0576", "2.5", ""}) {
+		SCOPED_TRACE(bad);
+		expect_usage({"plug", "--start", "0x40000000", "--size", "512M", "--tier", bad},
+			     std::string("memplugctl: --tier: invalid tier \"") + bad +
+				     "\": expected auto, dram, slow or an abstract distance from 1 "
+				     "to 32767\n");
+		EXPECT_TRUE(fake.calls.empty());
+	}
+	expect_usage({"plug", "--start", "0x40000000", "--size", "512M", "--tier"}, "--tier");
+	EXPECT_EQ(run({"plug", "--help"}), 0);
+	EXPECT_NE(out.str().find("--tier TIER"), std::string::npos) << out.str();
+	EXPECT_NE(out.str().find("Memory tiers:"), std::string::npos) << out.str();
 }
 
 TEST_F(CliTest, UnplugAndBlocksParse)

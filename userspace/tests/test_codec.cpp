@@ -122,6 +122,7 @@ RangeAddRequest full_add_request()
 	r.defer_online = true;
 	r.force = true;
 	r.excludes = {{0x40200000, 0x200000}, {0x50000000, 0x1000}};
+	r.tier = TierRequest{Tier::Adistance, 2880};
 	return r;
 }
 
@@ -150,6 +151,12 @@ TEST(Encode, RangeAddRoundTrip)
 	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_PROTECT]), 1);
 	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_START]), 8);
 	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_NODE]), 4);
+	ASSERT_NE(a[MEMPLUG_A_RANGE_TIER], nullptr);
+	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_TIER]), 4);
+	EXPECT_EQ(nla_get_u32(a[MEMPLUG_A_RANGE_TIER]), MEMPLUG_TIER_ADISTANCE);
+	ASSERT_NE(a[MEMPLUG_A_RANGE_ADISTANCE], nullptr);
+	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_ADISTANCE]), 4);
+	EXPECT_EQ(nla_get_u32(a[MEMPLUG_A_RANGE_ADISTANCE]), 2880u);
 
 	// A reply carries the id the kernel assigned.
 	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_ID, 1);
@@ -176,16 +183,33 @@ TEST(Encode, RangeAddMinimal)
 	const Attrs a(msg, MEMPLUG_A_RANGE_MAX);
 	EXPECT_NE(a[MEMPLUG_A_RANGE_START], nullptr);
 	EXPECT_NE(a[MEMPLUG_A_RANGE_SIZE], nullptr);
-	for (int t : {MEMPLUG_A_RANGE_NODE, MEMPLUG_A_RANGE_NAME, MEMPLUG_A_RANGE_ZONE_POLICY,
-		      MEMPLUG_A_RANGE_PROTECT, MEMPLUG_A_RANGE_VERIFY,
-		      MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY, MEMPLUG_A_RANGE_HOLD,
-		      MEMPLUG_A_RANGE_DEFER_ONLINE, MEMPLUG_A_RANGE_FORCE, MEMPLUG_A_RANGE_EXCLUDE})
+	for (int t :
+	     {MEMPLUG_A_RANGE_NODE, MEMPLUG_A_RANGE_NAME, MEMPLUG_A_RANGE_ZONE_POLICY,
+	      MEMPLUG_A_RANGE_PROTECT, MEMPLUG_A_RANGE_VERIFY, MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY,
+	      MEMPLUG_A_RANGE_HOLD, MEMPLUG_A_RANGE_DEFER_ONLINE, MEMPLUG_A_RANGE_FORCE,
+	      MEMPLUG_A_RANGE_EXCLUDE, MEMPLUG_A_RANGE_TIER, MEMPLUG_A_RANGE_ADISTANCE})
 		EXPECT_EQ(a[t], nullptr) << "attribute " << t;
 	// A request carries no id; a reply without one is malformed.
 	auto r = decode_range(hdr(msg));
 	ASSERT_FALSE(r.ok());
 	EXPECT_EQ(r.error().errnum(), EPROTO);
 	EXPECT_NE(r.error().message().find("RANGE_ID"), std::string::npos);
+}
+
+// A named tier is TIER alone; the kernel refuses ADISTANCE with it.
+TEST(Encode, RangeAddTier)
+{
+	for (const Tier tier : {Tier::Auto, Tier::Dram, Tier::Slow}) {
+		RangeAddRequest request;
+		request.start = 0x100000000;
+		request.size = 0x8000000;
+		request.tier = TierRequest{tier, std::nullopt};
+		NlMsgPtr msg = encode_range_add(kFamily, request).value();
+		const Attrs a(msg, MEMPLUG_A_RANGE_MAX);
+		ASSERT_NE(a[MEMPLUG_A_RANGE_TIER], nullptr);
+		EXPECT_EQ(nla_get_u32(a[MEMPLUG_A_RANGE_TIER]), static_cast<std::uint32_t>(tier));
+		EXPECT_EQ(a[MEMPLUG_A_RANGE_ADISTANCE], nullptr);
+	}
 }
 
 TEST(Encode, OtherRequests)

@@ -41,6 +41,26 @@ ZonePolicy default_zone_policy(OnlineType type);
 // "any", "movable", "kernel", or "unknown(<n>)".
 std::string zone_policy_name(std::uint32_t policy);
 
+// The memory tier a range's node is given (enum memplug_tier).
+enum class Tier : std::uint32_t {
+	Auto = MEMPLUG_TIER_AUTO,
+	Dram = MEMPLUG_TIER_DRAM,
+	Slow = MEMPLUG_TIER_SLOW,
+	Adistance = MEMPLUG_TIER_ADISTANCE, // the abstract distance given with it
+};
+
+// What plug --tier asks for: a tier, and with Tier::Adistance the abstract
+// distance (1 to MEMPLUG_ADISTANCE_MAX).
+struct TierRequest {
+	Tier tier = Tier::Auto;
+	std::optional<std::uint32_t> adistance;
+
+	bool operator==(const TierRequest &) const = default;
+};
+
+// "auto", "dram", "slow", "adistance", or "unknown(<n>)".
+std::string tier_name(std::uint32_t tier);
+
 // A sub-range kept out of the page allocator.
 struct Exclude {
 	std::uint64_t start = 0;
@@ -193,6 +213,8 @@ struct RangeAddRequest {
 	// The kernel wants CAP_SYS_RAWIO for it and refuses it under lockdown.
 	bool force = false;
 	std::vector<Exclude> excludes;
+	// Nothing: the kernel's default, Tier::Auto.
+	std::optional<TierRequest> tier;
 };
 
 struct RangeSetRequest {
