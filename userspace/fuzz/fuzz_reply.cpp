@@ -5,9 +5,9 @@
 // picks the decoder and the command). A decode that succeeds must agree
 // with an independent reading of the attributes as the spec types them
 // (each long enough for its type, the last of each type counts, required
-// ones present, every errno a negative errno), and the record must go
-// through the text and JSON output, the JSON parsing back with the same
-// values.
+// ones present, every errno a negative errno, every nest in order), and
+// the record must go through the text and JSON output, the JSON parsing
+// back with the same values.
 #include <cerrno>
 #include <sstream>
 
@@ -73,6 +73,20 @@ void check_status(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 	FUZZ_CHECK(s->kdump == value(a, proto::status::kdump));
 	FUZZ_CHECK(s->online_cb_ranges == value(a, proto::status::online_cb_ranges));
 
+	// Every MEMTYPE nest, in order, each with its NODE, ADISTANCE and RANGES.
+	std::vector<MemType> memtypes;
+	for (const Tlv &t : a) {
+		if (t.type != proto::status::memtype.id)
+			continue;
+		const auto nested = fuzz::walk(t.data, t.len);
+		const auto node = value(nested, proto::memtype::node);
+		const auto adistance = value(nested, proto::memtype::adistance);
+		const auto ranges = value(nested, proto::memtype::ranges);
+		FUZZ_CHECK(node && adistance && ranges);
+		memtypes.push_back({*node, *adistance, *ranges});
+	}
+	FUZZ_CHECK(s->memtypes == memtypes);
+
 	const auto j = print([&](Formatter &f) { f.status(*s, std::nullopt); });
 	FUZZ_CHECK(j["block_size"] == (s->block_size ? nlohmann::json(*s->block_size) : nullptr));
 	FUZZ_CHECK(j["kdump"] == s->kdump);
@@ -119,6 +133,8 @@ void check_range(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 	FUZZ_CHECK(r->fail_reason == value(a, proto::range::fail_reason));
 	FUZZ_CHECK(r->blocks_done == value(a, proto::range::blocks_done));
 	FUZZ_CHECK(r->bytes_done == value(a, proto::range::bytes_done));
+	FUZZ_CHECK(r->tier == value(a, proto::range::tier));
+	FUZZ_CHECK(r->adistance == value(a, proto::range::adistance));
 
 	// Every EXCLUDE nest, in order, each with its own START and SIZE.
 	std::vector<Exclude> excludes;

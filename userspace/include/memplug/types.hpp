@@ -69,6 +69,15 @@ struct Exclude {
 	bool operator==(const Exclude &) const = default;
 };
 
+// A memory type memplug gave a NUMA node (MEMPLUG_A_MEMTYPE_*).
+struct MemType {
+	std::uint32_t node = 0;
+	std::uint32_t adistance = 0;
+	std::uint32_t ranges = 0; // memplug's ranges on the node, which share it
+
+	bool operator==(const MemType &) const = default;
+};
+
 // MEMPLUG_CMD_STATUS_GET. Absent attributes stay empty: the kernel omits the
 // pluggable range for unprivileged callers.
 struct Status {
@@ -92,6 +101,8 @@ struct Status {
 	std::optional<std::uint32_t> event_ring_size;
 	std::optional<std::uint32_t> objects;
 	bool kdump = false;
+	// One per node memplug gave a memory type, in the kernel's order.
+	std::vector<MemType> memtypes;
 };
 
 // "memplug", "unavailable", "idle", or "unknown(<n>)".
@@ -136,6 +147,11 @@ struct Range {
 	// plugging, offline or removed while unplugging; and in bytes.
 	std::optional<std::uint32_t> blocks_done;
 	std::optional<std::uint64_t> bytes_done;
+	// The tier asked for (enum memplug_tier), and the abstract distance of
+	// the memory type memplug gave the range's node: nothing when it gave
+	// none, and the node keeps the kernel's.
+	std::optional<std::uint32_t> tier;
+	std::optional<std::uint32_t> adistance;
 };
 
 // The state memplugctl shows for a range: "plugging", "unplugging",
