@@ -160,6 +160,9 @@ void check_range(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 	FUZZ_CHECK(j["rollback_attempts"] ==
 		   (r->rollback_attempts ? nlohmann::json(*r->rollback_attempts) : nullptr));
 	FUZZ_CHECK(j["bytes_done"] == (r->bytes_done ? nlohmann::json(*r->bytes_done) : nullptr));
+	FUZZ_CHECK(j["tier"] == (r->tier ? nlohmann::json(tier_name(*r->tier)) : nullptr));
+	FUZZ_CHECK(j["node_tier"] == nullptr); // no memory tiers given
+	FUZZ_CHECK(j["adistance"] == (r->adistance ? nlohmann::json(*r->adistance) : nullptr));
 	print([&](Formatter &f) { f.range(*r, RangeAction::Plugged); });
 	print([&](Formatter &f) { f.range(*r, RangeAction::Cancelled); });
 }

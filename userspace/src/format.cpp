@@ -8,15 +8,16 @@
 
 namespace memplug {
 
-std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out)
+std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out,
+					  std::vector<MemoryTier> tiers)
 {
 	switch (format) {
 	case OutputFormat::Json:
-		return std::make_unique<JsonFormatter>(out);
+		return std::make_unique<JsonFormatter>(out, std::move(tiers));
 	case OutputFormat::Text:
 		break;
 	}
-	return std::make_unique<TextFormatter>(out);
+	return std::make_unique<TextFormatter>(out, std::move(tiers));
 }
 
 std::string hex(std::uint64_t value)

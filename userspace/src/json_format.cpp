@@ -83,7 +83,7 @@ Json status_json(const Status &s, const std::optional<std::vector<NodeMemory>> &
 	return j;
 }
 
-Json range_json(const Range &r)
+Json range_json(const Range &r, std::optional<std::uint32_t> node_tier)
 {
 	Json excludes = Json::array();
 	for (const auto &ex : r.excludes)
@@ -120,6 +120,9 @@ Json range_json(const Range &r)
 	j["fail_reason"] = opt(r.fail_reason);
 	j["blocks_done"] = opt(r.blocks_done);
 	j["bytes_done"] = opt(r.bytes_done);
+	j["tier"] = r.tier ? Json(tier_name(*r.tier)) : Json(nullptr);
+	j["node_tier"] = opt(node_tier);
+	j["adistance"] = opt(r.adistance);
 	return j;
 }
 
@@ -179,6 +182,11 @@ Json overrun_json(std::uint64_t lost_from, std::uint64_t lost_to)
 	return j;
 }
 
+std::optional<std::uint32_t> JsonFormatter::node_tier_of(const Range &range) const
+{
+	return range.node ? node_tier(tiers_, *range.node) : std::nullopt;
+}
+
 void JsonFormatter::emit(const Json &doc)
 {
 	// Labels come from the kernel as bytes; never fail on invalid UTF-8.
@@ -231,7 +239,7 @@ void JsonFormatter::ranges(const std::vector<Range> &ranges)
 {
 	Json list = Json::array();
 	for (const auto &r : ranges)
-		list.push_back(range_json(r));
+		list.push_back(range_json(r, node_tier_of(r)));
 	Json doc;
 	doc["ranges"] = std::move(list);
 	emit(doc);
@@ -239,7 +247,7 @@ void JsonFormatter::ranges(const std::vector<Range> &ranges)
 
 void JsonFormatter::range(const Range &range, RangeAction)
 {
-	emit(range_json(range));
+	emit(range_json(range, node_tier_of(range)));
 }
 
 void JsonFormatter::blocks(const std::vector<Block> &blocks)

@@ -118,6 +118,21 @@ std::optional<std::string> last_failure(const Range &r)
 	return text;
 }
 
+// After plug's "plugged range" line, when the range asked for a tier or
+// memplug gave its node a memory type: ", tier slow (adistance 2880,
+// memory tier 22)"; nothing for the default, auto without a type.
+std::string tier_note(const Range &r, std::optional<std::uint32_t> node_tier)
+{
+	if (!r.tier || (*r.tier == MEMPLUG_TIER_AUTO && !r.adistance))
+		return "";
+	std::string text = ", tier " + tier_name(*r.tier) + " (";
+	text += r.adistance ? "adistance " + std::to_string(*r.adistance)
+			    : std::string("the node's memory type kept");
+	if (node_tier)
+		text += ", memory tier " + std::to_string(*node_tier);
+	return text + ")";
+}
+
 // "memplug (held for 2 ranges)", "idle (taken when ...)", "unavailable
 // (<the kernel's reason>)".
 std::string online_callback(const Status &s)
@@ -188,6 +203,11 @@ std::string event_text(const Event &e)
 
 } // namespace
 
+std::optional<std::uint32_t> TextFormatter::node_tier_of(const Range &range) const
+{
+	return range.node ? node_tier(tiers_, *range.node) : std::nullopt;
+}
+
 void TextFormatter::status(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes)
 {
 	line(out_, "version", opt_str(s.version));
@@ -235,13 +255,16 @@ void TextFormatter::status(const Status &s, const std::optional<std::vector<Node
 
 void TextFormatter::ranges(const std::vector<Range> &ranges)
 {
+	// TIER is the tier asked for, MEMTIER the kernel's memory tier of the
+	// node, ADISTANCE that of the memory type memplug gave the node.
 	Table t({"ID", "START", "END", "SIZE", "NODE", "STATE", "BLOCKS", "POLICY", "PROTECT",
-		 "NAME"});
+		 "TIER", "MEMTIER", "ADISTANCE", "NAME"});
 	for (const auto &r : ranges)
 		t.add({std::to_string(r.id), hex(r.start), last_byte(r.start, r.size),
 		       human_size(r.size), opt_str(r.node), range_state_name(r), blocks_column(r),
 		       r.zone_policy ? zone_policy_name(*r.zone_policy) : kNone,
-		       r.protect ? "yes" : "no", printable(r.name)});
+		       r.protect ? "yes" : "no", r.tier ? tier_name(*r.tier) : kNone,
+		       opt_str(node_tier_of(r)), opt_str(r.adistance), printable(r.name)});
 	t.print(out_);
 	for (const auto &r : ranges)
 		if (auto why = last_failure(r))
@@ -260,7 +283,7 @@ void TextFormatter::range(const Range &r, RangeAction action)
 			out_ << ", zone policy " << zone_policy_name(*r.zone_policy);
 		if (r.protect)
 			out_ << ", protected";
-		out_ << '\n';
+		out_ << tier_note(r, node_tier_of(r)) << '\n';
 		break;
 	case RangeAction::Unplugged:
 		out_ << "unplugged range " << r.id << ": " << where << '\n';

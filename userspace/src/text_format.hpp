@@ -11,8 +11,9 @@ namespace memplug {
 // report.
 class TextFormatter final : public Formatter {
 public:
-	explicit TextFormatter(std::ostream &out)
+	TextFormatter(std::ostream &out, std::vector<MemoryTier> tiers)
 	    : out_(out)
+	    , tiers_(std::move(tiers))
 	{
 	}
 
@@ -27,7 +28,11 @@ public:
 	void overrun(std::uint64_t lost_from, std::uint64_t lost_to) override;
 
 private:
+	// The memory tier of @range's node, if known.
+	std::optional<std::uint32_t> node_tier_of(const Range &range) const;
+
 	std::ostream &out_;
+	std::vector<MemoryTier> tiers_;
 };
 
 } // namespace memplug

@@ -371,13 +371,11 @@ TEST_F(CliTest, ListShowsAFailedRange)
 	EXPECT_EQ(run({"list"}), 0) << err.str();
 	EXPECT_EQ(out.str(),
 		  "ID  START       END         SIZE  NODE  STATE   BLOCKS           POLICY   "
-		  "PROTECT  NAME\n"
+		  "PROTECT  TIER  MEMTIER  ADISTANCE  NAME\n"
 		  "1   0x40000000  0x5fffffff  512M  0     failed  0/4 (2 present)  movable  no    "
-		  "   "
-		  "\n"
+		  "   auto  -        -          \n"
 		  "2   0x80000000  0x8fffffff  256M  0     online  2/2              movable  no    "
-		  "   "
-		  "\n");
+		  "   auto  -        -          \n");
 
 	EXPECT_EQ(run({"list", "--json"}), 0);
 	const Json doc = Json::parse(out.str());
@@ -398,6 +396,50 @@ TEST_F(CliTest, ListShowsAFailedRange)
 	EXPECT_EQ(again["ranges"][1]["rollback_attempts"], nullptr);
 }
 
+TEST_F(CliTest, ListShowsTiers)
+{
+	const auto tiering = dir.path() / "host/sys/devices/virtual/memory_tiering";
+	memplug::test::write_file(tiering / "memory_tier4/nodelist", "0\n");
+	memplug::test::write_file(tiering / "memory_tier22/nodelist", "1\n");
+
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M", "--node", "1", "--online",
+		       "kernel", "--tier", "slow"}),
+		  0)
+		<< err.str();
+	EXPECT_EQ(out.str(), "plugged range 1: 0x40000000-0x5fffffff (512M) node 1, 4/4 blocks "
+			     "online, zone policy kernel, tier slow (adistance 2880, memory tier "
+			     "22)\n");
+	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "256M", "--online", "kernel"}), 0)
+		<< err.str();
+
+	EXPECT_EQ(run({"list"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "ID  START       END         SIZE  NODE  STATE   BLOCKS  POLICY  "
+			     "PROTECT  TIER  MEMTIER  ADISTANCE  NAME\n"
+			     "1   0x40000000  0x5fffffff  512M  1     online  4/4     kernel  no  "
+			     "     slow  22       2880       \n"
+			     "2   0x80000000  0x8fffffff  256M  0     online  2/2     kernel  no  "
+			     "     auto  4        -          \n");
+
+	EXPECT_EQ(run({"list", "--json"}), 0) << err.str();
+	Json doc = Json::parse(out.str());
+	ASSERT_EQ(doc["ranges"].size(), 2u);
+	EXPECT_EQ(doc["ranges"][0]["tier"], "slow");
+	EXPECT_EQ(doc["ranges"][0]["node_tier"], 22);
+	EXPECT_EQ(doc["ranges"][0]["adistance"], 2880);
+	EXPECT_EQ(doc["ranges"][1]["tier"], "auto");
+	EXPECT_EQ(doc["ranges"][1]["node_tier"], 4);
+	ASSERT_TRUE(doc["ranges"][1].contains("adistance"));
+	EXPECT_EQ(doc["ranges"][1]["adistance"], nullptr);
+
+	// A kernel without memory tiers: unknown, and nothing fails.
+	std::filesystem::remove_all(tiering);
+	EXPECT_EQ(run({"list", "--json"}), 0) << err.str();
+	doc = Json::parse(out.str());
+	EXPECT_EQ(doc["ranges"][0]["node_tier"], nullptr);
+	EXPECT_EQ(doc["ranges"][0]["adistance"], 2880);
+	EXPECT_EQ(err.str(), "");
+}
+
 TEST_F(CliTest, Cancel)
 {
 	auto c = parse({"cancel", "3", "--json"});
@@ -414,9 +456,9 @@ TEST_F(CliTest, Cancel)
 	EXPECT_EQ(run({"cancel", "1"}), 0) << err.str();
 	EXPECT_EQ(out.str(),
 		  "ID  START       END         SIZE  NODE  STATE   BLOCKS  POLICY   "
-		  "PROTECT  NAME\n"
+		  "PROTECT  TIER  MEMTIER  ADISTANCE  NAME\n"
 		  "1   0x40000000  0x5fffffff  512M  0     online  4/4     movable  no       "
-		  "\n");
+		  "auto  -        -          \n");
 	EXPECT_EQ(err.str(), "");
 	EXPECT_EQ(fake.ranges[1].state, MEMPLUG_RANGE_STATE_PLUGGED);
 

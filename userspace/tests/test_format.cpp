@@ -89,6 +89,9 @@ const std::vector<std::tuple<std::string, Type, bool>> kRangeKeys = {
 	{"fail_reason", Type::String, true},
 	{"blocks_done", Type::Unsigned, true},
 	{"bytes_done", Type::Unsigned, true},
+	{"tier", Type::String, true},
+	{"node_tier", Type::Unsigned, true},
+	{"adistance", Type::Unsigned, true},
 };
 
 Range sample_range()
@@ -106,17 +109,19 @@ Range sample_range()
 	return r;
 }
 
-std::string render(OutputFormat format, const std::function<void(Formatter &)> &fn)
+std::string render(OutputFormat format, const std::function<void(Formatter &)> &fn,
+		   const std::vector<MemoryTier> &tiers = {})
 {
 	std::ostringstream out;
-	auto f = make_formatter(format, out);
+	auto f = make_formatter(format, out, tiers);
 	fn(*f);
 	return out.str();
 }
 
-Json render_json(const std::function<void(Formatter &)> &fn)
+Json render_json(const std::function<void(Formatter &)> &fn,
+		 const std::vector<MemoryTier> &tiers = {})
 {
-	const std::string text = render(OutputFormat::Json, fn);
+	const std::string text = render(OutputFormat::Json, fn, tiers);
 	EXPECT_EQ(text.back(), '\n');
 	EXPECT_EQ(text.find('\n'), text.size() - 1) << "one document per line";
 	return Json::parse(text);
@@ -205,12 +210,15 @@ TEST(JsonFormat, FailedRange)
 	EXPECT_EQ(j["rollback_attempts"], 8);
 	EXPECT_EQ(j["fail_errno"], "EBUSY");
 	// Keys added later come after everything that was there before them.
-	EXPECT_EQ(std::prev(j.end(), 6).key(), "blocks_present");
-	EXPECT_EQ(std::prev(j.end(), 5).key(), "rollback_attempts");
-	EXPECT_EQ(std::prev(j.end(), 4).key(), "plugged_by");
-	EXPECT_EQ(std::prev(j.end(), 3).key(), "fail_reason");
-	EXPECT_EQ(std::prev(j.end(), 2).key(), "blocks_done");
-	EXPECT_EQ(std::prev(j.end()).key(), "bytes_done");
+	EXPECT_EQ(std::prev(j.end(), 9).key(), "blocks_present");
+	EXPECT_EQ(std::prev(j.end(), 8).key(), "rollback_attempts");
+	EXPECT_EQ(std::prev(j.end(), 7).key(), "plugged_by");
+	EXPECT_EQ(std::prev(j.end(), 6).key(), "fail_reason");
+	EXPECT_EQ(std::prev(j.end(), 5).key(), "blocks_done");
+	EXPECT_EQ(std::prev(j.end(), 4).key(), "bytes_done");
+	EXPECT_EQ(std::prev(j.end(), 3).key(), "tier");
+	EXPECT_EQ(std::prev(j.end(), 2).key(), "node_tier");
+	EXPECT_EQ(std::prev(j.end()).key(), "adistance");
 
 	// cancel prints the range object, as every single-range command.
 	const Json one = render_json([&](Formatter &f) { f.range(r, RangeAction::Cancelled); });
@@ -254,6 +262,111 @@ TEST(JsonFormat, SingleRangeIsAListEntry)
 	EXPECT_EQ(one["id"], 1);
 	const Json list = render_json([](Formatter &f) { f.ranges({sample_range()}); });
 	EXPECT_EQ(one, list["ranges"][0]);
+}
+
+namespace {
+
+// The kernel's tiers: DRAM with node 0, dax/kmem's with nodes 1 and 2.
+const std::vector<MemoryTier> kTiers = {{4, {0}}, {22, {1, 2}}};
+
+// sample_range() on node 1, which memplug gave dax/kmem's distance.
+Range slow_range()
+{
+	Range r = sample_range();
+	r.node = 1;
+	r.tier = MEMPLUG_TIER_SLOW;
+	r.adistance = 2880;
+	return r;
+}
+
+} // namespace
+
+TEST(JsonFormat, RangeTiers)
+{
+	const Json doc = render_json([](Formatter &f) { f.ranges({slow_range()}); }, kTiers);
+	const Json &r = doc["ranges"][0];
+	expect_keys(r, kRangeKeys);
+	EXPECT_EQ(r["tier"], "slow");
+	EXPECT_EQ(r["node_tier"], 22);
+	EXPECT_EQ(r["adistance"], 2880);
+
+	// Auto on a node memplug gave no type: it keeps the kernel's, tier 4.
+	Range kept = sample_range();
+	kept.tier = MEMPLUG_TIER_AUTO;
+	const Json k = render_json([&](Formatter &f) { f.ranges({kept}); }, kTiers)["ranges"][0];
+	expect_keys(k, kRangeKeys);
+	EXPECT_EQ(k["tier"], "auto");
+	EXPECT_EQ(k["node_tier"], 4);
+	ASSERT_TRUE(k.contains("adistance"));
+	EXPECT_EQ(k["adistance"], nullptr);
+
+	// No memory tiers in sysfs, or a node in none, and a module that does
+	// not report the tier: every key stays, null.
+	const Json none =
+		render_json([](Formatter &f) { f.ranges({sample_range()}); })["ranges"][0];
+	expect_keys(none, kRangeKeys);
+	EXPECT_EQ(none["tier"], nullptr);
+	EXPECT_EQ(none["node_tier"], nullptr);
+	EXPECT_EQ(none["adistance"], nullptr);
+	Range elsewhere = slow_range();
+	elsewhere.node = 7;
+	const Json e =
+		render_json([&](Formatter &f) { f.ranges({elsewhere}); }, kTiers)["ranges"][0];
+	EXPECT_EQ(e["node_tier"], nullptr);
+	EXPECT_EQ(e["adistance"], 2880);
+	Range nowhere = slow_range();
+	nowhere.node.reset();
+	EXPECT_EQ(render_json([&](Formatter &f) { f.ranges({nowhere}); },
+			      kTiers)["ranges"][0]["node_tier"],
+		  nullptr);
+	nowhere.tier = 77;
+	EXPECT_EQ(render_json([&](Formatter &f) { f.ranges({nowhere}); })["ranges"][0]["tier"],
+		  "unknown(77)");
+
+	// The single-range commands print the same object.
+	const Json one = render_json(
+		[](Formatter &f) { f.range(slow_range(), RangeAction::Plugged); }, kTiers);
+	EXPECT_EQ(one, r);
+}
+
+TEST(TextFormat, RangeTiers)
+{
+	Range kept = sample_range();
+	kept.id = 2;
+	kept.start = 0x60000000;
+	kept.tier = MEMPLUG_TIER_AUTO;
+	kept.name = "";
+	const std::string list = render(
+		OutputFormat::Text,
+		[&](Formatter &f) {
+			f.ranges({slow_range(), kept});
+		},
+		kTiers);
+	EXPECT_EQ(list, "ID  START       END         SIZE  NODE  STATE   BLOCKS  POLICY   PROTECT  "
+			"TIER  MEMTIER  ADISTANCE  NAME\n"
+			"1   0x40000000  0x5fffffff  512M  1     online  4/4     movable  no       "
+			"slow  22       2880       cxl0\n"
+			"2   0x60000000  0x7fffffff  512M  0     online  4/4     movable  no       "
+			"auto  4        -          \n");
+
+	const std::string plugged = render(
+		OutputFormat::Text,
+		[](Formatter &f) { f.range(slow_range(), RangeAction::Plugged); }, kTiers);
+	EXPECT_EQ(plugged, "plugged range 1: 0x40000000-0x5fffffff (512M) node 1, 4/4 blocks "
+			   "online, zone policy movable, tier slow (adistance 2880, memory tier "
+			   "22)\n");
+	// The default says nothing.
+	EXPECT_EQ(render(
+			  OutputFormat::Text,
+			  [&](Formatter &f) { f.range(kept, RangeAction::Plugged); }, kTiers),
+		  "plugged range 2: 0x60000000-0x7fffffff (512M) node 0, 4/4 blocks online, zone "
+		  "policy movable\n");
+	Range dram = kept;
+	dram.tier = MEMPLUG_TIER_DRAM;
+	EXPECT_EQ(render(OutputFormat::Text,
+			 [&](Formatter &f) { f.range(dram, RangeAction::Plugged); }),
+		  "plugged range 2: 0x60000000-0x7fffffff (512M) node 0, 4/4 blocks online, zone "
+		  "policy movable, tier dram (the node's memory type kept)\n");
 }
 
 TEST(JsonFormat, Blocks)
@@ -670,11 +783,11 @@ TEST(TextFormat, FailedRangeInTheList)
 		f.ranges({r, whole});
 	});
 	EXPECT_EQ(list, "ID  START       END         SIZE  NODE  STATE   BLOCKS           POLICY   "
-			"PROTECT  NAME\n"
+			"PROTECT  TIER  MEMTIER  ADISTANCE  NAME\n"
 			"1   0x40000000  0x5fffffff  512M  0     failed  0/4 (2 present)  movable  "
-			"no       cxl0\n"
+			"no       -     -        -          cxl0\n"
 			"2   0x60000000  0x7fffffff  512M  0     online  4/4              movable  "
-			"no       \n");
+			"no       -     -        -          \n");
 
 	// A failed removal leaves its reason, said below the table.
 	r.fail_reason = "memplug: a memory block could not be offlined";

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "memplug/iomem.hpp"
+#include "memplug/tiers.hpp"
 #include "memplug/types.hpp"
 #include "memplug/zoneinfo.hpp"
 
@@ -57,7 +58,10 @@ public:
 	virtual void overrun(std::uint64_t lost_from, std::uint64_t lost_to) = 0;
 };
 
-std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out);
+// @tiers: the kernel's memory tiers, where the ranges' nodes are looked
+// up (none: every node's tier is unknown).
+std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out,
+					  std::vector<MemoryTier> tiers = {});
 
 // "0x40000000"
 std::string hex(std::uint64_t value);
