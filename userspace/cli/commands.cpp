@@ -12,7 +12,7 @@ namespace {
 constexpr Command kCommands[] = {
 	command<setup_status, run_status>(
 		"status", "Show the module's version, block size, pluggable range and counters, "
-			  "and the kernel and movable memory of each NUMA node"),
+			  "and the kernel and movable memory and memory tier of each NUMA node"),
 	command<setup_plug, run_plug>(
 		"plug", "Add a physical range as memory and online it; all or nothing"),
 	command<setup_unplug, run_unplug>(

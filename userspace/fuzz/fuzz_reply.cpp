@@ -16,6 +16,7 @@
 #include "fuzz.hpp"
 #include "memplug/codec.hpp"
 #include "memplug/format.hpp"
+#include "memplug/tiers.hpp"
 
 using namespace memplug;
 using fuzz::Tlv;
@@ -87,7 +88,16 @@ void check_status(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 	}
 	FUZZ_CHECK(s->memtypes == memtypes);
 
-	const auto j = print([&](Formatter &f) { f.status(*s, std::nullopt); });
+	// Each node memplug typed once, unknown to the kernel's tiers.
+	const auto tiers = node_tiers({}, {}, s->memtypes);
+	const auto j = print([&](Formatter &f) { f.status(*s, std::nullopt, tiers); });
+	FUZZ_CHECK(j["nodes"].size() == tiers.size());
+	for (std::size_t i = 0; i < tiers.size(); i++) {
+		FUZZ_CHECK(j["nodes"][i]["node"] == tiers[i].node);
+		FUZZ_CHECK(j["nodes"][i]["tier"] == nullptr);
+		FUZZ_CHECK(j["nodes"][i]["adistance"] == tiers[i].adistance.value());
+		FUZZ_CHECK(j["nodes"][i]["memplug_ranges"] == tiers[i].memplug_ranges);
+	}
 	FUZZ_CHECK(j["block_size"] == (s->block_size ? nlohmann::json(*s->block_size) : nullptr));
 	FUZZ_CHECK(j["kdump"] == s->kdump);
 	FUZZ_CHECK(j["online_callback_ranges"] ==

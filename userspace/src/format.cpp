@@ -2,6 +2,7 @@
 #include "memplug/format.hpp"
 
 #include <cstdio>
+#include <map>
 
 #include "json_format.hpp"
 #include "text_format.hpp"
@@ -18,6 +19,23 @@ std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out
 		break;
 	}
 	return std::make_unique<TextFormatter>(out, std::move(tiers));
+}
+
+std::vector<StatusNode> status_nodes(const std::optional<std::vector<NodeMemory>> &nodes,
+				     const std::vector<NodeTier> &tiers)
+{
+	std::map<std::uint32_t, StatusNode> all;
+	if (nodes)
+		for (const auto &n : *nodes)
+			all[n.node].memory = &n;
+	for (const auto &t : tiers)
+		all[t.node].tier = &t;
+	std::vector<StatusNode> out;
+	for (auto &[node, entry] : all) {
+		entry.node = node;
+		out.push_back(entry);
+	}
+	return out;
 }
 
 std::string hex(std::uint64_t value)

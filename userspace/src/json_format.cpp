@@ -31,21 +31,28 @@ Json opt_errno(const std::optional<std::int32_t> &value)
 	return errno_name(*value);
 }
 
-Json node_memory_json(const NodeMemory &n)
+// One node of status: its memory, when /proc/zoneinfo has it, and its tier.
+Json node_json(const StatusNode &n)
 {
+	const NodeMemory *memory = n.memory;
+	const NodeTier *tier = n.tier;
 	Json j;
 	j["node"] = n.node;
-	j["kernel_bytes"] = n.kernel_bytes;
-	j["movable_bytes"] = n.movable_bytes;
-	const auto ratio = n.movable_ratio();
+	j["kernel_bytes"] = memory ? Json(memory->kernel_bytes) : Json(nullptr);
+	j["movable_bytes"] = memory ? Json(memory->movable_bytes) : Json(nullptr);
+	const auto ratio = memory ? memory->movable_ratio() : std::nullopt;
 	// Three decimals are all a ratio limit of 3.0 needs.
 	j["movable_ratio"] = ratio ? Json(std::round(*ratio * 1000.0) / 1000.0) : Json(nullptr);
+	j["tier"] = tier ? opt(tier->tier) : Json(nullptr);
+	j["adistance"] = tier ? opt(tier->adistance) : Json(nullptr);
+	j["memplug_ranges"] = tier ? tier->memplug_ranges : 0u;
 	return j;
 }
 
 } // namespace
 
-Json status_json(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes)
+Json status_json(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes,
+		 const std::vector<NodeTier> &tiers)
 {
 	Json j;
 	j["version"] = opt(s.version);
@@ -72,14 +79,10 @@ Json status_json(const Status &s, const std::optional<std::vector<NodeMemory>> &
 	j["objects"] = opt(s.objects);
 	j["kdump"] = s.kdump;
 	j["movable_ratio_limit"] = kMaxMovableRatio;
-	if (nodes) {
-		Json list = Json::array();
-		for (const auto &n : *nodes)
-			list.push_back(node_memory_json(n));
-		j["nodes"] = std::move(list);
-	} else {
-		j["nodes"] = nullptr;
-	}
+	Json list = Json::array();
+	for (const StatusNode &n : status_nodes(nodes, tiers))
+		list.push_back(node_json(n));
+	j["nodes"] = std::move(list);
 	return j;
 }
 
@@ -230,9 +233,10 @@ void JsonFormatter::overrun(std::uint64_t lost_from, std::uint64_t lost_to)
 }
 
 void JsonFormatter::status(const Status &status,
-			   const std::optional<std::vector<NodeMemory>> &nodes)
+			   const std::optional<std::vector<NodeMemory>> &nodes,
+			   const std::vector<NodeTier> &tiers)
 {
-	emit(status_json(status, nodes));
+	emit(status_json(status, nodes, tiers));
 }
 
 void JsonFormatter::ranges(const std::vector<Range> &ranges)

@@ -11,7 +11,9 @@ namespace memplug {
 
 using Json = nlohmann::ordered_json;
 
-Json status_json(const Status &status, const std::optional<std::vector<NodeMemory>> &nodes);
+// "nodes" holds every node of @nodes and of @tiers, ascending.
+Json status_json(const Status &status, const std::optional<std::vector<NodeMemory>> &nodes,
+		 const std::vector<NodeTier> &tiers);
 // @node_tier: the kernel's memory tier of the range's node, if known.
 Json range_json(const Range &range, std::optional<std::uint32_t> node_tier);
 Json block_json(const Block &block);
@@ -30,8 +32,8 @@ public:
 	{
 	}
 
-	void status(const Status &status,
-		    const std::optional<std::vector<NodeMemory>> &nodes) override;
+	void status(const Status &status, const std::optional<std::vector<NodeMemory>> &nodes,
+		    const std::vector<NodeTier> &tiers) override;
 	void ranges(const std::vector<Range> &ranges) override;
 	void range(const Range &range, RangeAction action) override;
 	void blocks(const std::vector<Block> &blocks) override;

@@ -133,6 +133,40 @@ std::string tier_note(const Range &r, std::optional<std::uint32_t> node_tier)
 	return text + ")";
 }
 
+// status's memory of a node: "kernel zones 3G, movable 1G, movable/kernel
+// 0.33 (limit 3.0)", and ", EXCEEDED" inside the parentheses above it.
+std::string node_memory_text(const NodeMemory &n)
+{
+	std::string text = "kernel zones " + human_size(n.kernel_bytes) + ", movable " +
+			   human_size(n.movable_bytes) + ", movable/kernel ";
+	const auto ratio = n.movable_ratio();
+	char buf[64];
+	if (ratio)
+		std::snprintf(buf, sizeof(buf), "%.2f", *ratio);
+	else
+		std::snprintf(buf, sizeof(buf), "unbounded");
+	text += buf;
+	std::snprintf(buf, sizeof(buf), " (limit %.1f%s)", kMaxMovableRatio,
+		      (!ratio || *ratio > kMaxMovableRatio) ? ", EXCEEDED" : "");
+	return text + buf;
+}
+
+// status's tier of a node: "memory tier 22, adistance 2880 from memplug
+// (2 ranges)", "memory tier 4 (dram), no memory type from memplug".
+std::string node_tier_text(const NodeTier &t)
+{
+	std::string text = "memory tier ";
+	if (t.tier)
+		text += std::to_string(*t.tier) +
+			(*t.tier == memory_tier_of(kDramAdistance) ? " (dram)" : "");
+	else
+		text += "unknown";
+	if (!t.adistance)
+		return text + ", no memory type from memplug";
+	return text + ", adistance " + std::to_string(*t.adistance) + " from memplug (" +
+	       std::to_string(t.memplug_ranges) + (t.memplug_ranges == 1 ? " range)" : " ranges)");
+}
+
 // "memplug (held for 2 ranges)", "idle (taken when ...)", "unavailable
 // (<the kernel's reason>)".
 std::string online_callback(const Status &s)
@@ -208,7 +242,8 @@ std::optional<std::uint32_t> TextFormatter::node_tier_of(const Range &range) con
 	return range.node ? node_tier(tiers_, *range.node) : std::nullopt;
 }
 
-void TextFormatter::status(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes)
+void TextFormatter::status(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes,
+			   const std::vector<NodeTier> &tiers)
 {
 	line(out_, "version", opt_str(s.version));
 	line(out_, "block size",
@@ -232,24 +267,14 @@ void TextFormatter::status(const Status &s, const std::optional<std::vector<Node
 		     opt_str(s.event_ring_size));
 	line(out_, "objects", opt_str(s.objects));
 	line(out_, "kdump", s.kdump ? "yes" : "no");
-	if (!nodes) {
+	if (!nodes)
 		line(out_, "memory per node", "unknown (/proc/zoneinfo could not be read)");
-		return;
-	}
-	for (const auto &n : *nodes) {
-		std::string text = "kernel zones " + human_size(n.kernel_bytes) + ", movable " +
-				   human_size(n.movable_bytes) + ", movable/kernel ";
-		const auto ratio = n.movable_ratio();
-		char buf[64];
-		if (ratio)
-			std::snprintf(buf, sizeof(buf), "%.2f", *ratio);
-		else
-			std::snprintf(buf, sizeof(buf), "unbounded");
-		text += buf;
-		std::snprintf(buf, sizeof(buf), " (limit %.1f%s)", kMaxMovableRatio,
-			      (!ratio || *ratio > kMaxMovableRatio) ? ", EXCEEDED" : "");
-		text += buf;
-		line(out_, ("node " + std::to_string(n.node)).c_str(), text);
+	for (const StatusNode &n : status_nodes(nodes, tiers)) {
+		const std::string node = "node " + std::to_string(n.node);
+		if (n.memory)
+			line(out_, node.c_str(), node_memory_text(*n.memory));
+		const NodeTier unknown{n.node, std::nullopt, std::nullopt, 0};
+		line(out_, (node + " tier").c_str(), node_tier_text(n.tier ? *n.tier : unknown));
 	}
 }
 

@@ -17,8 +17,8 @@ public:
 	{
 	}
 
-	void status(const Status &status,
-		    const std::optional<std::vector<NodeMemory>> &nodes) override;
+	void status(const Status &status, const std::optional<std::vector<NodeMemory>> &nodes,
+		    const std::vector<NodeTier> &tiers) override;
 	void ranges(const std::vector<Range> &ranges) override;
 	void range(const Range &range, RangeAction action) override;
 	void blocks(const std::vector<Block> &blocks) override;

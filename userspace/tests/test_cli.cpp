@@ -316,6 +316,58 @@ TEST_F(CliTest, StatusJson)
 	EXPECT_NE(out.str().find("block size:"), std::string::npos);
 }
 
+TEST_F(CliTest, StatusNodesAndTheirTiers)
+{
+	const auto tiering = dir.path() / "host/sys/devices/virtual/memory_tiering";
+	memplug::test::write_file(tiering / "memory_tier4/nodelist", "0\n");
+	memplug::test::write_file(tiering / "memory_tier22/nodelist", "1\n");
+	memplug::test::write_file(dir.path() / "host/sys/devices/system/node/has_memory", "0-1\n");
+	fake.status.memtypes = {{1, 2880, 2}};
+
+	EXPECT_EQ(run({"status", "--json"}), 0) << err.str();
+	Json doc = Json::parse(out.str());
+	ASSERT_EQ(doc["nodes"].size(), 2u) << doc["nodes"];
+	EXPECT_EQ(doc["nodes"][0]["node"], 0);
+	EXPECT_EQ(doc["nodes"][0]["kernel_bytes"], std::uint64_t{4} << 30);
+	EXPECT_EQ(doc["nodes"][0]["tier"], 4);
+	EXPECT_EQ(doc["nodes"][0]["adistance"], nullptr);
+	EXPECT_EQ(doc["nodes"][0]["memplug_ranges"], 0);
+	EXPECT_EQ(doc["nodes"][1],
+		  Json::parse(R"({"node":1,"kernel_bytes":null,"movable_bytes":null,
+			"movable_ratio":null,"tier":22,"adistance":2880,"memplug_ranges":2})"));
+
+	EXPECT_EQ(run({"status"}), 0) << err.str();
+	EXPECT_NE(out.str().find("\nnode 0 tier:      memory tier 4 (dram), no memory type from "
+				 "memplug\nnode 1 tier:      memory tier 22, adistance 2880 from "
+				 "memplug (2 ranges)\n"),
+		  std::string::npos)
+		<< out.str();
+
+	// A kernel without memory tiers, nothing typed: the nodes with memory,
+	// tier unknown.
+	std::filesystem::remove_all(tiering);
+	fake.status.memtypes.clear();
+	EXPECT_EQ(run({"status", "--json"}), 0) << err.str();
+	doc = Json::parse(out.str());
+	ASSERT_EQ(doc["nodes"].size(), 2u);
+	EXPECT_EQ(doc["nodes"][1]["tier"], nullptr);
+	EXPECT_EQ(doc["nodes"][1]["adistance"], nullptr);
+	EXPECT_EQ(doc["nodes"][1]["memplug_ranges"], 0);
+	EXPECT_EQ(run({"status"}), 0) << err.str();
+	EXPECT_NE(out.str().find("\nnode 1 tier:      memory tier unknown, no memory type from "
+				 "memplug\n"),
+		  std::string::npos)
+		<< out.str();
+
+	// Nothing to go by at all: still a list, empty.
+	std::filesystem::remove(dir.path() / "host/sys/devices/system/node/has_memory");
+	std::filesystem::remove(dir.path() / "host/proc/zoneinfo");
+	EXPECT_EQ(run({"status", "--json"}), 0) << err.str();
+	doc = Json::parse(out.str());
+	EXPECT_EQ(doc["nodes"], Json::array());
+	EXPECT_EQ(err.str(), "");
+}
+
 TEST_F(CliTest, StatusOnlineCallback)
 {
 	fake.status.online_cb = MEMPLUG_ONLINE_CB_MEMPLUG;

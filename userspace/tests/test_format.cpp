@@ -402,6 +402,16 @@ TEST(JsonFormat, Blocks)
 	EXPECT_EQ(doc["blocks"][1]["zone"], nullptr);
 }
 
+const std::vector<std::tuple<std::string, Type, bool>> kNodeKeys = {
+	{"node", Type::Unsigned, false},
+	{"kernel_bytes", Type::Unsigned, true},
+	{"movable_bytes", Type::Unsigned, true},
+	{"movable_ratio", Type::Number, true},
+	{"tier", Type::Unsigned, true},
+	{"adistance", Type::Unsigned, true},
+	{"memplug_ranges", Type::Unsigned, false},
+};
+
 TEST(JsonFormat, StatusKeysAlwaysPresent)
 {
 	Status full;
@@ -444,7 +454,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 		{"objects", Type::Unsigned, true},
 		{"kdump", Type::Bool, false},
 		{"movable_ratio_limit", Type::Number, false},
-		{"nodes", Type::Array, true},
+		{"nodes", Type::Array, false},
 	};
 	const std::vector<std::tuple<std::string, Type, bool>> counters = {
 		{"plugs", Type::Unsigned, true},         {"unplugs", Type::Unsigned, true},
@@ -457,7 +467,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 		{"ring_size", Type::Unsigned, true},
 	};
 
-	const Json a = render_json([&](Formatter &f) { f.status(full, std::nullopt); });
+	const Json a = render_json([&](Formatter &f) { f.status(full, std::nullopt, {}); });
 	expect_keys(a, keys);
 	expect_keys(a["counters"], counters);
 	expect_keys(a["events"], events);
@@ -466,7 +476,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 	EXPECT_EQ(a["online_callback_reason"], nullptr);
 	EXPECT_EQ(a["online_callback_ranges"], 2);
 
-	const Json b = render_json([&](Formatter &f) { f.status(redacted, std::nullopt); });
+	const Json b = render_json([&](Formatter &f) { f.status(redacted, std::nullopt, {}); });
 	expect_keys(b, keys);
 	expect_keys(b["counters"], counters);
 	EXPECT_EQ(b["pluggable_start"], nullptr);
@@ -475,28 +485,25 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 	EXPECT_EQ(b["online_callback_reason"], "held by virtio_mem");
 	EXPECT_EQ(b["online_callback_ranges"], nullptr);
 	EXPECT_EQ(b["counters"]["plugs"], nullptr);
-	EXPECT_EQ(b["nodes"], nullptr);
+	EXPECT_EQ(b["nodes"], Json::array()) << "no node known, not null";
 	EXPECT_EQ(b["movable_ratio_limit"], 3.0);
 
 	std::vector<NodeMemory> nodes = {{0, std::uint64_t{3} << 30, std::uint64_t{1} << 30},
 					 {1, 0, std::uint64_t{4} << 30}};
-	const Json c = render_json([&](Formatter &f) { f.status(redacted, nodes); });
+	const Json c = render_json([&](Formatter &f) { f.status(redacted, nodes, {}); });
 	expect_keys(c, keys);
 	ASSERT_EQ(c["nodes"].size(), 2u);
-	const std::vector<std::tuple<std::string, Type, bool>> node_keys = {
-		{"node", Type::Unsigned, false},
-		{"kernel_bytes", Type::Unsigned, false},
-		{"movable_bytes", Type::Unsigned, false},
-		{"movable_ratio", Type::Number, true},
-	};
 	for (const auto &n : c["nodes"])
-		expect_keys(n, node_keys);
+		expect_keys(n, kNodeKeys);
 	EXPECT_EQ(c["nodes"][0]["movable_ratio"], 0.333);
 	EXPECT_EQ(c["nodes"][1]["kernel_bytes"], 0);
 	EXPECT_EQ(c["nodes"][1]["movable_ratio"], nullptr);
+	EXPECT_EQ(c["nodes"][1]["tier"], nullptr);
+	EXPECT_EQ(c["nodes"][1]["adistance"], nullptr);
+	EXPECT_EQ(c["nodes"][1]["memplug_ranges"], 0);
 
 	const std::string text =
-		render(OutputFormat::Text, [&](Formatter &f) { f.status(redacted, nodes); });
+		render(OutputFormat::Text, [&](Formatter &f) { f.status(redacted, nodes, {}); });
 	EXPECT_NE(text.find("node 0:           kernel zones 3G, movable 1G, movable/kernel 0.33 "
 			    "(limit 3.0)\n"),
 		  std::string::npos)
@@ -505,6 +512,65 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 			    "unbounded (limit 3.0, EXCEEDED)\n"),
 		  std::string::npos)
 		<< text;
+}
+
+// Node 0 DRAM, in tier 4; node 1 device memory memplug gave dax/kmem's
+// distance for two ranges, in tier 22; node 2 typed by memplug but in no
+// tier sysfs shows.
+const std::vector<NodeTier> kNodeTiers = {
+	{0, 4u, std::nullopt, 0},
+	{1, 22u, 2880u, 2},
+	{2, std::nullopt, 1000u, 1},
+};
+
+TEST(JsonFormat, StatusNodesWithTiers)
+{
+	const std::vector<NodeMemory> memory = {{0, std::uint64_t{3} << 30, 0},
+						{1, 0, std::uint64_t{1} << 30}};
+	const Json doc = render_json([&](Formatter &f) { f.status(Status{}, memory, kNodeTiers); });
+	ASSERT_EQ(doc["nodes"].size(), 3u);
+	for (const auto &n : doc["nodes"])
+		expect_keys(n, kNodeKeys);
+	EXPECT_EQ(doc["nodes"][0],
+		  Json::parse(R"({"node":0,"kernel_bytes":3221225472,"movable_bytes":0,
+			"movable_ratio":0.0,"tier":4,"adistance":null,"memplug_ranges":0})"));
+	EXPECT_EQ(doc["nodes"][1],
+		  Json::parse(R"({"node":1,"kernel_bytes":0,"movable_bytes":1073741824,
+			"movable_ratio":null,"tier":22,"adistance":2880,"memplug_ranges":2})"));
+	EXPECT_EQ(doc["nodes"][2],
+		  Json::parse(R"({"node":2,"kernel_bytes":null,"movable_bytes":null,
+			"movable_ratio":null,"tier":null,"adistance":1000,"memplug_ranges":1})"));
+
+	// Without /proc/zoneinfo the nodes are still there, their memory null.
+	const Json bare =
+		render_json([&](Formatter &f) { f.status(Status{}, std::nullopt, kNodeTiers); });
+	ASSERT_EQ(bare["nodes"].size(), 3u);
+	EXPECT_EQ(bare["nodes"][1]["kernel_bytes"], nullptr);
+	EXPECT_EQ(bare["nodes"][1]["tier"], 22);
+	EXPECT_EQ(bare["nodes"][1]["adistance"], 2880);
+}
+
+TEST(TextFormat, StatusNodesWithTiers)
+{
+	const std::vector<NodeMemory> memory = {{0, std::uint64_t{3} << 30, 0},
+						{1, 0, std::uint64_t{1} << 30}};
+	const std::string text = render(
+		OutputFormat::Text, [&](Formatter &f) { f.status(Status{}, memory, kNodeTiers); });
+	const std::string nodes = text.substr(text.find("\nnode 0:") + 1);
+	EXPECT_EQ(nodes,
+		  "node 0:           kernel zones 3G, movable 0, movable/kernel 0.00 (limit "
+		  "3.0)\n"
+		  "node 0 tier:      memory tier 4 (dram), no memory type from memplug\n"
+		  "node 1:           kernel zones 0, movable 1G, movable/kernel unbounded "
+		  "(limit 3.0, EXCEEDED)\n"
+		  "node 1 tier:      memory tier 22, adistance 2880 from memplug (2 ranges)\n"
+		  "node 2 tier:      memory tier unknown, adistance 1000 from memplug (1 "
+		  "range)\n");
+
+	const std::string bare = render(
+		OutputFormat::Text, [&](Formatter &f) { f.status(Status{}, std::nullopt, {}); });
+	EXPECT_EQ(bare.substr(bare.find("memory per node:")),
+		  "memory per node:  unknown (/proc/zoneinfo could not be read)\n");
 }
 
 const std::vector<std::tuple<std::string, Type, bool>> kEventKeys = {
@@ -730,8 +796,8 @@ TEST(TextFormat, ControlCharactersAreEscaped)
 TEST(TextFormat, OnlineCallback)
 {
 	const auto shown = [](const Status &s) {
-		const std::string text = render(OutputFormat::Text,
-						[&](Formatter &f) { f.status(s, std::nullopt); });
+		const std::string text = render(
+			OutputFormat::Text, [&](Formatter &f) { f.status(s, std::nullopt, {}); });
 		const std::size_t at = text.find("online callback:  ");
 		EXPECT_NE(at, std::string::npos) << text;
 		if (at == std::string::npos)
@@ -761,7 +827,7 @@ TEST(TextFormat, OnlineCallback)
 		Status idle;
 		idle.online_cb = MEMPLUG_ONLINE_CB_IDLE;
 		idle.online_cb_ranges = 0;
-		f.status(idle, std::nullopt);
+		f.status(idle, std::nullopt, {});
 	});
 	EXPECT_EQ(j["online_callback"], "idle");
 	EXPECT_EQ(j["online_callback_reason"], nullptr);
@@ -828,7 +894,7 @@ TEST(TextFormat, Tables)
 	Status s;
 	s.version = "0.1.0";
 	const std::string status =
-		render(OutputFormat::Text, [&](Formatter &f) { f.status(s, std::nullopt); });
+		render(OutputFormat::Text, [&](Formatter &f) { f.status(s, std::nullopt, {}); });
 	EXPECT_NE(status.find("hidden (needs CAP_SYS_ADMIN)"), std::string::npos) << status;
 }
 

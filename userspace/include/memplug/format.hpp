@@ -40,9 +40,11 @@ public:
 	virtual ~Formatter() = default;
 
 	// @nodes: memory per NUMA node from /proc/zoneinfo, nothing when it
-	// could not be read.
+	// could not be read; @tiers: the memory tier of each node with
+	// memory and of each node memplug gave a memory type (node_tiers()).
 	virtual void status(const Status &status,
-			    const std::optional<std::vector<NodeMemory>> &nodes) = 0;
+			    const std::optional<std::vector<NodeMemory>> &nodes,
+			    const std::vector<NodeTier> &tiers) = 0;
 	virtual void ranges(const std::vector<Range> &ranges) = 0;
 	virtual void range(const Range &range, RangeAction action) = 0;
 	virtual void blocks(const std::vector<Block> &blocks) = 0;
@@ -60,6 +62,18 @@ public:
 
 // @tiers: the kernel's memory tiers, where the ranges' nodes are looked
 // up (none: every node's tier is unknown).
+// One NUMA node as status shows it: its memory and its tier, each where
+// known.
+struct StatusNode {
+	std::uint32_t node = 0;
+	const NodeMemory *memory = nullptr;
+	const NodeTier *tier = nullptr;
+};
+
+// Every node of @nodes and of @tiers, once each, ascending.
+std::vector<StatusNode> status_nodes(const std::optional<std::vector<NodeMemory>> &nodes,
+				     const std::vector<NodeTier> &tiers);
+
 std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out,
 					  std::vector<MemoryTier> tiers = {});
 
