@@ -44,6 +44,10 @@ constexpr Command kCommands[] = {
 		"candidates",
 		"List the regions of /proc/iomem that memplug could plug, trimmed to memory "
 		"blocks, or why not (needs root to see addresses)"),
+	command<setup_tiers, run_tiers>(
+		"tiers",
+		"Show the kernel's memory tiers, fastest first, their nodes and the abstract "
+		"distances memplug gave them"),
 };
 
 } // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "memplug/format.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -36,6 +37,20 @@ std::vector<StatusNode> status_nodes(const std::optional<std::vector<NodeMemory>
 		out.push_back(entry);
 	}
 	return out;
+}
+
+std::vector<MemType> memtypes_in(const MemoryTier &tier,
+				 const std::optional<std::vector<MemType>> &memtypes)
+{
+	std::vector<MemType> in;
+	if (!memtypes)
+		return in;
+	for (const auto &mt : *memtypes)
+		if (std::binary_search(tier.nodes.begin(), tier.nodes.end(), mt.node))
+			in.push_back(mt);
+	std::sort(in.begin(), in.end(),
+		  [](const MemType &a, const MemType &b) { return a.node < b.node; });
+	return in;
 }
 
 std::string hex(std::uint64_t value)

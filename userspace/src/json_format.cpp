@@ -222,6 +222,27 @@ void JsonFormatter::candidates(const std::vector<Candidate> &candidates)
 	emit(doc);
 }
 
+void JsonFormatter::tiers(const std::vector<MemoryTier> &tiers,
+			  const std::optional<std::vector<MemType>> &memtypes)
+{
+	Json list = Json::array();
+	for (const auto &t : tiers) {
+		Json memplug = Json::array();
+		for (const auto &mt : memtypes_in(t, memtypes))
+			memplug.push_back({{"node", mt.node}, {"adistance", mt.adistance}});
+		Json j;
+		j["tier"] = t.id;
+		j["adistance_min"] = t.adistance_min();
+		j["adistance_max"] = t.adistance_max();
+		j["nodes"] = t.nodes;
+		j["memplug"] = std::move(memplug);
+		list.push_back(std::move(j));
+	}
+	Json doc;
+	doc["tiers"] = std::move(list);
+	emit(doc);
+}
+
 void JsonFormatter::event(const Event &event)
 {
 	emit_flushed(event_json(event));

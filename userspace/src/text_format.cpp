@@ -363,6 +363,29 @@ void TextFormatter::candidates(const std::vector<Candidate> &candidates)
 	t.print(out_);
 }
 
+void TextFormatter::tiers(const std::vector<MemoryTier> &tiers,
+			  const std::optional<std::vector<MemType>> &memtypes)
+{
+	Table t({"TIER", "ADISTANCE", "NODES", "MEMPLUG"});
+	for (const auto &tier : tiers) {
+		std::string memplug;
+		for (const auto &mt : memtypes_in(tier, memtypes))
+			memplug += (memplug.empty() ? "" : ", ") + std::string("node ") +
+				   std::to_string(mt.node) + " adistance " +
+				   std::to_string(mt.adistance);
+		t.add({std::to_string(tier.id) + (tier.dram() ? " (dram)" : ""),
+		       std::to_string(tier.adistance_min()) + "-" +
+			       std::to_string(tier.adistance_max()),
+		       tier.nodes.empty() ? std::string(kNone) : format_nodelist(tier.nodes),
+		       memplug.empty() ? std::string(kNone) : memplug});
+	}
+	t.print(out_);
+	if (tiers.empty())
+		out_ << "(the kernel shows no memory tiers)\n";
+	if (!memtypes)
+		out_ << "(memplug is not loaded: no memory types of its own)\n";
+}
+
 void TextFormatter::event(const Event &e)
 {
 	out_ << (e.realtime_ns ? utc_time(*e.realtime_ns) : std::string(kNone)) << ' '

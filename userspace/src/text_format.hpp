@@ -25,6 +25,8 @@ public:
 	void events(const std::vector<Event> &events, std::uint64_t first_seq) override;
 	void event(const Event &event) override;
 	void candidates(const std::vector<Candidate> &candidates) override;
+	void tiers(const std::vector<MemoryTier> &tiers,
+		   const std::optional<std::vector<MemType>> &memtypes) override;
 	void overrun(std::uint64_t lost_from, std::uint64_t lost_to) override;
 
 private:

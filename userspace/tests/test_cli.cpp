@@ -258,7 +258,8 @@ TEST_F(CliTest, HelpNamesTheCapabilities)
 {
 	EXPECT_EQ(run({"--help"}), 0);
 	const std::string help = out.str();
-	EXPECT_NE(help.find("every command but status needs CAP_SYS_ADMIN"), std::string::npos)
+	EXPECT_NE(help.find("every command but status and tiers needs\n     CAP_SYS_ADMIN"),
+		  std::string::npos)
 		<< help;
 	EXPECT_NE(help.find("CAP_SYS_RAWIO"), std::string::npos) << help;
 	EXPECT_NE(help.find("locked"), std::string::npos) << help;
@@ -366,6 +367,76 @@ TEST_F(CliTest, StatusNodesAndTheirTiers)
 	doc = Json::parse(out.str());
 	EXPECT_EQ(doc["nodes"], Json::array());
 	EXPECT_EQ(err.str(), "");
+}
+
+TEST_F(CliTest, Tiers)
+{
+	const auto tiering = dir.path() / "host/sys/devices/virtual/memory_tiering";
+	memplug::test::write_file(tiering / "memory_tier22/nodelist", "1-2\n");
+	memplug::test::write_file(tiering / "memory_tier4/nodelist", "0\n");
+	fake.status.memtypes = {{2, 2880, 1}};
+
+	EXPECT_EQ(run({"tiers"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "TIER      ADISTANCE  NODES  MEMPLUG\n"
+			     "4 (dram)  512-639    0      -\n"
+			     "22        2816-2943  1-2    node 2 adistance 2880\n");
+	EXPECT_EQ(err.str(), "");
+	EXPECT_EQ(fake.calls, std::vector<std::string>{"status_get"}) << "nothing but STATUS_GET";
+
+	EXPECT_EQ(run({"tiers", "--json"}), 0) << err.str();
+	EXPECT_EQ(Json::parse(out.str()), Json::parse(R"({"tiers":[
+		{"tier":4,"adistance_min":512,"adistance_max":639,"nodes":[0],"memplug":[]},
+		{"tier":22,"adistance_min":2816,"adistance_max":2943,"nodes":[1,2],
+		 "memplug":[{"node":2,"adistance":2880}]}]})"));
+
+	// Without the module: the kernel's tiers all the same.
+	connect_error =
+		Error(ErrorKind::NoFamily, "family memplug not found (is memplug.ko loaded?)");
+	EXPECT_EQ(run({"tiers"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "TIER      ADISTANCE  NODES  MEMPLUG\n"
+			     "4 (dram)  512-639    0      -\n"
+			     "22        2816-2943  1-2    -\n"
+			     "(memplug is not loaded: no memory types of its own)\n");
+	EXPECT_EQ(run({"tiers", "--json"}), 0) << err.str();
+	Json doc = Json::parse(out.str());
+	ASSERT_EQ(doc["tiers"].size(), 2u);
+	EXPECT_EQ(doc["tiers"][1]["memplug"], Json::array());
+	EXPECT_EQ(err.str(), "");
+
+	// Any other failure to ask is one.
+	connect_error = Error::system("opening a generic netlink socket", EMFILE);
+	EXPECT_EQ(run({"tiers"}), 1);
+	EXPECT_EQ(out.str(), "");
+	connect_error.reset();
+	fake.status_error = Error::kernel("reading the memplug status", EIO, "");
+	EXPECT_EQ(run({"tiers", "--json"}), 1);
+	EXPECT_EQ(out.str(), "");
+	fake.status_error.reset();
+
+	// A kernel without memory tiers.
+	std::filesystem::remove_all(tiering);
+	EXPECT_EQ(run({"tiers", "--json"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "{\"tiers\":[]}\n");
+	EXPECT_EQ(run({"tiers"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "TIER  ADISTANCE  NODES  MEMPLUG\n"
+			     "(the kernel shows no memory tiers)\n");
+
+	// A nodelist the kernel would not write.
+	memplug::test::write_file(tiering / "memory_tier4/nodelist", "0-\n");
+	EXPECT_EQ(run({"tiers"}), 1);
+	EXPECT_NE(err.str().find("memory_tier4/nodelist: unexpected content \"0-\" (EPROTO)"),
+		  std::string::npos)
+		<< err.str();
+	EXPECT_EQ(out.str(), "");
+
+	connects = 0;
+	expect_usage({"tiers", "extra"});
+	expect_usage({"tiers", "--bogus"});
+	EXPECT_EQ(run({"tiers", "--help"}), 0);
+	EXPECT_NE(out.str().find("/sys/devices/virtual/memory_tiering"), std::string::npos)
+		<< out.str();
+	EXPECT_EQ(run({"--help"}), 0);
+	EXPECT_NE(out.str().find("tiers"), std::string::npos) << out.str();
 }
 
 TEST_F(CliTest, StatusOnlineCallback)

@@ -573,6 +573,51 @@ TEST(TextFormat, StatusNodesWithTiers)
 		  "memory per node:  unknown (/proc/zoneinfo could not be read)\n");
 }
 
+TEST(JsonFormat, Tiers)
+{
+	const std::vector<MemoryTier> tiers = {{4, {0}}, {22, {1, 2, 3}}, {30, {}}};
+	const std::vector<MemType> memtypes = {{3, 2900, 1}, {1, 2880, 2}, {7, 1000, 1}};
+	const Json doc = render_json([&](Formatter &f) { f.tiers(tiers, memtypes); });
+	EXPECT_EQ(doc, Json::parse(R"({"tiers":[
+		{"tier":4,"adistance_min":512,"adistance_max":639,"nodes":[0],"memplug":[]},
+		{"tier":22,"adistance_min":2816,"adistance_max":2943,"nodes":[1,2,3],
+		 "memplug":[{"node":1,"adistance":2880},{"node":3,"adistance":2900}]},
+		{"tier":30,"adistance_min":3840,"adistance_max":3967,"nodes":[],"memplug":[]}]})"));
+	// Keys in the documented order.
+	const std::vector<std::string> order = {"tier", "adistance_min", "adistance_max", "nodes",
+						"memplug"};
+	std::vector<std::string> got;
+	for (const auto &[key, value] : doc["tiers"][1].items())
+		got.push_back(key);
+	EXPECT_EQ(got, order);
+
+	// Without the module, and without tiers.
+	const Json bare = render_json([&](Formatter &f) { f.tiers(tiers, std::nullopt); });
+	EXPECT_EQ(bare["tiers"][1]["memplug"], Json::array());
+	EXPECT_EQ(render_json([](Formatter &f) { f.tiers({}, std::nullopt); }).dump(),
+		  R"({"tiers":[]})");
+}
+
+TEST(TextFormat, Tiers)
+{
+	const std::vector<MemoryTier> tiers = {{4, {0}}, {22, {1, 2, 3}}, {30, {}}};
+	const std::vector<MemType> memtypes = {{3, 2900, 1}, {1, 2880, 2}};
+	EXPECT_EQ(render(OutputFormat::Text, [&](Formatter &f) { f.tiers(tiers, memtypes); }),
+		  "TIER      ADISTANCE  NODES  MEMPLUG\n"
+		  "4 (dram)  512-639    0      -\n"
+		  "22        2816-2943  1-3    node 1 adistance 2880, node 3 adistance 2900\n"
+		  "30        3840-3967  -      -\n");
+	EXPECT_EQ(render(OutputFormat::Text, [&](Formatter &f) { f.tiers(tiers, std::nullopt); }),
+		  "TIER      ADISTANCE  NODES  MEMPLUG\n"
+		  "4 (dram)  512-639    0      -\n"
+		  "22        2816-2943  1-3    -\n"
+		  "30        3840-3967  -      -\n"
+		  "(memplug is not loaded: no memory types of its own)\n");
+	EXPECT_EQ(render(OutputFormat::Text, [](Formatter &f) { f.tiers({}, {{}}); }),
+		  "TIER  ADISTANCE  NODES  MEMPLUG\n"
+		  "(the kernel shows no memory tiers)\n");
+}
+
 const std::vector<std::tuple<std::string, Type, bool>> kEventKeys = {
 	{"seq", Type::Unsigned, true},
 	{"time_ns", Type::Unsigned, true},

@@ -53,6 +53,11 @@ public:
 	virtual void events(const std::vector<Event> &events, std::uint64_t first_seq) = 0;
 
 	virtual void candidates(const std::vector<Candidate> &candidates) = 0;
+	// The kernel's memory tiers, fastest first, and the memory types
+	// memplug gave nodes in them; @memtypes is nothing when the module is
+	// not loaded.
+	virtual void tiers(const std::vector<MemoryTier> &tiers,
+			   const std::optional<std::vector<MemType>> &memtypes) = 0;
 
 	// A stream of records, one line each, flushed at once (monitor).
 	virtual void event(const Event &event) = 0;
@@ -73,6 +78,10 @@ struct StatusNode {
 // Every node of @nodes and of @tiers, once each, ascending.
 std::vector<StatusNode> status_nodes(const std::optional<std::vector<NodeMemory>> &nodes,
 				     const std::vector<NodeTier> &tiers);
+
+// The memory types of @memtypes whose node @tier holds, ascending by node.
+std::vector<MemType> memtypes_in(const MemoryTier &tier,
+				 const std::optional<std::vector<MemType>> &memtypes);
 
 std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out,
 					  std::vector<MemoryTier> tiers = {});
