@@ -16,9 +16,9 @@ constexpr const char *kExitCodes = R"(Exit status:
      offline is rolled back); monitor: events were lost
   2  usage error
   3  the memplug module is not loaded (no generic netlink family "memplug")
-  4  permission denied (every command but status needs CAP_SYS_ADMIN;
-     plug --force also CAP_SYS_RAWIO and a kernel that is not locked
-     down; candidates needs root)
+  4  permission denied (every command but status and tiers needs
+     CAP_SYS_ADMIN; plug --force also CAP_SYS_RAWIO and a kernel that is
+     not locked down; candidates needs root)
   5  busy or timed out (EBUSY, EAGAIN, or plug or unplug --timeout expired);
      retry later
   124  monitor --timeout expired before --count events arrived

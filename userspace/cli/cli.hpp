@@ -94,6 +94,10 @@ struct CandidatesOptions {
 	bool json = false;
 };
 
+struct TiersOptions {
+	bool json = false;
+};
+
 struct EventsOptions {
 	std::optional<std::uint64_t> since;
 	bool json = false;
@@ -114,6 +118,7 @@ std::shared_ptr<OnlineOptions> setup_online(CLI::App &sub);
 std::shared_ptr<OfflineOptions> setup_offline(CLI::App &sub);
 std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &sub);
 std::shared_ptr<CandidatesOptions> setup_candidates(CLI::App &sub);
+std::shared_ptr<TiersOptions> setup_tiers(CLI::App &sub);
 
 // Each returns the exit code; failures are thrown as memplug::Error.
 int run_status(const StatusOptions &opts, Context &ctx);
@@ -129,6 +134,7 @@ int run_online(const OnlineOptions &opts, Context &ctx);
 int run_offline(const OfflineOptions &opts, Context &ctx);
 int run_monitor(const MonitorCliOptions &opts, Context &ctx);
 int run_candidates(const CandidatesOptions &opts, Context &ctx);
+int run_tiers(const TiersOptions &opts, Context &ctx);
 
 // The whole command line, parsed but not run.
 struct Cli {

@@ -12,7 +12,7 @@ namespace {
 constexpr Command kCommands[] = {
 	command<setup_status, run_status>(
 		"status", "Show the module's version, block size, pluggable range and counters, "
-			  "and the kernel and movable memory of each NUMA node"),
+			  "and the kernel and movable memory and memory tier of each NUMA node"),
 	command<setup_plug, run_plug>(
 		"plug", "Add a physical range as memory and online it; all or nothing"),
 	command<setup_unplug, run_unplug>(
@@ -44,6 +44,10 @@ constexpr Command kCommands[] = {
 		"candidates",
 		"List the regions of /proc/iomem that memplug could plug, trimmed to memory "
 		"blocks, or why not (needs root to see addresses)"),
+	command<setup_tiers, run_tiers>(
+		"tiers",
+		"Show the kernel's memory tiers, fastest first, their nodes and the abstract "
+		"distances memplug gave them"),
 };
 
 } // namespace

@@ -8,6 +8,7 @@
 #include "cli.hpp"
 #include "memplug/format.hpp"
 #include "memplug/progress.hpp"
+#include "memplug/tiers.hpp"
 #include "signals.hpp"
 
 namespace memplug::cli {
@@ -17,9 +18,24 @@ inline void add_json_flag(CLI::App &sub, bool &json)
 	sub.add_flag("--json", json, "Print JSON instead of text");
 }
 
+// The kernel's memory tiers. Where sysfs shows none, or cannot be read,
+// every node's tier is unknown: nothing fails for it.
+inline std::vector<MemoryTier> memory_tiers(const Context &ctx)
+{
+	auto tiers = read_memory_tiers(ctx.system.files.memory_tiering);
+	return tiers ? std::move(*tiers) : std::vector<MemoryTier>();
+}
+
+// The ranges it prints show their node's memory tier from @tiers.
+inline std::unique_ptr<Formatter> formatter(bool json, Context &ctx, std::vector<MemoryTier> tiers)
+{
+	return make_formatter(json ? OutputFormat::Json : OutputFormat::Text, ctx.out,
+			      std::move(tiers));
+}
+
 inline std::unique_ptr<Formatter> formatter(bool json, Context &ctx)
 {
-	return make_formatter(json ? OutputFormat::Json : OutputFormat::Text, ctx.out);
+	return formatter(json, ctx, memory_tiers(ctx));
 }
 
 // Connects or throws the Error (exit 3 when the module is absent).

@@ -33,6 +33,11 @@ std::shared_ptr<PlugOptions> setup_plug(CLI::App &sub)
 			       "any (default: follows --online)",
 			       parse_zone_policy, [req](ZonePolicy v) { req->zone = v; })
 		->type_name("POLICY");
+	add_parsed<TierRequest>(sub, "--tier",
+				"Memory tier of the range's node: auto, dram, slow, or an abstract "
+				"distance from 1 to 32767 (default: auto; see below)",
+				parse_tier, [req](TierRequest v) { req->tier = v; })
+		->type_name("TIER");
 	sub.add_option_function<std::vector<std::string>>(
 		   "--exclude",
 		   [req](const std::vector<std::string> &texts) {
@@ -79,6 +84,16 @@ std::shared_ptr<PlugOptions> setup_plug(CLI::App &sub)
 		   "kernel's own auto-movable policy allows 301%. plug warns when onlining\n"
 		   "movable takes the node's movable memory above 3.0 times its kernel-zone\n"
 		   "memory (DMA, DMA32, Normal, from /proc/zoneinfo); --strict-ratio refuses.\n"
+		   "\n"
+		   "Memory tiers: --tier gives the range's node a memory type, whose abstract\n"
+		   "distance puts the node in the kernel's memory tier distance/128 (memplugctl\n"
+		   "tiers lists them; lower is faster, and the kernel demotes cold pages to\n"
+		   "slower tiers). dram is DRAM's distance, 576 (tier 4); slow five times that,\n"
+		   "2880 (tier 22), as dax/kmem gives device memory; N is abstract distance N.\n"
+		   "auto takes the firmware's distance (HMAT, CDAT) where the kernel has one,\n"
+		   "else slow for a node without CPUs and dram for one with; with auto, a node\n"
+		   "that already has memory memplug did not bring, or a memory type from\n"
+		   "another range, keeps it.\n"
 		   "\n"
 		   "plug waits until the kernel has added the memory and every block is online.\n"
 		   "SIGINT or SIGTERM cancels it: the add is cancelled or the range removed\n"

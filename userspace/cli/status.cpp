@@ -17,7 +17,18 @@ int run_status(const StatusOptions &opts, Context &ctx)
 	const Status status = backend->status_get().value();
 	// Readable by anyone; a failure only leaves the per-node lines out.
 	auto nodes = read_node_memory(ctx.system.files.zoneinfo);
-	formatter(opts.json, ctx)->status(status, nodes ? std::optional(*nodes) : std::nullopt);
+	// Each node with memory, and each memplug gave a memory type, with
+	// its memory tier; what cannot be read is unknown.
+	std::vector<std::uint32_t> with_memory;
+	if (auto has = read_nodelist(ctx.system.files.node_has_memory))
+		with_memory = std::move(*has);
+	if (nodes)
+		for (const auto &n : *nodes)
+			with_memory.push_back(n.node);
+	auto tiers = memory_tiers(ctx);
+	const auto per_node = node_tiers(with_memory, tiers, status.memtypes);
+	formatter(opts.json, ctx, std::move(tiers))
+		->status(status, nodes ? std::optional(*nodes) : std::nullopt, per_node);
 	return 0;
 }
 

@@ -4,7 +4,9 @@
 // and parse_u32() (ids, nodes, counts, sequence numbers), parse_timeout()
 // (seconds with up to three decimals, at most 1000000 whole seconds,
 // positive), parse_online_type() and parse_zone_policy() (one of their
-// words exactly). Accepted numbers written back read the same.
+// words exactly), parse_tier() (one of its words, or an abstract distance
+// from 1 to MEMPLUG_ADISTANCE_MAX). Accepted values written back read the
+// same.
 #include <limits>
 #include <optional>
 #include <string>
@@ -55,6 +57,20 @@ std::optional<std::uint64_t> timeout_ms(std::string_view s)
 	return ms;
 }
 
+std::optional<TierRequest> tier(std::string_view s)
+{
+	if (s == "auto")
+		return TierRequest{Tier::Auto, std::nullopt};
+	if (s == "dram")
+		return TierRequest{Tier::Dram, std::nullopt};
+	if (s == "slow")
+		return TierRequest{Tier::Slow, std::nullopt};
+	const auto d = decimal(s);
+	if (!d || *d < 1 || *d > MEMPLUG_ADISTANCE_MAX)
+		return std::nullopt;
+	return TierRequest{Tier::Adistance, static_cast<std::uint32_t>(*d)};
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
@@ -100,5 +116,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 		   (text == "movable" || text == "kernel" || text == "any"));
 	if (zone)
 		FUZZ_CHECK(zone_policy_name(static_cast<std::uint32_t>(*zone)) == text);
+
+	const auto t = parse_tier(text);
+	FUZZ_CHECK(fuzz::agrees(t, tier(text)));
+	if (t) {
+		const std::string back = t->adistance
+						 ? std::to_string(*t->adistance)
+						 : tier_name(static_cast<std::uint32_t>(t->tier));
+		FUZZ_CHECK(fuzz::is(parse_tier(back), *t));
+	}
 	return 0;
 }

@@ -5,9 +5,9 @@
 // picks the decoder and the command). A decode that succeeds must agree
 // with an independent reading of the attributes as the spec types them
 // (each long enough for its type, the last of each type counts, required
-// ones present, every errno a negative errno), and the record must go
-// through the text and JSON output, the JSON parsing back with the same
-// values.
+// ones present, every errno a negative errno, every nest in order), and
+// the record must go through the text and JSON output, the JSON parsing
+// back with the same values.
 #include <cerrno>
 #include <sstream>
 
@@ -16,6 +16,7 @@
 #include "fuzz.hpp"
 #include "memplug/codec.hpp"
 #include "memplug/format.hpp"
+#include "memplug/tiers.hpp"
 
 using namespace memplug;
 using fuzz::Tlv;
@@ -73,7 +74,30 @@ void check_status(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 	FUZZ_CHECK(s->kdump == value(a, proto::status::kdump));
 	FUZZ_CHECK(s->online_cb_ranges == value(a, proto::status::online_cb_ranges));
 
-	const auto j = print([&](Formatter &f) { f.status(*s, std::nullopt); });
+	// Every MEMTYPE nest, in order, each with its NODE, ADISTANCE and RANGES.
+	std::vector<MemType> memtypes;
+	for (const Tlv &t : a) {
+		if (t.type != proto::status::memtype.id)
+			continue;
+		const auto nested = fuzz::walk(t.data, t.len);
+		const auto node = value(nested, proto::memtype::node);
+		const auto adistance = value(nested, proto::memtype::adistance);
+		const auto ranges = value(nested, proto::memtype::ranges);
+		FUZZ_CHECK(node && adistance && ranges);
+		memtypes.push_back({*node, *adistance, *ranges});
+	}
+	FUZZ_CHECK(s->memtypes == memtypes);
+
+	// Each node memplug typed once, unknown to the kernel's tiers.
+	const auto tiers = node_tiers({}, {}, s->memtypes);
+	const auto j = print([&](Formatter &f) { f.status(*s, std::nullopt, tiers); });
+	FUZZ_CHECK(j["nodes"].size() == tiers.size());
+	for (std::size_t i = 0; i < tiers.size(); i++) {
+		FUZZ_CHECK(j["nodes"][i]["node"] == tiers[i].node);
+		FUZZ_CHECK(j["nodes"][i]["tier"] == nullptr);
+		FUZZ_CHECK(j["nodes"][i]["adistance"] == tiers[i].adistance.value());
+		FUZZ_CHECK(j["nodes"][i]["memplug_ranges"] == tiers[i].memplug_ranges);
+	}
 	FUZZ_CHECK(j["block_size"] == (s->block_size ? nlohmann::json(*s->block_size) : nullptr));
 	FUZZ_CHECK(j["kdump"] == s->kdump);
 	FUZZ_CHECK(j["online_callback_ranges"] ==
@@ -119,6 +143,8 @@ void check_range(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 	FUZZ_CHECK(r->fail_reason == value(a, proto::range::fail_reason));
 	FUZZ_CHECK(r->blocks_done == value(a, proto::range::blocks_done));
 	FUZZ_CHECK(r->bytes_done == value(a, proto::range::bytes_done));
+	FUZZ_CHECK(r->tier == value(a, proto::range::tier));
+	FUZZ_CHECK(r->adistance == value(a, proto::range::adistance));
 
 	// Every EXCLUDE nest, in order, each with its own START and SIZE.
 	std::vector<Exclude> excludes;
@@ -144,6 +170,9 @@ void check_range(const nlmsghdr *hdr, const std::vector<Tlv> &a)
 	FUZZ_CHECK(j["rollback_attempts"] ==
 		   (r->rollback_attempts ? nlohmann::json(*r->rollback_attempts) : nullptr));
 	FUZZ_CHECK(j["bytes_done"] == (r->bytes_done ? nlohmann::json(*r->bytes_done) : nullptr));
+	FUZZ_CHECK(j["tier"] == (r->tier ? nlohmann::json(tier_name(*r->tier)) : nullptr));
+	FUZZ_CHECK(j["node_tier"] == nullptr); // no memory tiers given
+	FUZZ_CHECK(j["adistance"] == (r->adistance ? nlohmann::json(*r->adistance) : nullptr));
 	print([&](Formatter &f) { f.range(*r, RangeAction::Plugged); });
 	print([&](Formatter &f) { f.range(*r, RangeAction::Cancelled); });
 }

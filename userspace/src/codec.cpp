@@ -216,6 +216,7 @@ private:
 using StatusAttrs = Attrs<proto::status_attrs, proto::nl::status>;
 using RangeAttrs = Attrs<proto::range_attrs, proto::nl::range>;
 using ExcludeAttrs = Attrs<proto::exclude_attrs, proto::nl::exclude>;
+using MemTypeAttrs = Attrs<proto::memtype_attrs, proto::nl::memtype>;
 using BlockAttrs = Attrs<proto::block_attrs, proto::nl::block>;
 using EventAttrs = Attrs<proto::event_attrs, proto::nl::event>;
 
@@ -338,6 +339,11 @@ Result<NlMsgPtr> encode_range_add(int family, const RangeAddRequest &request)
 		w.flag(proto::range::defer_online);
 	if (request.force)
 		w.flag(proto::range::force);
+	if (request.tier) {
+		w.put(proto::range::tier, static_cast<std::uint32_t>(request.tier->tier));
+		if (request.tier->adistance)
+			w.put(proto::range::adistance, *request.tier->adistance);
+	}
 	return finish(std::move(msg), w);
 }
 
@@ -437,6 +443,27 @@ Result<Status> decode_status(const nlmsghdr *hdr)
 	s.objects = a.get(at::objects);
 	s.kdump = a.get(at::kdump);
 	s.online_cb_ranges = a.get(at::online_cb_ranges);
+
+	// MEMTYPE repeats, one per node; the table only holds the last one.
+	auto *gnlh = static_cast<genlmsghdr *>(nlmsg_data(mutable_hdr(hdr)));
+	nlattr *pos;
+	int rem;
+	nla_for_each_attr(pos, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), rem)
+	{
+		if (nla_type(pos) != at::memtype.id)
+			continue;
+		MemTypeAttrs mt;
+		const int err = nla_parse_nested(mt.tb(), MemTypeAttrs::maxtype, pos,
+						 MemTypeAttrs::policy());
+		if (err < 0)
+			return malformed("status reply", nl_geterror(err));
+		namespace mt_at = proto::memtype;
+		if (auto absent = mt.missing("status reply", mt_at::node, mt_at::adistance,
+					     mt_at::ranges))
+			return *absent;
+		s.memtypes.push_back(
+			{*mt.get(mt_at::node), *mt.get(mt_at::adistance), *mt.get(mt_at::ranges)});
+	}
 	return s;
 }
 
@@ -483,6 +510,8 @@ Result<Range> decode_range(const nlmsghdr *hdr)
 	r.fail_reason = a.get(at::fail_reason);
 	r.blocks_done = a.get(at::blocks_done);
 	r.bytes_done = a.get(at::bytes_done);
+	r.tier = a.get(at::tier);
+	r.adistance = a.get(at::adistance);
 
 	// EXCLUDE repeats; the table only holds the last one.
 	auto *gnlh = static_cast<genlmsghdr *>(nlmsg_data(mutable_hdr(hdr)));

@@ -23,6 +23,8 @@ HostFiles HostFiles::under(const std::filesystem::path &root)
 	f.iomem = root / "proc/iomem";
 	f.zoneinfo = root / "proc/zoneinfo";
 	f.cxl_devices = root / "sys/bus/cxl/devices";
+	f.memory_tiering = root / "sys/devices/virtual/memory_tiering";
+	f.node_has_memory = root / "sys/devices/system/node/has_memory";
 	return f;
 }
 

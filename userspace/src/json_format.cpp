@@ -31,21 +31,28 @@ Json opt_errno(const std::optional<std::int32_t> &value)
 	return errno_name(*value);
 }
 
-Json node_memory_json(const NodeMemory &n)
+// One node of status: its memory, when /proc/zoneinfo has it, and its tier.
+Json node_json(const StatusNode &n)
 {
+	const NodeMemory *memory = n.memory;
+	const NodeTier *tier = n.tier;
 	Json j;
 	j["node"] = n.node;
-	j["kernel_bytes"] = n.kernel_bytes;
-	j["movable_bytes"] = n.movable_bytes;
-	const auto ratio = n.movable_ratio();
+	j["kernel_bytes"] = memory ? Json(memory->kernel_bytes) : Json(nullptr);
+	j["movable_bytes"] = memory ? Json(memory->movable_bytes) : Json(nullptr);
+	const auto ratio = memory ? memory->movable_ratio() : std::nullopt;
 	// Three decimals are all a ratio limit of 3.0 needs.
 	j["movable_ratio"] = ratio ? Json(std::round(*ratio * 1000.0) / 1000.0) : Json(nullptr);
+	j["tier"] = tier ? opt(tier->tier) : Json(nullptr);
+	j["adistance"] = tier ? opt(tier->adistance) : Json(nullptr);
+	j["memplug_ranges"] = tier ? tier->memplug_ranges : 0u;
 	return j;
 }
 
 } // namespace
 
-Json status_json(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes)
+Json status_json(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes,
+		 const std::vector<NodeTier> &tiers)
 {
 	Json j;
 	j["version"] = opt(s.version);
@@ -72,18 +79,14 @@ Json status_json(const Status &s, const std::optional<std::vector<NodeMemory>> &
 	j["objects"] = opt(s.objects);
 	j["kdump"] = s.kdump;
 	j["movable_ratio_limit"] = kMaxMovableRatio;
-	if (nodes) {
-		Json list = Json::array();
-		for (const auto &n : *nodes)
-			list.push_back(node_memory_json(n));
-		j["nodes"] = std::move(list);
-	} else {
-		j["nodes"] = nullptr;
-	}
+	Json list = Json::array();
+	for (const StatusNode &n : status_nodes(nodes, tiers))
+		list.push_back(node_json(n));
+	j["nodes"] = std::move(list);
 	return j;
 }
 
-Json range_json(const Range &r)
+Json range_json(const Range &r, std::optional<std::uint32_t> node_tier)
 {
 	Json excludes = Json::array();
 	for (const auto &ex : r.excludes)
@@ -120,6 +123,9 @@ Json range_json(const Range &r)
 	j["fail_reason"] = opt(r.fail_reason);
 	j["blocks_done"] = opt(r.blocks_done);
 	j["bytes_done"] = opt(r.bytes_done);
+	j["tier"] = r.tier ? Json(tier_name(*r.tier)) : Json(nullptr);
+	j["node_tier"] = opt(node_tier);
+	j["adistance"] = opt(r.adistance);
 	return j;
 }
 
@@ -179,6 +185,11 @@ Json overrun_json(std::uint64_t lost_from, std::uint64_t lost_to)
 	return j;
 }
 
+std::optional<std::uint32_t> JsonFormatter::node_tier_of(const Range &range) const
+{
+	return range.node ? node_tier(tiers_, *range.node) : std::nullopt;
+}
+
 void JsonFormatter::emit(const Json &doc)
 {
 	// Labels come from the kernel as bytes; never fail on invalid UTF-8.
@@ -211,6 +222,27 @@ void JsonFormatter::candidates(const std::vector<Candidate> &candidates)
 	emit(doc);
 }
 
+void JsonFormatter::tiers(const std::vector<MemoryTier> &tiers,
+			  const std::optional<std::vector<MemType>> &memtypes)
+{
+	Json list = Json::array();
+	for (const auto &t : tiers) {
+		Json memplug = Json::array();
+		for (const auto &mt : memtypes_in(t, memtypes))
+			memplug.push_back({{"node", mt.node}, {"adistance", mt.adistance}});
+		Json j;
+		j["tier"] = t.id;
+		j["adistance_min"] = t.adistance_min();
+		j["adistance_max"] = t.adistance_max();
+		j["nodes"] = t.nodes;
+		j["memplug"] = std::move(memplug);
+		list.push_back(std::move(j));
+	}
+	Json doc;
+	doc["tiers"] = std::move(list);
+	emit(doc);
+}
+
 void JsonFormatter::event(const Event &event)
 {
 	emit_flushed(event_json(event));
@@ -222,16 +254,17 @@ void JsonFormatter::overrun(std::uint64_t lost_from, std::uint64_t lost_to)
 }
 
 void JsonFormatter::status(const Status &status,
-			   const std::optional<std::vector<NodeMemory>> &nodes)
+			   const std::optional<std::vector<NodeMemory>> &nodes,
+			   const std::vector<NodeTier> &tiers)
 {
-	emit(status_json(status, nodes));
+	emit(status_json(status, nodes, tiers));
 }
 
 void JsonFormatter::ranges(const std::vector<Range> &ranges)
 {
 	Json list = Json::array();
 	for (const auto &r : ranges)
-		list.push_back(range_json(r));
+		list.push_back(range_json(r, node_tier_of(r)));
 	Json doc;
 	doc["ranges"] = std::move(list);
 	emit(doc);
@@ -239,7 +272,7 @@ void JsonFormatter::ranges(const std::vector<Range> &ranges)
 
 void JsonFormatter::range(const Range &range, RangeAction)
 {
-	emit(range_json(range));
+	emit(range_json(range, node_tier_of(range)));
 }
 
 void JsonFormatter::blocks(const std::vector<Block> &blocks)

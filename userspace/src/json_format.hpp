@@ -11,8 +11,11 @@ namespace memplug {
 
 using Json = nlohmann::ordered_json;
 
-Json status_json(const Status &status, const std::optional<std::vector<NodeMemory>> &nodes);
-Json range_json(const Range &range);
+// "nodes" holds every node of @nodes and of @tiers, ascending.
+Json status_json(const Status &status, const std::optional<std::vector<NodeMemory>> &nodes,
+		 const std::vector<NodeTier> &tiers);
+// @node_tier: the kernel's memory tier of the range's node, if known.
+Json range_json(const Range &range, std::optional<std::uint32_t> node_tier);
 Json block_json(const Block &block);
 // The record of one event, as events and monitor print it. Every key is
 // always there; lost_from and lost_to are null except in overrun records.
@@ -23,26 +26,33 @@ Json overrun_json(std::uint64_t lost_from, std::uint64_t lost_to);
 // One JSON document per call, on one line.
 class JsonFormatter final : public Formatter {
 public:
-	explicit JsonFormatter(std::ostream &out)
+	JsonFormatter(std::ostream &out, std::vector<MemoryTier> tiers)
 	    : out_(out)
+	    , tiers_(std::move(tiers))
 	{
 	}
 
-	void status(const Status &status,
-		    const std::optional<std::vector<NodeMemory>> &nodes) override;
+	void status(const Status &status, const std::optional<std::vector<NodeMemory>> &nodes,
+		    const std::vector<NodeTier> &tiers) override;
 	void ranges(const std::vector<Range> &ranges) override;
 	void range(const Range &range, RangeAction action) override;
 	void blocks(const std::vector<Block> &blocks) override;
 	void events(const std::vector<Event> &events, std::uint64_t first_seq) override;
 	void event(const Event &event) override;
 	void candidates(const std::vector<Candidate> &candidates) override;
+	void tiers(const std::vector<MemoryTier> &tiers,
+		   const std::optional<std::vector<MemType>> &memtypes) override;
 	void overrun(std::uint64_t lost_from, std::uint64_t lost_to) override;
 
 private:
 	void emit(const Json &doc);
 	void emit_flushed(const Json &doc);
 
+	// The memory tier of @range's node, if known.
+	std::optional<std::uint32_t> node_tier_of(const Range &range) const;
+
 	std::ostream &out_;
+	std::vector<MemoryTier> tiers_;
 };
 
 } // namespace memplug

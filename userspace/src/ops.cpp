@@ -231,6 +231,7 @@ Result<Range> claim_range(const PlugJob &job)
 	add.memmap_on_memory = request.memmap_on_memory;
 	add.excludes = request.excludes;
 	add.force = request.force;
+	add.tier = request.tier;
 	add.hold = true;
 	// Whatever the kernel's auto-online policy, the blocks come back
 	// offline and are onlined here exactly as asked.

@@ -222,6 +222,26 @@ Result<ZonePolicy> parse_zone_policy(std::string_view text)
 	return invalid("zone", text, "expected movable, kernel or any");
 }
 
+Result<TierRequest> parse_tier(std::string_view text)
+{
+	if (text == "auto")
+		return TierRequest{Tier::Auto, std::nullopt};
+	if (text == "dram")
+		return TierRequest{Tier::Dram, std::nullopt};
+	if (text == "slow")
+		return TierRequest{Tier::Slow, std::nullopt};
+	// A number that is no abstract distance (0, too large, signed,
+	// leading zeros) is as wrong as a word that is no tier.
+	std::uint64_t value = 0;
+	const int n = read_dec(text, value);
+	if (n <= 0 || static_cast<std::size_t>(n) != text.size() || (n > 1 && text[0] == '0') ||
+	    value < 1 || value > MEMPLUG_ADISTANCE_MAX)
+		return invalid("tier", text,
+			       "expected auto, dram, slow or an abstract distance from 1 to " +
+				       std::to_string(MEMPLUG_ADISTANCE_MAX));
+	return TierRequest{Tier::Adistance, static_cast<std::uint32_t>(value)};
+}
+
 Result<std::chrono::milliseconds> parse_timeout(std::string_view text)
 {
 	constexpr std::string_view what = "timeout";

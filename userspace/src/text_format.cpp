@@ -118,6 +118,55 @@ std::optional<std::string> last_failure(const Range &r)
 	return text;
 }
 
+// After plug's "plugged range" line, when the range asked for a tier or
+// memplug gave its node a memory type: ", tier slow (adistance 2880,
+// memory tier 22)"; nothing for the default, auto without a type.
+std::string tier_note(const Range &r, std::optional<std::uint32_t> node_tier)
+{
+	if (!r.tier || (*r.tier == MEMPLUG_TIER_AUTO && !r.adistance))
+		return "";
+	std::string text = ", tier " + tier_name(*r.tier) + " (";
+	text += r.adistance ? "adistance " + std::to_string(*r.adistance)
+			    : std::string("the node's memory type kept");
+	if (node_tier)
+		text += ", memory tier " + std::to_string(*node_tier);
+	return text + ")";
+}
+
+// status's memory of a node: "kernel zones 3G, movable 1G, movable/kernel
+// 0.33 (limit 3.0)", and ", EXCEEDED" inside the parentheses above it.
+std::string node_memory_text(const NodeMemory &n)
+{
+	std::string text = "kernel zones " + human_size(n.kernel_bytes) + ", movable " +
+			   human_size(n.movable_bytes) + ", movable/kernel ";
+	const auto ratio = n.movable_ratio();
+	char buf[64];
+	if (ratio)
+		std::snprintf(buf, sizeof(buf), "%.2f", *ratio);
+	else
+		std::snprintf(buf, sizeof(buf), "unbounded");
+	text += buf;
+	std::snprintf(buf, sizeof(buf), " (limit %.1f%s)", kMaxMovableRatio,
+		      (!ratio || *ratio > kMaxMovableRatio) ? ", EXCEEDED" : "");
+	return text + buf;
+}
+
+// status's tier of a node: "memory tier 22, adistance 2880 from memplug
+// (2 ranges)", "memory tier 4 (dram), no memory type from memplug".
+std::string node_tier_text(const NodeTier &t)
+{
+	std::string text = "memory tier ";
+	if (t.tier)
+		text += std::to_string(*t.tier) +
+			(*t.tier == memory_tier_of(kDramAdistance) ? " (dram)" : "");
+	else
+		text += "unknown";
+	if (!t.adistance)
+		return text + ", no memory type from memplug";
+	return text + ", adistance " + std::to_string(*t.adistance) + " from memplug (" +
+	       std::to_string(t.memplug_ranges) + (t.memplug_ranges == 1 ? " range)" : " ranges)");
+}
+
 // "memplug (held for 2 ranges)", "idle (taken when ...)", "unavailable
 // (<the kernel's reason>)".
 std::string online_callback(const Status &s)
@@ -188,7 +237,13 @@ std::string event_text(const Event &e)
 
 } // namespace
 
-void TextFormatter::status(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes)
+std::optional<std::uint32_t> TextFormatter::node_tier_of(const Range &range) const
+{
+	return range.node ? node_tier(tiers_, *range.node) : std::nullopt;
+}
+
+void TextFormatter::status(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes,
+			   const std::vector<NodeTier> &tiers)
 {
 	line(out_, "version", opt_str(s.version));
 	line(out_, "block size",
@@ -212,36 +267,29 @@ void TextFormatter::status(const Status &s, const std::optional<std::vector<Node
 		     opt_str(s.event_ring_size));
 	line(out_, "objects", opt_str(s.objects));
 	line(out_, "kdump", s.kdump ? "yes" : "no");
-	if (!nodes) {
+	if (!nodes)
 		line(out_, "memory per node", "unknown (/proc/zoneinfo could not be read)");
-		return;
-	}
-	for (const auto &n : *nodes) {
-		std::string text = "kernel zones " + human_size(n.kernel_bytes) + ", movable " +
-				   human_size(n.movable_bytes) + ", movable/kernel ";
-		const auto ratio = n.movable_ratio();
-		char buf[64];
-		if (ratio)
-			std::snprintf(buf, sizeof(buf), "%.2f", *ratio);
-		else
-			std::snprintf(buf, sizeof(buf), "unbounded");
-		text += buf;
-		std::snprintf(buf, sizeof(buf), " (limit %.1f%s)", kMaxMovableRatio,
-			      (!ratio || *ratio > kMaxMovableRatio) ? ", EXCEEDED" : "");
-		text += buf;
-		line(out_, ("node " + std::to_string(n.node)).c_str(), text);
+	for (const StatusNode &n : status_nodes(nodes, tiers)) {
+		const std::string node = "node " + std::to_string(n.node);
+		if (n.memory)
+			line(out_, node.c_str(), node_memory_text(*n.memory));
+		const NodeTier unknown{n.node, std::nullopt, std::nullopt, 0};
+		line(out_, (node + " tier").c_str(), node_tier_text(n.tier ? *n.tier : unknown));
 	}
 }
 
 void TextFormatter::ranges(const std::vector<Range> &ranges)
 {
+	// TIER is the tier asked for, MEMTIER the kernel's memory tier of the
+	// node, ADISTANCE that of the memory type memplug gave the node.
 	Table t({"ID", "START", "END", "SIZE", "NODE", "STATE", "BLOCKS", "POLICY", "PROTECT",
-		 "NAME"});
+		 "TIER", "MEMTIER", "ADISTANCE", "NAME"});
 	for (const auto &r : ranges)
 		t.add({std::to_string(r.id), hex(r.start), last_byte(r.start, r.size),
 		       human_size(r.size), opt_str(r.node), range_state_name(r), blocks_column(r),
 		       r.zone_policy ? zone_policy_name(*r.zone_policy) : kNone,
-		       r.protect ? "yes" : "no", printable(r.name)});
+		       r.protect ? "yes" : "no", r.tier ? tier_name(*r.tier) : kNone,
+		       opt_str(node_tier_of(r)), opt_str(r.adistance), printable(r.name)});
 	t.print(out_);
 	for (const auto &r : ranges)
 		if (auto why = last_failure(r))
@@ -260,7 +308,7 @@ void TextFormatter::range(const Range &r, RangeAction action)
 			out_ << ", zone policy " << zone_policy_name(*r.zone_policy);
 		if (r.protect)
 			out_ << ", protected";
-		out_ << '\n';
+		out_ << tier_note(r, node_tier_of(r)) << '\n';
 		break;
 	case RangeAction::Unplugged:
 		out_ << "unplugged range " << r.id << ": " << where << '\n';
@@ -313,6 +361,29 @@ void TextFormatter::candidates(const std::vector<Candidate> &candidates)
 		       : c.needs_force ? "needs --force: " + c.reason.value_or("")
 				       : c.reason.value_or("not usable")});
 	t.print(out_);
+}
+
+void TextFormatter::tiers(const std::vector<MemoryTier> &tiers,
+			  const std::optional<std::vector<MemType>> &memtypes)
+{
+	Table t({"TIER", "ADISTANCE", "NODES", "MEMPLUG"});
+	for (const auto &tier : tiers) {
+		std::string memplug;
+		for (const auto &mt : memtypes_in(tier, memtypes))
+			memplug += (memplug.empty() ? "" : ", ") + std::string("node ") +
+				   std::to_string(mt.node) + " adistance " +
+				   std::to_string(mt.adistance);
+		t.add({std::to_string(tier.id) + (tier.dram() ? " (dram)" : ""),
+		       std::to_string(tier.adistance_min()) + "-" +
+			       std::to_string(tier.adistance_max()),
+		       tier.nodes.empty() ? std::string(kNone) : format_nodelist(tier.nodes),
+		       memplug.empty() ? std::string(kNone) : memplug});
+	}
+	t.print(out_);
+	if (tiers.empty())
+		out_ << "(the kernel shows no memory tiers)\n";
+	if (!memtypes)
+		out_ << "(memplug is not loaded: no memory types of its own)\n";
 }
 
 void TextFormatter::event(const Event &e)

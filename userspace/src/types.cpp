@@ -66,6 +66,11 @@ std::string zone_policy_name(std::uint32_t policy)
 	return spec_name(proto::zone_policy_str(policy), policy);
 }
 
+std::string tier_name(std::uint32_t tier)
+{
+	return spec_name(proto::tier_str(tier), tier);
+}
+
 std::string online_cb_name(std::uint32_t cb)
 {
 	return spec_name(proto::online_cb_str(cb), cb);

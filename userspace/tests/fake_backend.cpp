@@ -47,6 +47,24 @@ Result<Range> FakeBackend::range_add(const RangeAddRequest &request)
 	r.protect = request.protect;
 	r.defer_online = request.defer_online;
 	r.excludes = request.excludes;
+	// The module's memory type for the node: DRAM's and dax/kmem's
+	// abstract distances, or the one asked for; auto finds no firmware
+	// distance here and gives none.
+	const TierRequest tier = request.tier.value_or(TierRequest{});
+	r.tier = static_cast<std::uint32_t>(tier.tier);
+	switch (tier.tier) {
+	case Tier::Dram:
+		r.adistance = 576;
+		break;
+	case Tier::Slow:
+		r.adistance = 2880;
+		break;
+	case Tier::Adistance:
+		r.adistance = tier.adistance;
+		break;
+	case Tier::Auto:
+		break;
+	}
 
 	const std::string initial =
 		request.defer_online && honor_defer ? std::string("offline") : auto_online;

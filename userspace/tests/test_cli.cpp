@@ -102,6 +102,7 @@ TEST_F(CliTest, PlugOptionsParse)
 	EXPECT_FALSE(r.node);
 	EXPECT_FALSE(r.name);
 	EXPECT_FALSE(r.protect);
+	EXPECT_FALSE(r.tier);
 	EXPECT_FALSE(c->options<cli::PlugOptions>("plug").json);
 
 	c = parse({"plug", "--start=0x100000000", "--size", "0x8000000", "--node", "1", "--online",
@@ -120,6 +121,54 @@ TEST_F(CliTest, PlugOptionsParse)
 	ASSERT_EQ(s.excludes.size(), 2u);
 	EXPECT_EQ(s.excludes[1].size, 4096u);
 	EXPECT_TRUE(c->options<cli::PlugOptions>("plug").json);
+}
+
+TEST_F(CliTest, PlugTierParses)
+{
+	const auto tier_of = [this](const std::string &value) {
+		auto c =
+			parse({"plug", "--start", "0x40000000", "--size", "512M", "--tier", value});
+		return c->options<cli::PlugOptions>("plug").request.tier;
+	};
+	EXPECT_EQ(tier_of("auto"), (TierRequest{Tier::Auto, std::nullopt}));
+	EXPECT_EQ(tier_of("dram"), (TierRequest{Tier::Dram, std::nullopt}));
+	EXPECT_EQ(tier_of("slow"), (TierRequest{Tier::Slow, std::nullopt}));
+	EXPECT_EQ(tier_of("1"), (TierRequest{Tier::Adistance, 1u}));
+	EXPECT_EQ(tier_of("2880"), (TierRequest{Tier::Adistance, 2880u}));
+	EXPECT_EQ(tier_of("32767"), (TierRequest{Tier::Adistance, 32767u}));
+}
+
+TEST_F(CliTest, PlugTierReachesTheKernel)
+{
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M"}), 0) << err.str();
+	ASSERT_TRUE(fake.last_add);
+	EXPECT_FALSE(fake.last_add->tier) << "without --tier the kernel's default";
+
+	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "512M", "--tier", "slow"}), 0)
+		<< err.str();
+	ASSERT_TRUE(fake.last_add);
+	EXPECT_EQ(fake.last_add->tier, (TierRequest{Tier::Slow, std::nullopt}));
+
+	EXPECT_EQ(run({"plug", "--start", "0xc0000000", "--size", "512M", "--tier", "1000"}), 0)
+		<< err.str();
+	ASSERT_TRUE(fake.last_add);
+	EXPECT_EQ(fake.last_add->tier, (TierRequest{Tier::Adistance, 1000u}));
+}
+
+TEST_F(CliTest, BadTierIsAUsageErrorAndSendsNothing)
+{
+	for (const char *bad : {"0", "32768", "-1", "junk", "0576", "2.5", ""}) {
+		SCOPED_TRACE(bad);
+		expect_usage({"plug", "--start", "0x40000000", "--size", "512M", "--tier", bad},
+			     std::string("memplugctl: --tier: invalid tier \"") + bad +
+				     "\": expected auto, dram, slow or an abstract distance from 1 "
+				     "to 32767\n");
+		EXPECT_TRUE(fake.calls.empty());
+	}
+	expect_usage({"plug", "--start", "0x40000000", "--size", "512M", "--tier"}, "--tier");
+	EXPECT_EQ(run({"plug", "--help"}), 0);
+	EXPECT_NE(out.str().find("--tier TIER"), std::string::npos) << out.str();
+	EXPECT_NE(out.str().find("Memory tiers:"), std::string::npos) << out.str();
 }
 
 TEST_F(CliTest, UnplugAndBlocksParse)
@@ -209,7 +258,8 @@ TEST_F(CliTest, HelpNamesTheCapabilities)
 {
 	EXPECT_EQ(run({"--help"}), 0);
 	const std::string help = out.str();
-	EXPECT_NE(help.find("every command but status needs CAP_SYS_ADMIN"), std::string::npos)
+	EXPECT_NE(help.find("every command but status and tiers needs\n     CAP_SYS_ADMIN"),
+		  std::string::npos)
 		<< help;
 	EXPECT_NE(help.find("CAP_SYS_RAWIO"), std::string::npos) << help;
 	EXPECT_NE(help.find("locked"), std::string::npos) << help;
@@ -267,6 +317,128 @@ TEST_F(CliTest, StatusJson)
 	EXPECT_NE(out.str().find("block size:"), std::string::npos);
 }
 
+TEST_F(CliTest, StatusNodesAndTheirTiers)
+{
+	const auto tiering = dir.path() / "host/sys/devices/virtual/memory_tiering";
+	memplug::test::write_file(tiering / "memory_tier4/nodelist", "0\n");
+	memplug::test::write_file(tiering / "memory_tier22/nodelist", "1\n");
+	memplug::test::write_file(dir.path() / "host/sys/devices/system/node/has_memory", "0-1\n");
+	fake.status.memtypes = {{1, 2880, 2}};
+
+	EXPECT_EQ(run({"status", "--json"}), 0) << err.str();
+	Json doc = Json::parse(out.str());
+	ASSERT_EQ(doc["nodes"].size(), 2u) << doc["nodes"];
+	EXPECT_EQ(doc["nodes"][0]["node"], 0);
+	EXPECT_EQ(doc["nodes"][0]["kernel_bytes"], std::uint64_t{4} << 30);
+	EXPECT_EQ(doc["nodes"][0]["tier"], 4);
+	EXPECT_EQ(doc["nodes"][0]["adistance"], nullptr);
+	EXPECT_EQ(doc["nodes"][0]["memplug_ranges"], 0);
+	EXPECT_EQ(doc["nodes"][1],
+		  Json::parse(R"({"node":1,"kernel_bytes":null,"movable_bytes":null,
+			"movable_ratio":null,"tier":22,"adistance":2880,"memplug_ranges":2})"));
+
+	EXPECT_EQ(run({"status"}), 0) << err.str();
+	EXPECT_NE(out.str().find("\nnode 0 tier:      memory tier 4 (dram), no memory type from "
+				 "memplug\nnode 1 tier:      memory tier 22, adistance 2880 from "
+				 "memplug (2 ranges)\n"),
+		  std::string::npos)
+		<< out.str();
+
+	// A kernel without memory tiers, nothing typed: the nodes with memory,
+	// tier unknown.
+	std::filesystem::remove_all(tiering);
+	fake.status.memtypes.clear();
+	EXPECT_EQ(run({"status", "--json"}), 0) << err.str();
+	doc = Json::parse(out.str());
+	ASSERT_EQ(doc["nodes"].size(), 2u);
+	EXPECT_EQ(doc["nodes"][1]["tier"], nullptr);
+	EXPECT_EQ(doc["nodes"][1]["adistance"], nullptr);
+	EXPECT_EQ(doc["nodes"][1]["memplug_ranges"], 0);
+	EXPECT_EQ(run({"status"}), 0) << err.str();
+	EXPECT_NE(out.str().find("\nnode 1 tier:      memory tier unknown, no memory type from "
+				 "memplug\n"),
+		  std::string::npos)
+		<< out.str();
+
+	// Nothing to go by at all: still a list, empty.
+	std::filesystem::remove(dir.path() / "host/sys/devices/system/node/has_memory");
+	std::filesystem::remove(dir.path() / "host/proc/zoneinfo");
+	EXPECT_EQ(run({"status", "--json"}), 0) << err.str();
+	doc = Json::parse(out.str());
+	EXPECT_EQ(doc["nodes"], Json::array());
+	EXPECT_EQ(err.str(), "");
+}
+
+TEST_F(CliTest, Tiers)
+{
+	const auto tiering = dir.path() / "host/sys/devices/virtual/memory_tiering";
+	memplug::test::write_file(tiering / "memory_tier22/nodelist", "1-2\n");
+	memplug::test::write_file(tiering / "memory_tier4/nodelist", "0\n");
+	fake.status.memtypes = {{2, 2880, 1}};
+
+	EXPECT_EQ(run({"tiers"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "TIER      ADISTANCE  NODES  MEMPLUG\n"
+			     "4 (dram)  512-639    0      -\n"
+			     "22        2816-2943  1-2    node 2 adistance 2880\n");
+	EXPECT_EQ(err.str(), "");
+	EXPECT_EQ(fake.calls, std::vector<std::string>{"status_get"}) << "nothing but STATUS_GET";
+
+	EXPECT_EQ(run({"tiers", "--json"}), 0) << err.str();
+	EXPECT_EQ(Json::parse(out.str()), Json::parse(R"({"tiers":[
+		{"tier":4,"adistance_min":512,"adistance_max":639,"nodes":[0],"memplug":[]},
+		{"tier":22,"adistance_min":2816,"adistance_max":2943,"nodes":[1,2],
+		 "memplug":[{"node":2,"adistance":2880}]}]})"));
+
+	// Without the module: the kernel's tiers all the same.
+	connect_error =
+		Error(ErrorKind::NoFamily, "family memplug not found (is memplug.ko loaded?)");
+	EXPECT_EQ(run({"tiers"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "TIER      ADISTANCE  NODES  MEMPLUG\n"
+			     "4 (dram)  512-639    0      -\n"
+			     "22        2816-2943  1-2    -\n"
+			     "(memplug is not loaded: no memory types of its own)\n");
+	EXPECT_EQ(run({"tiers", "--json"}), 0) << err.str();
+	Json doc = Json::parse(out.str());
+	ASSERT_EQ(doc["tiers"].size(), 2u);
+	EXPECT_EQ(doc["tiers"][1]["memplug"], Json::array());
+	EXPECT_EQ(err.str(), "");
+
+	// Any other failure to ask is one.
+	connect_error = Error::system("opening a generic netlink socket", EMFILE);
+	EXPECT_EQ(run({"tiers"}), 1);
+	EXPECT_EQ(out.str(), "");
+	connect_error.reset();
+	fake.status_error = Error::kernel("reading the memplug status", EIO, "");
+	EXPECT_EQ(run({"tiers", "--json"}), 1);
+	EXPECT_EQ(out.str(), "");
+	fake.status_error.reset();
+
+	// A kernel without memory tiers.
+	std::filesystem::remove_all(tiering);
+	EXPECT_EQ(run({"tiers", "--json"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "{\"tiers\":[]}\n");
+	EXPECT_EQ(run({"tiers"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "TIER  ADISTANCE  NODES  MEMPLUG\n"
+			     "(the kernel shows no memory tiers)\n");
+
+	// A nodelist the kernel would not write.
+	memplug::test::write_file(tiering / "memory_tier4/nodelist", "0-\n");
+	EXPECT_EQ(run({"tiers"}), 1);
+	EXPECT_NE(err.str().find("memory_tier4/nodelist: unexpected content \"0-\" (EPROTO)"),
+		  std::string::npos)
+		<< err.str();
+	EXPECT_EQ(out.str(), "");
+
+	connects = 0;
+	expect_usage({"tiers", "extra"});
+	expect_usage({"tiers", "--bogus"});
+	EXPECT_EQ(run({"tiers", "--help"}), 0);
+	EXPECT_NE(out.str().find("/sys/devices/virtual/memory_tiering"), std::string::npos)
+		<< out.str();
+	EXPECT_EQ(run({"--help"}), 0);
+	EXPECT_NE(out.str().find("tiers"), std::string::npos) << out.str();
+}
+
 TEST_F(CliTest, StatusOnlineCallback)
 {
 	fake.status.online_cb = MEMPLUG_ONLINE_CB_MEMPLUG;
@@ -322,13 +494,11 @@ TEST_F(CliTest, ListShowsAFailedRange)
 	EXPECT_EQ(run({"list"}), 0) << err.str();
 	EXPECT_EQ(out.str(),
 		  "ID  START       END         SIZE  NODE  STATE   BLOCKS           POLICY   "
-		  "PROTECT  NAME\n"
+		  "PROTECT  TIER  MEMTIER  ADISTANCE  NAME\n"
 		  "1   0x40000000  0x5fffffff  512M  0     failed  0/4 (2 present)  movable  no    "
-		  "   "
-		  "\n"
+		  "   auto  -        -          \n"
 		  "2   0x80000000  0x8fffffff  256M  0     online  2/2              movable  no    "
-		  "   "
-		  "\n");
+		  "   auto  -        -          \n");
 
 	EXPECT_EQ(run({"list", "--json"}), 0);
 	const Json doc = Json::parse(out.str());
@@ -349,6 +519,50 @@ TEST_F(CliTest, ListShowsAFailedRange)
 	EXPECT_EQ(again["ranges"][1]["rollback_attempts"], nullptr);
 }
 
+TEST_F(CliTest, ListShowsTiers)
+{
+	const auto tiering = dir.path() / "host/sys/devices/virtual/memory_tiering";
+	memplug::test::write_file(tiering / "memory_tier4/nodelist", "0\n");
+	memplug::test::write_file(tiering / "memory_tier22/nodelist", "1\n");
+
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M", "--node", "1", "--online",
+		       "kernel", "--tier", "slow"}),
+		  0)
+		<< err.str();
+	EXPECT_EQ(out.str(), "plugged range 1: 0x40000000-0x5fffffff (512M) node 1, 4/4 blocks "
+			     "online, zone policy kernel, tier slow (adistance 2880, memory tier "
+			     "22)\n");
+	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "256M", "--online", "kernel"}), 0)
+		<< err.str();
+
+	EXPECT_EQ(run({"list"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "ID  START       END         SIZE  NODE  STATE   BLOCKS  POLICY  "
+			     "PROTECT  TIER  MEMTIER  ADISTANCE  NAME\n"
+			     "1   0x40000000  0x5fffffff  512M  1     online  4/4     kernel  no  "
+			     "     slow  22       2880       \n"
+			     "2   0x80000000  0x8fffffff  256M  0     online  2/2     kernel  no  "
+			     "     auto  4        -          \n");
+
+	EXPECT_EQ(run({"list", "--json"}), 0) << err.str();
+	Json doc = Json::parse(out.str());
+	ASSERT_EQ(doc["ranges"].size(), 2u);
+	EXPECT_EQ(doc["ranges"][0]["tier"], "slow");
+	EXPECT_EQ(doc["ranges"][0]["node_tier"], 22);
+	EXPECT_EQ(doc["ranges"][0]["adistance"], 2880);
+	EXPECT_EQ(doc["ranges"][1]["tier"], "auto");
+	EXPECT_EQ(doc["ranges"][1]["node_tier"], 4);
+	ASSERT_TRUE(doc["ranges"][1].contains("adistance"));
+	EXPECT_EQ(doc["ranges"][1]["adistance"], nullptr);
+
+	// A kernel without memory tiers: unknown, and nothing fails.
+	std::filesystem::remove_all(tiering);
+	EXPECT_EQ(run({"list", "--json"}), 0) << err.str();
+	doc = Json::parse(out.str());
+	EXPECT_EQ(doc["ranges"][0]["node_tier"], nullptr);
+	EXPECT_EQ(doc["ranges"][0]["adistance"], 2880);
+	EXPECT_EQ(err.str(), "");
+}
+
 TEST_F(CliTest, Cancel)
 {
 	auto c = parse({"cancel", "3", "--json"});
@@ -365,9 +579,9 @@ TEST_F(CliTest, Cancel)
 	EXPECT_EQ(run({"cancel", "1"}), 0) << err.str();
 	EXPECT_EQ(out.str(),
 		  "ID  START       END         SIZE  NODE  STATE   BLOCKS  POLICY   "
-		  "PROTECT  NAME\n"
+		  "PROTECT  TIER  MEMTIER  ADISTANCE  NAME\n"
 		  "1   0x40000000  0x5fffffff  512M  0     online  4/4     movable  no       "
-		  "\n");
+		  "auto  -        -          \n");
 	EXPECT_EQ(err.str(), "");
 	EXPECT_EQ(fake.ranges[1].state, MEMPLUG_RANGE_STATE_PLUGGED);
 

@@ -122,6 +122,7 @@ RangeAddRequest full_add_request()
 	r.defer_online = true;
 	r.force = true;
 	r.excludes = {{0x40200000, 0x200000}, {0x50000000, 0x1000}};
+	r.tier = TierRequest{Tier::Adistance, 2880};
 	return r;
 }
 
@@ -150,6 +151,12 @@ TEST(Encode, RangeAddRoundTrip)
 	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_PROTECT]), 1);
 	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_START]), 8);
 	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_NODE]), 4);
+	ASSERT_NE(a[MEMPLUG_A_RANGE_TIER], nullptr);
+	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_TIER]), 4);
+	EXPECT_EQ(nla_get_u32(a[MEMPLUG_A_RANGE_TIER]), MEMPLUG_TIER_ADISTANCE);
+	ASSERT_NE(a[MEMPLUG_A_RANGE_ADISTANCE], nullptr);
+	EXPECT_EQ(nla_len(a[MEMPLUG_A_RANGE_ADISTANCE]), 4);
+	EXPECT_EQ(nla_get_u32(a[MEMPLUG_A_RANGE_ADISTANCE]), 2880u);
 
 	// A reply carries the id the kernel assigned.
 	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_ID, 1);
@@ -176,16 +183,33 @@ TEST(Encode, RangeAddMinimal)
 	const Attrs a(msg, MEMPLUG_A_RANGE_MAX);
 	EXPECT_NE(a[MEMPLUG_A_RANGE_START], nullptr);
 	EXPECT_NE(a[MEMPLUG_A_RANGE_SIZE], nullptr);
-	for (int t : {MEMPLUG_A_RANGE_NODE, MEMPLUG_A_RANGE_NAME, MEMPLUG_A_RANGE_ZONE_POLICY,
-		      MEMPLUG_A_RANGE_PROTECT, MEMPLUG_A_RANGE_VERIFY,
-		      MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY, MEMPLUG_A_RANGE_HOLD,
-		      MEMPLUG_A_RANGE_DEFER_ONLINE, MEMPLUG_A_RANGE_FORCE, MEMPLUG_A_RANGE_EXCLUDE})
+	for (int t :
+	     {MEMPLUG_A_RANGE_NODE, MEMPLUG_A_RANGE_NAME, MEMPLUG_A_RANGE_ZONE_POLICY,
+	      MEMPLUG_A_RANGE_PROTECT, MEMPLUG_A_RANGE_VERIFY, MEMPLUG_A_RANGE_MEMMAP_ON_MEMORY,
+	      MEMPLUG_A_RANGE_HOLD, MEMPLUG_A_RANGE_DEFER_ONLINE, MEMPLUG_A_RANGE_FORCE,
+	      MEMPLUG_A_RANGE_EXCLUDE, MEMPLUG_A_RANGE_TIER, MEMPLUG_A_RANGE_ADISTANCE})
 		EXPECT_EQ(a[t], nullptr) << "attribute " << t;
 	// A request carries no id; a reply without one is malformed.
 	auto r = decode_range(hdr(msg));
 	ASSERT_FALSE(r.ok());
 	EXPECT_EQ(r.error().errnum(), EPROTO);
 	EXPECT_NE(r.error().message().find("RANGE_ID"), std::string::npos);
+}
+
+// A named tier is TIER alone; the kernel refuses ADISTANCE with it.
+TEST(Encode, RangeAddTier)
+{
+	for (const Tier tier : {Tier::Auto, Tier::Dram, Tier::Slow}) {
+		RangeAddRequest request;
+		request.start = 0x100000000;
+		request.size = 0x8000000;
+		request.tier = TierRequest{tier, std::nullopt};
+		NlMsgPtr msg = encode_range_add(kFamily, request).value();
+		const Attrs a(msg, MEMPLUG_A_RANGE_MAX);
+		ASSERT_NE(a[MEMPLUG_A_RANGE_TIER], nullptr);
+		EXPECT_EQ(nla_get_u32(a[MEMPLUG_A_RANGE_TIER]), static_cast<std::uint32_t>(tier));
+		EXPECT_EQ(a[MEMPLUG_A_RANGE_ADISTANCE], nullptr);
+	}
 }
 
 TEST(Encode, OtherRequests)
@@ -375,6 +399,85 @@ TEST(Decode, RangeReply)
 	EXPECT_EQ(range_state_name(r), "partial");
 	EXPECT_FALSE(r.blocks_present);
 	EXPECT_FALSE(r.rollback_attempts);
+}
+
+// TIER is the tier asked for, ADISTANCE what memplug gave the node, if
+// anything: absent is nothing, not 0.
+TEST(Decode, RangeTierAndAdistance)
+{
+	NlMsgPtr msg = reply(MEMPLUG_CMD_RANGE_GET);
+	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_ID, 4);
+	nla_put_u64(msg.get(), MEMPLUG_A_RANGE_START, 0x40000000);
+	nla_put_u64(msg.get(), MEMPLUG_A_RANGE_SIZE, 0x20000000);
+	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_TIER, MEMPLUG_TIER_SLOW);
+	nla_put_u32(msg.get(), MEMPLUG_A_RANGE_ADISTANCE, 2880);
+	const Range r = decode_range(hdr(msg)).value();
+	EXPECT_EQ(r.tier, static_cast<std::uint32_t>(MEMPLUG_TIER_SLOW));
+	EXPECT_EQ(r.adistance, 2880u);
+	EXPECT_EQ(tier_name(*r.tier), "slow");
+
+	NlMsgPtr kept = reply(MEMPLUG_CMD_RANGE_GET);
+	nla_put_u32(kept.get(), MEMPLUG_A_RANGE_ID, 5);
+	nla_put_u64(kept.get(), MEMPLUG_A_RANGE_START, 0x60000000);
+	nla_put_u64(kept.get(), MEMPLUG_A_RANGE_SIZE, 0x20000000);
+	nla_put_u32(kept.get(), MEMPLUG_A_RANGE_TIER, MEMPLUG_TIER_AUTO);
+	const Range k = decode_range(hdr(kept)).value();
+	EXPECT_EQ(k.tier, static_cast<std::uint32_t>(MEMPLUG_TIER_AUTO));
+	EXPECT_FALSE(k.adistance);
+	EXPECT_EQ(tier_name(MEMPLUG_TIER_MAX + 1),
+		  "unknown(" + std::to_string(MEMPLUG_TIER_MAX + 1) + ")");
+}
+
+namespace {
+
+// One MEMTYPE nest of a status reply.
+void put_memtype(nl_msg *msg, std::uint32_t node, std::uint32_t adistance, std::uint32_t ranges)
+{
+	nlattr *nest = nla_nest_start(msg, MEMPLUG_A_STATUS_MEMTYPE);
+	nla_put_u32(msg, MEMPLUG_A_MEMTYPE_NODE, node);
+	nla_put_u32(msg, MEMPLUG_A_MEMTYPE_ADISTANCE, adistance);
+	nla_put_u32(msg, MEMPLUG_A_MEMTYPE_RANGES, ranges);
+	nla_nest_end(msg, nest);
+}
+
+} // namespace
+
+TEST(Decode, StatusMemTypes)
+{
+	NlMsgPtr none = reply(MEMPLUG_CMD_STATUS_GET);
+	nla_put_string(none.get(), MEMPLUG_A_STATUS_VERSION, "0.1.0");
+	EXPECT_TRUE(decode_status(hdr(none)).value().memtypes.empty());
+
+	NlMsgPtr msg = reply(MEMPLUG_CMD_STATUS_GET);
+	put_memtype(msg.get(), 2, 2880, 1);
+	nla_put_u32(msg.get(), MEMPLUG_A_STATUS_RANGES, 3);
+	put_memtype(msg.get(), 1, 1000, 2);
+	const Status s = decode_status(hdr(msg)).value();
+	const std::vector<MemType> expected = {{2, 2880, 1}, {1, 1000, 2}};
+	EXPECT_EQ(s.memtypes, expected) << "every nest, in the kernel's order";
+	EXPECT_EQ(s.ranges, 3u);
+
+	// Each nest needs all three, as long as their type.
+	NlMsgPtr half = reply(MEMPLUG_CMD_STATUS_GET);
+	nlattr *nest = nla_nest_start(half.get(), MEMPLUG_A_STATUS_MEMTYPE);
+	nla_put_u32(half.get(), MEMPLUG_A_MEMTYPE_NODE, 1);
+	nla_put_u32(half.get(), MEMPLUG_A_MEMTYPE_ADISTANCE, 1000);
+	nla_nest_end(half.get(), nest);
+	auto r = decode_status(hdr(half));
+	ASSERT_FALSE(r.ok());
+	EXPECT_EQ(r.error().errnum(), EPROTO);
+	EXPECT_NE(r.error().message().find("MEMTYPE_RANGES"), std::string::npos)
+		<< r.error().message();
+
+	NlMsgPtr shorter = reply(MEMPLUG_CMD_STATUS_GET);
+	nest = nla_nest_start(shorter.get(), MEMPLUG_A_STATUS_MEMTYPE);
+	nla_put_u32(shorter.get(), MEMPLUG_A_MEMTYPE_NODE, 1);
+	nla_put_u16(shorter.get(), MEMPLUG_A_MEMTYPE_ADISTANCE, 1000);
+	nla_put_u32(shorter.get(), MEMPLUG_A_MEMTYPE_RANGES, 1);
+	nla_nest_end(shorter.get(), nest);
+	r = decode_status(hdr(shorter));
+	ASSERT_FALSE(r.ok());
+	EXPECT_EQ(r.error().errnum(), EPROTO);
 }
 
 namespace {

@@ -89,6 +89,9 @@ const std::vector<std::tuple<std::string, Type, bool>> kRangeKeys = {
 	{"fail_reason", Type::String, true},
 	{"blocks_done", Type::Unsigned, true},
 	{"bytes_done", Type::Unsigned, true},
+	{"tier", Type::String, true},
+	{"node_tier", Type::Unsigned, true},
+	{"adistance", Type::Unsigned, true},
 };
 
 Range sample_range()
@@ -106,17 +109,19 @@ Range sample_range()
 	return r;
 }
 
-std::string render(OutputFormat format, const std::function<void(Formatter &)> &fn)
+std::string render(OutputFormat format, const std::function<void(Formatter &)> &fn,
+		   const std::vector<MemoryTier> &tiers = {})
 {
 	std::ostringstream out;
-	auto f = make_formatter(format, out);
+	auto f = make_formatter(format, out, tiers);
 	fn(*f);
 	return out.str();
 }
 
-Json render_json(const std::function<void(Formatter &)> &fn)
+Json render_json(const std::function<void(Formatter &)> &fn,
+		 const std::vector<MemoryTier> &tiers = {})
 {
-	const std::string text = render(OutputFormat::Json, fn);
+	const std::string text = render(OutputFormat::Json, fn, tiers);
 	EXPECT_EQ(text.back(), '\n');
 	EXPECT_EQ(text.find('\n'), text.size() - 1) << "one document per line";
 	return Json::parse(text);
@@ -205,12 +210,15 @@ TEST(JsonFormat, FailedRange)
 	EXPECT_EQ(j["rollback_attempts"], 8);
 	EXPECT_EQ(j["fail_errno"], "EBUSY");
 	// Keys added later come after everything that was there before them.
-	EXPECT_EQ(std::prev(j.end(), 6).key(), "blocks_present");
-	EXPECT_EQ(std::prev(j.end(), 5).key(), "rollback_attempts");
-	EXPECT_EQ(std::prev(j.end(), 4).key(), "plugged_by");
-	EXPECT_EQ(std::prev(j.end(), 3).key(), "fail_reason");
-	EXPECT_EQ(std::prev(j.end(), 2).key(), "blocks_done");
-	EXPECT_EQ(std::prev(j.end()).key(), "bytes_done");
+	EXPECT_EQ(std::prev(j.end(), 9).key(), "blocks_present");
+	EXPECT_EQ(std::prev(j.end(), 8).key(), "rollback_attempts");
+	EXPECT_EQ(std::prev(j.end(), 7).key(), "plugged_by");
+	EXPECT_EQ(std::prev(j.end(), 6).key(), "fail_reason");
+	EXPECT_EQ(std::prev(j.end(), 5).key(), "blocks_done");
+	EXPECT_EQ(std::prev(j.end(), 4).key(), "bytes_done");
+	EXPECT_EQ(std::prev(j.end(), 3).key(), "tier");
+	EXPECT_EQ(std::prev(j.end(), 2).key(), "node_tier");
+	EXPECT_EQ(std::prev(j.end()).key(), "adistance");
 
 	// cancel prints the range object, as every single-range command.
 	const Json one = render_json([&](Formatter &f) { f.range(r, RangeAction::Cancelled); });
@@ -256,6 +264,111 @@ TEST(JsonFormat, SingleRangeIsAListEntry)
 	EXPECT_EQ(one, list["ranges"][0]);
 }
 
+namespace {
+
+// The kernel's tiers: DRAM with node 0, dax/kmem's with nodes 1 and 2.
+const std::vector<MemoryTier> kTiers = {{4, {0}}, {22, {1, 2}}};
+
+// sample_range() on node 1, which memplug gave dax/kmem's distance.
+Range slow_range()
+{
+	Range r = sample_range();
+	r.node = 1;
+	r.tier = MEMPLUG_TIER_SLOW;
+	r.adistance = 2880;
+	return r;
+}
+
+} // namespace
+
+TEST(JsonFormat, RangeTiers)
+{
+	const Json doc = render_json([](Formatter &f) { f.ranges({slow_range()}); }, kTiers);
+	const Json &r = doc["ranges"][0];
+	expect_keys(r, kRangeKeys);
+	EXPECT_EQ(r["tier"], "slow");
+	EXPECT_EQ(r["node_tier"], 22);
+	EXPECT_EQ(r["adistance"], 2880);
+
+	// Auto on a node memplug gave no type: it keeps the kernel's, tier 4.
+	Range kept = sample_range();
+	kept.tier = MEMPLUG_TIER_AUTO;
+	const Json k = render_json([&](Formatter &f) { f.ranges({kept}); }, kTiers)["ranges"][0];
+	expect_keys(k, kRangeKeys);
+	EXPECT_EQ(k["tier"], "auto");
+	EXPECT_EQ(k["node_tier"], 4);
+	ASSERT_TRUE(k.contains("adistance"));
+	EXPECT_EQ(k["adistance"], nullptr);
+
+	// No memory tiers in sysfs, or a node in none, and a module that does
+	// not report the tier: every key stays, null.
+	const Json none =
+		render_json([](Formatter &f) { f.ranges({sample_range()}); })["ranges"][0];
+	expect_keys(none, kRangeKeys);
+	EXPECT_EQ(none["tier"], nullptr);
+	EXPECT_EQ(none["node_tier"], nullptr);
+	EXPECT_EQ(none["adistance"], nullptr);
+	Range elsewhere = slow_range();
+	elsewhere.node = 7;
+	const Json e =
+		render_json([&](Formatter &f) { f.ranges({elsewhere}); }, kTiers)["ranges"][0];
+	EXPECT_EQ(e["node_tier"], nullptr);
+	EXPECT_EQ(e["adistance"], 2880);
+	Range nowhere = slow_range();
+	nowhere.node.reset();
+	EXPECT_EQ(render_json([&](Formatter &f) { f.ranges({nowhere}); },
+			      kTiers)["ranges"][0]["node_tier"],
+		  nullptr);
+	nowhere.tier = 77;
+	EXPECT_EQ(render_json([&](Formatter &f) { f.ranges({nowhere}); })["ranges"][0]["tier"],
+		  "unknown(77)");
+
+	// The single-range commands print the same object.
+	const Json one = render_json(
+		[](Formatter &f) { f.range(slow_range(), RangeAction::Plugged); }, kTiers);
+	EXPECT_EQ(one, r);
+}
+
+TEST(TextFormat, RangeTiers)
+{
+	Range kept = sample_range();
+	kept.id = 2;
+	kept.start = 0x60000000;
+	kept.tier = MEMPLUG_TIER_AUTO;
+	kept.name = "";
+	const std::string list = render(
+		OutputFormat::Text,
+		[&](Formatter &f) {
+			f.ranges({slow_range(), kept});
+		},
+		kTiers);
+	EXPECT_EQ(list, "ID  START       END         SIZE  NODE  STATE   BLOCKS  POLICY   PROTECT  "
+			"TIER  MEMTIER  ADISTANCE  NAME\n"
+			"1   0x40000000  0x5fffffff  512M  1     online  4/4     movable  no       "
+			"slow  22       2880       cxl0\n"
+			"2   0x60000000  0x7fffffff  512M  0     online  4/4     movable  no       "
+			"auto  4        -          \n");
+
+	const std::string plugged = render(
+		OutputFormat::Text,
+		[](Formatter &f) { f.range(slow_range(), RangeAction::Plugged); }, kTiers);
+	EXPECT_EQ(plugged, "plugged range 1: 0x40000000-0x5fffffff (512M) node 1, 4/4 blocks "
+			   "online, zone policy movable, tier slow (adistance 2880, memory tier "
+			   "22)\n");
+	// The default says nothing.
+	EXPECT_EQ(render(
+			  OutputFormat::Text,
+			  [&](Formatter &f) { f.range(kept, RangeAction::Plugged); }, kTiers),
+		  "plugged range 2: 0x60000000-0x7fffffff (512M) node 0, 4/4 blocks online, zone "
+		  "policy movable\n");
+	Range dram = kept;
+	dram.tier = MEMPLUG_TIER_DRAM;
+	EXPECT_EQ(render(OutputFormat::Text,
+			 [&](Formatter &f) { f.range(dram, RangeAction::Plugged); }),
+		  "plugged range 2: 0x60000000-0x7fffffff (512M) node 0, 4/4 blocks online, zone "
+		  "policy movable, tier dram (the node's memory type kept)\n");
+}
+
 TEST(JsonFormat, Blocks)
 {
 	Block on;
@@ -288,6 +401,16 @@ TEST(JsonFormat, Blocks)
 	EXPECT_EQ(doc["blocks"][1]["state"], "offline");
 	EXPECT_EQ(doc["blocks"][1]["zone"], nullptr);
 }
+
+const std::vector<std::tuple<std::string, Type, bool>> kNodeKeys = {
+	{"node", Type::Unsigned, false},
+	{"kernel_bytes", Type::Unsigned, true},
+	{"movable_bytes", Type::Unsigned, true},
+	{"movable_ratio", Type::Number, true},
+	{"tier", Type::Unsigned, true},
+	{"adistance", Type::Unsigned, true},
+	{"memplug_ranges", Type::Unsigned, false},
+};
 
 TEST(JsonFormat, StatusKeysAlwaysPresent)
 {
@@ -331,7 +454,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 		{"objects", Type::Unsigned, true},
 		{"kdump", Type::Bool, false},
 		{"movable_ratio_limit", Type::Number, false},
-		{"nodes", Type::Array, true},
+		{"nodes", Type::Array, false},
 	};
 	const std::vector<std::tuple<std::string, Type, bool>> counters = {
 		{"plugs", Type::Unsigned, true},         {"unplugs", Type::Unsigned, true},
@@ -344,7 +467,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 		{"ring_size", Type::Unsigned, true},
 	};
 
-	const Json a = render_json([&](Formatter &f) { f.status(full, std::nullopt); });
+	const Json a = render_json([&](Formatter &f) { f.status(full, std::nullopt, {}); });
 	expect_keys(a, keys);
 	expect_keys(a["counters"], counters);
 	expect_keys(a["events"], events);
@@ -353,7 +476,7 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 	EXPECT_EQ(a["online_callback_reason"], nullptr);
 	EXPECT_EQ(a["online_callback_ranges"], 2);
 
-	const Json b = render_json([&](Formatter &f) { f.status(redacted, std::nullopt); });
+	const Json b = render_json([&](Formatter &f) { f.status(redacted, std::nullopt, {}); });
 	expect_keys(b, keys);
 	expect_keys(b["counters"], counters);
 	EXPECT_EQ(b["pluggable_start"], nullptr);
@@ -362,28 +485,25 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 	EXPECT_EQ(b["online_callback_reason"], "held by virtio_mem");
 	EXPECT_EQ(b["online_callback_ranges"], nullptr);
 	EXPECT_EQ(b["counters"]["plugs"], nullptr);
-	EXPECT_EQ(b["nodes"], nullptr);
+	EXPECT_EQ(b["nodes"], Json::array()) << "no node known, not null";
 	EXPECT_EQ(b["movable_ratio_limit"], 3.0);
 
 	std::vector<NodeMemory> nodes = {{0, std::uint64_t{3} << 30, std::uint64_t{1} << 30},
 					 {1, 0, std::uint64_t{4} << 30}};
-	const Json c = render_json([&](Formatter &f) { f.status(redacted, nodes); });
+	const Json c = render_json([&](Formatter &f) { f.status(redacted, nodes, {}); });
 	expect_keys(c, keys);
 	ASSERT_EQ(c["nodes"].size(), 2u);
-	const std::vector<std::tuple<std::string, Type, bool>> node_keys = {
-		{"node", Type::Unsigned, false},
-		{"kernel_bytes", Type::Unsigned, false},
-		{"movable_bytes", Type::Unsigned, false},
-		{"movable_ratio", Type::Number, true},
-	};
 	for (const auto &n : c["nodes"])
-		expect_keys(n, node_keys);
+		expect_keys(n, kNodeKeys);
 	EXPECT_EQ(c["nodes"][0]["movable_ratio"], 0.333);
 	EXPECT_EQ(c["nodes"][1]["kernel_bytes"], 0);
 	EXPECT_EQ(c["nodes"][1]["movable_ratio"], nullptr);
+	EXPECT_EQ(c["nodes"][1]["tier"], nullptr);
+	EXPECT_EQ(c["nodes"][1]["adistance"], nullptr);
+	EXPECT_EQ(c["nodes"][1]["memplug_ranges"], 0);
 
 	const std::string text =
-		render(OutputFormat::Text, [&](Formatter &f) { f.status(redacted, nodes); });
+		render(OutputFormat::Text, [&](Formatter &f) { f.status(redacted, nodes, {}); });
 	EXPECT_NE(text.find("node 0:           kernel zones 3G, movable 1G, movable/kernel 0.33 "
 			    "(limit 3.0)\n"),
 		  std::string::npos)
@@ -392,6 +512,110 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 			    "unbounded (limit 3.0, EXCEEDED)\n"),
 		  std::string::npos)
 		<< text;
+}
+
+// Node 0 DRAM, in tier 4; node 1 device memory memplug gave dax/kmem's
+// distance for two ranges, in tier 22; node 2 typed by memplug but in no
+// tier sysfs shows.
+const std::vector<NodeTier> kNodeTiers = {
+	{0, 4u, std::nullopt, 0},
+	{1, 22u, 2880u, 2},
+	{2, std::nullopt, 1000u, 1},
+};
+
+TEST(JsonFormat, StatusNodesWithTiers)
+{
+	const std::vector<NodeMemory> memory = {{0, std::uint64_t{3} << 30, 0},
+						{1, 0, std::uint64_t{1} << 30}};
+	const Json doc = render_json([&](Formatter &f) { f.status(Status{}, memory, kNodeTiers); });
+	ASSERT_EQ(doc["nodes"].size(), 3u);
+	for (const auto &n : doc["nodes"])
+		expect_keys(n, kNodeKeys);
+	EXPECT_EQ(doc["nodes"][0],
+		  Json::parse(R"({"node":0,"kernel_bytes":3221225472,"movable_bytes":0,
+			"movable_ratio":0.0,"tier":4,"adistance":null,"memplug_ranges":0})"));
+	EXPECT_EQ(doc["nodes"][1],
+		  Json::parse(R"({"node":1,"kernel_bytes":0,"movable_bytes":1073741824,
+			"movable_ratio":null,"tier":22,"adistance":2880,"memplug_ranges":2})"));
+	EXPECT_EQ(doc["nodes"][2],
+		  Json::parse(R"({"node":2,"kernel_bytes":null,"movable_bytes":null,
+			"movable_ratio":null,"tier":null,"adistance":1000,"memplug_ranges":1})"));
+
+	// Without /proc/zoneinfo the nodes are still there, their memory null.
+	const Json bare =
+		render_json([&](Formatter &f) { f.status(Status{}, std::nullopt, kNodeTiers); });
+	ASSERT_EQ(bare["nodes"].size(), 3u);
+	EXPECT_EQ(bare["nodes"][1]["kernel_bytes"], nullptr);
+	EXPECT_EQ(bare["nodes"][1]["tier"], 22);
+	EXPECT_EQ(bare["nodes"][1]["adistance"], 2880);
+}
+
+TEST(TextFormat, StatusNodesWithTiers)
+{
+	const std::vector<NodeMemory> memory = {{0, std::uint64_t{3} << 30, 0},
+						{1, 0, std::uint64_t{1} << 30}};
+	const std::string text = render(
+		OutputFormat::Text, [&](Formatter &f) { f.status(Status{}, memory, kNodeTiers); });
+	const std::string nodes = text.substr(text.find("\nnode 0:") + 1);
+	EXPECT_EQ(nodes,
+		  "node 0:           kernel zones 3G, movable 0, movable/kernel 0.00 (limit "
+		  "3.0)\n"
+		  "node 0 tier:      memory tier 4 (dram), no memory type from memplug\n"
+		  "node 1:           kernel zones 0, movable 1G, movable/kernel unbounded "
+		  "(limit 3.0, EXCEEDED)\n"
+		  "node 1 tier:      memory tier 22, adistance 2880 from memplug (2 ranges)\n"
+		  "node 2 tier:      memory tier unknown, adistance 1000 from memplug (1 "
+		  "range)\n");
+
+	const std::string bare = render(
+		OutputFormat::Text, [&](Formatter &f) { f.status(Status{}, std::nullopt, {}); });
+	EXPECT_EQ(bare.substr(bare.find("memory per node:")),
+		  "memory per node:  unknown (/proc/zoneinfo could not be read)\n");
+}
+
+TEST(JsonFormat, Tiers)
+{
+	const std::vector<MemoryTier> tiers = {{4, {0}}, {22, {1, 2, 3}}, {30, {}}};
+	const std::vector<MemType> memtypes = {{3, 2900, 1}, {1, 2880, 2}, {7, 1000, 1}};
+	const Json doc = render_json([&](Formatter &f) { f.tiers(tiers, memtypes); });
+	EXPECT_EQ(doc, Json::parse(R"({"tiers":[
+		{"tier":4,"adistance_min":512,"adistance_max":639,"nodes":[0],"memplug":[]},
+		{"tier":22,"adistance_min":2816,"adistance_max":2943,"nodes":[1,2,3],
+		 "memplug":[{"node":1,"adistance":2880},{"node":3,"adistance":2900}]},
+		{"tier":30,"adistance_min":3840,"adistance_max":3967,"nodes":[],"memplug":[]}]})"));
+	// Keys in the documented order.
+	const std::vector<std::string> order = {"tier", "adistance_min", "adistance_max", "nodes",
+						"memplug"};
+	std::vector<std::string> got;
+	for (const auto &[key, value] : doc["tiers"][1].items())
+		got.push_back(key);
+	EXPECT_EQ(got, order);
+
+	// Without the module, and without tiers.
+	const Json bare = render_json([&](Formatter &f) { f.tiers(tiers, std::nullopt); });
+	EXPECT_EQ(bare["tiers"][1]["memplug"], Json::array());
+	EXPECT_EQ(render_json([](Formatter &f) { f.tiers({}, std::nullopt); }).dump(),
+		  R"({"tiers":[]})");
+}
+
+TEST(TextFormat, Tiers)
+{
+	const std::vector<MemoryTier> tiers = {{4, {0}}, {22, {1, 2, 3}}, {30, {}}};
+	const std::vector<MemType> memtypes = {{3, 2900, 1}, {1, 2880, 2}};
+	EXPECT_EQ(render(OutputFormat::Text, [&](Formatter &f) { f.tiers(tiers, memtypes); }),
+		  "TIER      ADISTANCE  NODES  MEMPLUG\n"
+		  "4 (dram)  512-639    0      -\n"
+		  "22        2816-2943  1-3    node 1 adistance 2880, node 3 adistance 2900\n"
+		  "30        3840-3967  -      -\n");
+	EXPECT_EQ(render(OutputFormat::Text, [&](Formatter &f) { f.tiers(tiers, std::nullopt); }),
+		  "TIER      ADISTANCE  NODES  MEMPLUG\n"
+		  "4 (dram)  512-639    0      -\n"
+		  "22        2816-2943  1-3    -\n"
+		  "30        3840-3967  -      -\n"
+		  "(memplug is not loaded: no memory types of its own)\n");
+	EXPECT_EQ(render(OutputFormat::Text, [](Formatter &f) { f.tiers({}, {{}}); }),
+		  "TIER  ADISTANCE  NODES  MEMPLUG\n"
+		  "(the kernel shows no memory tiers)\n");
 }
 
 const std::vector<std::tuple<std::string, Type, bool>> kEventKeys = {
@@ -617,8 +841,8 @@ TEST(TextFormat, ControlCharactersAreEscaped)
 TEST(TextFormat, OnlineCallback)
 {
 	const auto shown = [](const Status &s) {
-		const std::string text = render(OutputFormat::Text,
-						[&](Formatter &f) { f.status(s, std::nullopt); });
+		const std::string text = render(
+			OutputFormat::Text, [&](Formatter &f) { f.status(s, std::nullopt, {}); });
 		const std::size_t at = text.find("online callback:  ");
 		EXPECT_NE(at, std::string::npos) << text;
 		if (at == std::string::npos)
@@ -648,7 +872,7 @@ TEST(TextFormat, OnlineCallback)
 		Status idle;
 		idle.online_cb = MEMPLUG_ONLINE_CB_IDLE;
 		idle.online_cb_ranges = 0;
-		f.status(idle, std::nullopt);
+		f.status(idle, std::nullopt, {});
 	});
 	EXPECT_EQ(j["online_callback"], "idle");
 	EXPECT_EQ(j["online_callback_reason"], nullptr);
@@ -670,11 +894,11 @@ TEST(TextFormat, FailedRangeInTheList)
 		f.ranges({r, whole});
 	});
 	EXPECT_EQ(list, "ID  START       END         SIZE  NODE  STATE   BLOCKS           POLICY   "
-			"PROTECT  NAME\n"
+			"PROTECT  TIER  MEMTIER  ADISTANCE  NAME\n"
 			"1   0x40000000  0x5fffffff  512M  0     failed  0/4 (2 present)  movable  "
-			"no       cxl0\n"
+			"no       -     -        -          cxl0\n"
 			"2   0x60000000  0x7fffffff  512M  0     online  4/4              movable  "
-			"no       \n");
+			"no       -     -        -          \n");
 
 	// A failed removal leaves its reason, said below the table.
 	r.fail_reason = "memplug: a memory block could not be offlined";
@@ -715,7 +939,7 @@ TEST(TextFormat, Tables)
 	Status s;
 	s.version = "0.1.0";
 	const std::string status =
-		render(OutputFormat::Text, [&](Formatter &f) { f.status(s, std::nullopt); });
+		render(OutputFormat::Text, [&](Formatter &f) { f.status(s, std::nullopt, {}); });
 	EXPECT_NE(status.find("hidden (needs CAP_SYS_ADMIN)"), std::string::npos) << status;
 }
 

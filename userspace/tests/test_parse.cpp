@@ -136,6 +136,38 @@ TEST(ParseZonePolicy, Words)
 	expect_usage_error(parse_zone_policy(""));
 }
 
+TEST(ParseTier, WordsAndAbstractDistances)
+{
+	EXPECT_EQ(parse_tier("auto").value(), (TierRequest{Tier::Auto, std::nullopt}));
+	EXPECT_EQ(parse_tier("dram").value(), (TierRequest{Tier::Dram, std::nullopt}));
+	EXPECT_EQ(parse_tier("slow").value(), (TierRequest{Tier::Slow, std::nullopt}));
+	EXPECT_EQ(parse_tier("1").value(), (TierRequest{Tier::Adistance, 1u}));
+	EXPECT_EQ(parse_tier("576").value(), (TierRequest{Tier::Adistance, 576u}));
+	EXPECT_EQ(parse_tier("2880").value(), (TierRequest{Tier::Adistance, 2880u}));
+	EXPECT_EQ(parse_tier("32767").value(), (TierRequest{Tier::Adistance, 32767u}));
+	EXPECT_EQ(static_cast<std::uint32_t>(Tier::Adistance), MEMPLUG_TIER_ADISTANCE);
+	EXPECT_EQ(tier_name(MEMPLUG_TIER_AUTO), "auto");
+	EXPECT_EQ(tier_name(MEMPLUG_TIER_ADISTANCE), "adistance");
+	EXPECT_EQ(tier_name(0), "unknown(0)");
+}
+
+TEST(ParseTier, RefusesWithTheAcceptedForms)
+{
+	const std::string forms =
+		"expected auto, dram, slow or an abstract distance from 1 to 32767";
+	for (const char *bad : {"0",     "32768", "99999999999999999999999",
+				"-1",    "-576",  "+576",
+				"0576",  "00",    "0x240",
+				"576.0", "5 76",  " 576",
+				"1e3",   "",      "Dram",
+				"DRAM",  "fast",  "adistance",
+				"tier4", "auto "}) {
+		SCOPED_TRACE(bad);
+		expect_usage_error(parse_tier(bad),
+				   "invalid tier \"" + std::string(bad) + "\": " + forms);
+	}
+}
+
 TEST(ParseTimeout, Seconds)
 {
 	EXPECT_EQ(parse_timeout("10").value(), 10000ms);

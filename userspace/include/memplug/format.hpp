@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "memplug/iomem.hpp"
+#include "memplug/tiers.hpp"
 #include "memplug/types.hpp"
 #include "memplug/zoneinfo.hpp"
 
@@ -39,9 +40,11 @@ public:
 	virtual ~Formatter() = default;
 
 	// @nodes: memory per NUMA node from /proc/zoneinfo, nothing when it
-	// could not be read.
+	// could not be read; @tiers: the memory tier of each node with
+	// memory and of each node memplug gave a memory type (node_tiers()).
 	virtual void status(const Status &status,
-			    const std::optional<std::vector<NodeMemory>> &nodes) = 0;
+			    const std::optional<std::vector<NodeMemory>> &nodes,
+			    const std::vector<NodeTier> &tiers) = 0;
 	virtual void ranges(const std::vector<Range> &ranges) = 0;
 	virtual void range(const Range &range, RangeAction action) = 0;
 	virtual void blocks(const std::vector<Block> &blocks) = 0;
@@ -50,6 +53,11 @@ public:
 	virtual void events(const std::vector<Event> &events, std::uint64_t first_seq) = 0;
 
 	virtual void candidates(const std::vector<Candidate> &candidates) = 0;
+	// The kernel's memory tiers, fastest first, and the memory types
+	// memplug gave nodes in them; @memtypes is nothing when the module is
+	// not loaded.
+	virtual void tiers(const std::vector<MemoryTier> &tiers,
+			   const std::optional<std::vector<MemType>> &memtypes) = 0;
 
 	// A stream of records, one line each, flushed at once (monitor).
 	virtual void event(const Event &event) = 0;
@@ -57,7 +65,26 @@ public:
 	virtual void overrun(std::uint64_t lost_from, std::uint64_t lost_to) = 0;
 };
 
-std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out);
+// @tiers: the kernel's memory tiers, where the ranges' nodes are looked
+// up (none: every node's tier is unknown).
+// One NUMA node as status shows it: its memory and its tier, each where
+// known.
+struct StatusNode {
+	std::uint32_t node = 0;
+	const NodeMemory *memory = nullptr;
+	const NodeTier *tier = nullptr;
+};
+
+// Every node of @nodes and of @tiers, once each, ascending.
+std::vector<StatusNode> status_nodes(const std::optional<std::vector<NodeMemory>> &nodes,
+				     const std::vector<NodeTier> &tiers);
+
+// The memory types of @memtypes whose node @tier holds, ascending by node.
+std::vector<MemType> memtypes_in(const MemoryTier &tier,
+				 const std::optional<std::vector<MemType>> &memtypes);
+
+std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out,
+					  std::vector<MemoryTier> tiers = {});
 
 // "0x40000000"
 std::string hex(std::uint64_t value);

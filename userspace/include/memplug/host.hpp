@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // The files of the running system that memplugctl reads besides memory
-// block files: a kernel parameter, /proc/iomem, /proc/zoneinfo and the CXL
-// regions' commit state. Every path can be replaced, so the unit tests run
-// on fixture trees.
+// block files: a kernel parameter, /proc/iomem, /proc/zoneinfo, the CXL
+// regions' commit state, the memory tiers and the nodes with memory. Every
+// path can be replaced, so the unit tests run on fixture trees.
 #pragma once
 
 #include <filesystem>
@@ -23,9 +23,15 @@ struct HostFiles {
 	std::filesystem::path zoneinfo = "/proc/zoneinfo";
 	// The CXL core's devices: regionN/commit is 1 for a committed region.
 	std::filesystem::path cxl_devices = "/sys/bus/cxl/devices";
+	// The kernel's memory tiers: memory_tierK/nodelist (tiers.hpp).
+	std::filesystem::path memory_tiering = "/sys/devices/virtual/memory_tiering";
+	// The NUMA nodes with memory, as a node list.
+	std::filesystem::path node_has_memory = "/sys/devices/system/node/has_memory";
 
 	// The same files under @root: root/sys/module/..., root/proc/iomem,
-	// root/proc/zoneinfo, root/sys/bus/cxl/devices.
+	// root/proc/zoneinfo, root/sys/bus/cxl/devices,
+	// root/sys/devices/virtual/memory_tiering,
+	// root/sys/devices/system/node/has_memory.
 	static HostFiles under(const std::filesystem::path &root);
 };
 

@@ -50,6 +50,10 @@ struct PlugRequest {
 	// memory, a CXL window outside a committed region, addresses nothing
 	// describes. Needs CAP_SYS_RAWIO and a kernel that is not locked down.
 	bool force = false;
+	// The memory tier of the range's node (TIER, and ADISTANCE with
+	// Tier::Adistance); nothing sends neither, and the kernel picks
+	// Tier::Auto.
+	std::optional<TierRequest> tier;
 	// Give up after this long, counted from the start: an add still under
 	// way is cancelled, and a range being onlined is rolled back.
 	std::optional<std::chrono::milliseconds> timeout;

@@ -37,6 +37,9 @@ Result<std::uint64_t> parse_u64(std::string_view text, std::string_view what);
 Result<OnlineType> parse_online_type(std::string_view text);
 // movable | kernel | any
 Result<ZonePolicy> parse_zone_policy(std::string_view text);
+// auto | dram | slow | an abstract distance, decimal, 1 to
+// MEMPLUG_ADISTANCE_MAX (Tier::Adistance with it).
+Result<TierRequest> parse_tier(std::string_view text);
 // Positive seconds, decimal, at most three fractional digits: 10, 0.5.
 Result<std::chrono::milliseconds> parse_timeout(std::string_view text);
 // START-END, both physical addresses with 0x, END inclusive and page

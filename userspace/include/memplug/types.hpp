@@ -41,12 +41,41 @@ ZonePolicy default_zone_policy(OnlineType type);
 // "any", "movable", "kernel", or "unknown(<n>)".
 std::string zone_policy_name(std::uint32_t policy);
 
+// The memory tier a range's node is given (enum memplug_tier).
+enum class Tier : std::uint32_t {
+	Auto = MEMPLUG_TIER_AUTO,
+	Dram = MEMPLUG_TIER_DRAM,
+	Slow = MEMPLUG_TIER_SLOW,
+	Adistance = MEMPLUG_TIER_ADISTANCE, // the abstract distance given with it
+};
+
+// What plug --tier asks for: a tier, and with Tier::Adistance the abstract
+// distance (1 to MEMPLUG_ADISTANCE_MAX).
+struct TierRequest {
+	Tier tier = Tier::Auto;
+	std::optional<std::uint32_t> adistance;
+
+	bool operator==(const TierRequest &) const = default;
+};
+
+// "auto", "dram", "slow", "adistance", or "unknown(<n>)".
+std::string tier_name(std::uint32_t tier);
+
 // A sub-range kept out of the page allocator.
 struct Exclude {
 	std::uint64_t start = 0;
 	std::uint64_t size = 0;
 
 	bool operator==(const Exclude &) const = default;
+};
+
+// A memory type memplug gave a NUMA node (MEMPLUG_A_MEMTYPE_*).
+struct MemType {
+	std::uint32_t node = 0;
+	std::uint32_t adistance = 0;
+	std::uint32_t ranges = 0; // memplug's ranges on the node, which share it
+
+	bool operator==(const MemType &) const = default;
 };
 
 // MEMPLUG_CMD_STATUS_GET. Absent attributes stay empty: the kernel omits the
@@ -72,6 +101,8 @@ struct Status {
 	std::optional<std::uint32_t> event_ring_size;
 	std::optional<std::uint32_t> objects;
 	bool kdump = false;
+	// One per node memplug gave a memory type, in the kernel's order.
+	std::vector<MemType> memtypes;
 };
 
 // "memplug", "unavailable", "idle", or "unknown(<n>)".
@@ -116,6 +147,11 @@ struct Range {
 	// plugging, offline or removed while unplugging; and in bytes.
 	std::optional<std::uint32_t> blocks_done;
 	std::optional<std::uint64_t> bytes_done;
+	// The tier asked for (enum memplug_tier), and the abstract distance of
+	// the memory type memplug gave the range's node: nothing when it gave
+	// none, and the node keeps the kernel's.
+	std::optional<std::uint32_t> tier;
+	std::optional<std::uint32_t> adistance;
 };
 
 // The state memplugctl shows for a range: "plugging", "unplugging",
@@ -193,6 +229,8 @@ struct RangeAddRequest {
 	// The kernel wants CAP_SYS_RAWIO for it and refuses it under lockdown.
 	bool force = false;
 	std::vector<Exclude> excludes;
+	// Nothing: the kernel's default, Tier::Auto.
+	std::optional<TierRequest> tier;
 };
 
 struct RangeSetRequest {
