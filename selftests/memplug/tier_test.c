@@ -20,7 +20,9 @@
  *   - with demotion enabled, reclaim in a memory cgroup on node 0 demotes
  *     its pages to node 1 when node 1 is slow, and not when it is DRAM;
  *     the demoted data is intact;
- *   - memplugctl shows the tiers the kernel has;
+ *   - memplugctl plugs with a tier and shows the kernel's tiers: tiers,
+ *     status and list agree with sysfs, and a conflict fails with the
+ *     kernel's reason;
  *   - after rmmod no memory type is left: node 1 takes any tier again.
  */
 #include <dirent.h>
@@ -35,6 +37,7 @@
 
 #include "memplug_test.h"
 #include "mp_environ.h"
+#include "mp_json.h"
 #include "mp_module.h"
 #include "mp_run.h"
 
@@ -493,6 +496,79 @@ TEST_F_TIMEOUT(tier, reclaim_demotes_to_a_slow_node, 600)
 	MP_NL_OK(mp_range_del(&e->c, r.id, NULL, &ack), ack);
 	MP_OK(mp_write_str(DEMOTION, was));
 	rmdir(CG);
+}
+
+/* memplugctl @cmd --json, compacted, into @out. */
+static void ctl_json(struct __test_metadata *_metadata, struct mp_run *run,
+		     char *out, size_t len, const char *cmd)
+{
+	MP_OK(mp_run_ctl(run, 120, cmd, "--json", NULL));
+	ASSERT_EQ(0, run->status) TH_LOG("%s: %s", cmd, run->err);
+	mp_json_compact(run->out, out, len);
+}
+
+/*
+ * memplugctl plugs onto node 1 with the default tier and shows what the
+ * kernel shows: tiers, status and list agree with sysfs and STATUS_GET.
+ */
+TEST_F_TIMEOUT(tier, memplugctl_shows_the_tiers, MP_TIMEOUT)
+{
+	struct mp_env *e = &self->e;
+	char start[32], size[32], want[256], *j;
+	long long id;
+	struct mp_run *run;
+
+	MP_NEED_DEVICE();
+	run = calloc(1, sizeof(*run));
+	j = malloc(MP_RUN_OUT);
+	ASSERT_NE(NULL, run);
+	ASSERT_NE(NULL, j);
+	snprintf(start, sizeof(start), "%#" PRIx64, e->dev_start);
+	snprintf(size, sizeof(size), "%" PRIu64, 2 * e->bs);
+	MP_OK(mp_run_ctl(run, 120, "plug", "--start", start, "--size", size,
+			 "--node", "1", "--json", NULL));
+	ASSERT_EQ(0, run->status) TH_LOG("plug: %s", run->err);
+	mp_json_compact(run->out, j, MP_RUN_OUT);
+	ASSERT_TRUE(mp_json_int(j, "id", &id));
+	ASSERT_NE(NULL, strstr(j, "\"tier\":\"auto\",\"node_tier\":22,\"adistance\":2880"))
+	TH_LOG("plug --json: %s", j);
+	ASSERT_EQ(22, node_tier(1));
+
+	MP_OK(mp_run_ctl(run, 120, "tiers", NULL));
+	TH_LOG("memplugctl tiers:\n%s", run->out);
+	ASSERT_EQ(0, run->status);
+	ctl_json(_metadata, run, j, MP_RUN_OUT, "tiers");
+	ASSERT_NE(NULL, strstr(j, "{\"tier\":4,\"adistance_min\":512,\"adistance_max\":639,\"nodes\":[0],\"memplug\":[]}"))
+	TH_LOG("tiers --json: %s", j);
+	ASSERT_NE(NULL, strstr(j, "{\"tier\":22,\"adistance_min\":2816,\"adistance_max\":2943,\"nodes\":[1],\"memplug\":[{\"node\":1,\"adistance\":2880}]}"))
+	TH_LOG("tiers --json: %s", j);
+
+	ctl_json(_metadata, run, j, MP_RUN_OUT, "status");
+	ASSERT_NE(NULL, strstr(j, "\"tier\":22,\"adistance\":2880,\"memplug_ranges\":1}"))
+	TH_LOG("status --json: %s", j);
+	ctl_json(_metadata, run, j, MP_RUN_OUT, "list");
+	ASSERT_NE(NULL, strstr(j, "\"tier\":\"auto\",\"node_tier\":22,\"adistance\":2880"))
+	TH_LOG("list --json: %s", j);
+	MP_OK(mp_run_ctl(run, 120, "list", NULL));
+	TH_LOG("memplugctl list:\n%s", run->out);
+
+	/* Another tier on the node: the kernel's reason, nothing plugged. */
+	snprintf(start, sizeof(start), "%#" PRIx64, e->dev_start + 2 * e->bs);
+	snprintf(size, sizeof(size), "%" PRIu64, e->bs);
+	MP_OK(mp_run_ctl(run, 120, "plug", "--start", start, "--size", size,
+			 "--node", "1", "--tier", "dram", NULL));
+	TH_LOG("plug --tier dram: exit %d, %s", run->status, run->err);
+	ASSERT_NE(0, run->status);
+	ASSERT_NE(NULL, strstr(run->err, MSG_OTHER_TYPE));
+
+	snprintf(want, sizeof(want), "%lld", id);
+	MP_OK(mp_run_ctl(run, 120, "unplug", want, NULL));
+	ASSERT_EQ(0, run->status) TH_LOG("unplug: %s", run->err);
+	ASSERT_EQ(-1, node_tier(1));
+	ctl_json(_metadata, run, j, MP_RUN_OUT, "tiers");
+	ASSERT_EQ(NULL, strstr(j, "\"tier\":22")) TH_LOG("%s", j);
+	free(j);
+	free(run);
 }
 
 TEST_F_TIMEOUT(tier, rmmod_leaves_no_memory_type, MP_TIMEOUT)
