@@ -699,15 +699,16 @@ def plot_data(summary, path):
             f.write(" ".join(row) + "\n")
 
 
-def splice(report_path, doc_path):
+def splice(report_path, doc_path, begin=BEGIN, end=END):
+    """Replace what lies between the markers begin and end in doc_path."""
     with open(report_path, encoding="utf-8") as f:
         body = f.read()
     with open(doc_path, encoding="utf-8") as f:
         doc = f.read()
-    a, b = doc.find(BEGIN), doc.find(END)
+    a, b = doc.find(begin), doc.find(end)
     if a < 0 or b < a:
-        sys.exit(f"analyze.py: {doc_path} has no {BEGIN} ... {END} section")
-    doc = doc[:a + len(BEGIN)] + "\n" + body + doc[b:]
+        sys.exit(f"{doc_path} has no {begin} ... {end} section")
+    doc = doc[:a + len(begin)] + "\n" + body + doc[b:]
     with open(doc_path, "w", encoding="utf-8") as f:
         f.write(doc)
 
