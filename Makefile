@@ -120,7 +120,7 @@ unit: userspace userspace-san
 
 # Installs its own dependencies, so it works on a fresh machine.
 check:
-	$(Q)$(DEPS) build vm kernels fuzz
+	$(Q)$(DEPS) build vm kernels fuzz deb
 	$(Q)$(MAKE) --no-print-directory userspace userspace-san
 	$(Q)scripts/check.sh $(KVERS)
 
