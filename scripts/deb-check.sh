@@ -128,8 +128,11 @@ else
 fi
 
 # -- memplugctl ------------------------------------------------------------
-check "memplugctl package holds /usr/sbin/memplugctl" \
-	grep -c ' \./usr/sbin/memplugctl$' <(dpkg -c "$ctl_deb") >/dev/null
+# grep reads all of dpkg -c's output (no -q: dpkg-deb would get SIGPIPE).
+lists_ctl() {
+	dpkg -c "$ctl_deb" | grep -c ' \./usr/sbin/memplugctl$' >/dev/null
+}
+check "memplugctl package holds /usr/sbin/memplugctl" lists_ctl
 
 # Both installs in one apt-get call would resolve the same way; two keep
 # the failures apart.
