@@ -61,7 +61,7 @@ endif
 export BUILD USERSPACE_BUILD USERSPACE_SAN_BUILD USERSPACE_FUZZ_BUILD
 
 .PHONY: all help deps kmod userspace userspace-san selftests check unit \
-	demo bench install clean style check-config fuzz stress gen
+	demo bench install clean style check-config fuzz stress gen deb
 
 all: kmod userspace selftests
 
@@ -81,6 +81,8 @@ help:
 	@echo "  bench        memplug against daxctl, same kernel, same memory, one boot"
 	@echo "  install      memplug.ko into /lib/modules, memplugctl into PREFIX,"
 	@echo "               memplug.yaml into /usr/share/ynl/specs (for YNL)"
+	@echo "  deb          Debian packages memplug-dkms and memplugctl in build/deb"
+	@echo "               (installs what it needs)"
 	@echo "  style        checkpatch --strict, sparse, clang-format"
 	@echo "  gen          regenerate the protocol's files from memplug.yaml"
 	@echo "  check-config compare the running kernel's config with Kconfig.snippet"
@@ -118,7 +120,7 @@ unit: userspace userspace-san
 
 # Installs its own dependencies, so it works on a fresh machine.
 check:
-	$(Q)$(DEPS) build vm kernels fuzz
+	$(Q)$(DEPS) build vm kernels fuzz deb
 	$(Q)$(MAKE) --no-print-directory userspace userspace-san
 	$(Q)scripts/check.sh $(KVERS)
 
@@ -218,6 +220,12 @@ install: kmod userspace
 	$(Q)install -D -m 0755 $(USERSPACE_BUILD)/memplugctl $(DESTDIR)$(PREFIX)/bin/memplugctl
 	$(Q)install -D -m 0644 include/uapi/linux/memplug.yaml \
 		$(DESTDIR)/usr/share/ynl/specs/memplug.yaml
+
+# The Debian packages, built from a copy of the tracked files in
+# build/deb/src; the .debs, .buildinfo and .changes go to build/deb.
+deb:
+	$(Q)$(DEPS) build deb
+	$(Q)scripts/deb.sh $(BUILD)/deb
 
 style:
 	$(Q)$(DEPS) build kernels

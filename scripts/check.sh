@@ -12,7 +12,9 @@
 # 3. memplugctl's unit tests with ctest, in the normal build and in the
 #    AddressSanitizer + UndefinedBehaviorSanitizer build, then a short
 #    run of each libFuzzer target of userspace/fuzz on its seed corpus;
-# 4. for each kernel (a release, or a series 6.1, 6.12 or 7 for its newest
+# 4. the Debian packages (scripts/deb-check.sh): built, linted, installed,
+#    the module built by DKMS for the stock 6.1 kernel, purged again;
+# 5. for each kernel (a release, or a series 6.1, 6.12 or 7 for its newest
 #    installed release; default: every series, scripts/kernels.sh)
 #    and each VM boot profile of selftests/profiles that applies to it: the
 #    kselftests inside QEMU, booting that kernel.
@@ -162,6 +164,8 @@ note "unit tests: memplugctl under ASan and UBSan"
 ctest_counts "$usb" "sanitizer unit tests"
 note "libFuzzer smoke: memplugctl's parsers and decoders"
 fuzz_smoke "${FUZZ_SMOKE_SECS:-10}"
+note "Debian packages: build, lintian, install, DKMS, purge"
+ktap_part "Debian packages" "$top/scripts/deb-check.sh"
 
 # A series name (6.1, 6.12, 7) stands for its newest installed release.
 kernels=()

@@ -17,6 +17,8 @@
 #            source, all under the cache directory
 #   bench    ndctl, daxctl, gnuplot: the side-by-side benchmark
 #   fuzz     clang-14 with libFuzzer
+#   deb      debhelper, dh-dkms, dkms, lintian, fakeroot, file and the
+#            stock 6.1 headers: `make deb` and scripts/deb-check.sh
 #   all      every group above
 #
 # Idempotent: packages are checked with dpkg-query first and apt is only
@@ -52,6 +54,8 @@ readonly PKGS_KERNELS=(linux-image-amd64 linux-headers-amd64 linux-source-6.1
 readonly PKGS_CHROOT=(make gcc libc6-dev sparse xz-utils)
 readonly PKGS_BENCH=(ndctl daxctl gnuplot-nox)
 readonly PKGS_FUZZ=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
+readonly PKGS_DEB=(build-essential dpkg-dev debhelper dh-dkms dkms lintian
+	fakeroot file linux-headers-amd64)
 
 export DEBIAN_FRONTEND=noninteractive
 APT_UPDATED=0
@@ -63,7 +67,7 @@ die() {
 }
 
 usage() {
-	echo "usage: $PROG [build|vm|kernels|bench|fuzz|all]..." >&2
+	echo "usage: $PROG [build|vm|kernels|bench|fuzz|deb|all]..." >&2
 	exit 2
 }
 
@@ -339,9 +343,10 @@ main() {
 			;;
 		bench) pkgs+=("${PKGS_BENCH[@]}") ;;
 		fuzz) pkgs+=("${PKGS_FUZZ[@]}") ;;
+		deb) pkgs+=("${PKGS_DEB[@]}") ;;
 		all)
 			pkgs+=("${PKGS_BUILD[@]}" "${PKGS_VM[@]}" "${PKGS_KERNELS[@]}"
-				"${PKGS_BENCH[@]}" "${PKGS_FUZZ[@]}")
+				"${PKGS_BENCH[@]}" "${PKGS_FUZZ[@]}" "${PKGS_DEB[@]}")
 			want_kernels=1
 			;;
 		-h | --help) usage ;;
