@@ -71,9 +71,9 @@ static int memplug_tier_adistance(const struct memplug_range *range)
  */
 static int memplug_tier_new(struct memplug_range *range)
 {
-	int nid = range->nid, adist = memplug_tier_adistance(range);
 	bool any = range->tier == MEMPLUG_TIER_AUTO;
 	struct memplug_memtype *t;
+	int nid = range->nid, adist;
 
 	if (node_state(nid, N_MEMORY)) {
 		if (any || (range->tier == MEMPLUG_TIER_DRAM &&
@@ -87,6 +87,7 @@ static int memplug_tier_new(struct memplug_range *range)
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		goto out_nomem;
+	adist = memplug_tier_adistance(range);
 	t->type = alloc_memory_type(adist);
 	if (IS_ERR(t->type)) {
 		kfree(t);
@@ -103,8 +104,11 @@ static int memplug_tier_new(struct memplug_range *range)
 	if (kref_read(&t->type->kref) < 2) {
 		memplug_put_memory_type(t->type);
 		kfree(t);
-		if (any)
+		if (any) {
+			pr_info("range %u: node %d keeps the memory type it had before; the range gets none of memplug's\n",
+				range->id, nid);
 			return 0;
+		}
 		memplug_set_reason(range,
 				   "the node keeps the memory type it had when it last had memory; its tier cannot be changed");
 		return -EBUSY;
