@@ -3,6 +3,7 @@
 
 #include "cli.hpp"
 #include "exit_code.hpp"
+#include "help.hpp"
 #include "memplug/nl.hpp"
 #include "version.hpp"
 
@@ -25,10 +26,10 @@ constexpr const char *kExitCodes = R"(Exit status:
   130  plug or unplug cancelled by SIGINT (143: by SIGTERM); the range is
      as it was before)";
 
-std::string failure_message(const CLI::App *, const CLI::Error &e)
+std::string failure_message(const CLI::App *app, const CLI::Error &e)
 {
-	return std::string("memplugctl: ") + e.what() +
-	       "\nRun 'memplugctl --help' for more information.\n";
+	return std::string("memplugctl: ") + e.what() + "\n" + did_you_mean(*app) +
+	       "Run 'memplugctl --help' for more information.\n";
 }
 
 } // namespace
@@ -46,6 +47,9 @@ Cli::Cli()
 	for (const Command &command : commands()) {
 		CLI::App *sub = app.add_subcommand(command.name, command.description);
 		bound_.push_back({&command, sub, command.setup(*sub)});
+		const std::string examples = examples_text(command.examples);
+		const std::string footer = sub->get_footer();
+		sub->footer(footer.empty() ? examples : footer + "\n\n" + examples);
 	}
 }
 
