@@ -6,9 +6,10 @@
 # Usage: scripts/deb-check.sh     (as root, on Debian bookworm)
 #
 # Builds memplug-dkms and memplugctl with `make deb`, runs lintian on them
-# (an error fails), installs both with apt-get, checks memplugctl and the
-# module DKMS built for Debian's stock 6.1 kernel (the release
-# linux-headers-amd64 depends on), then purges both and checks that
+# (an error or a warning fails), installs both with apt-get, checks
+# memplugctl, its manual pages and bash completion, and the module DKMS
+# built for Debian's stock 6.1 kernel (the release linux-headers-amd64
+# depends on), then purges both and checks that
 # nothing of them is left. Each check is one KTAP result; the last line
 # is the counts (selftests/vm/ktap-summary.sh --counts). The exit status
 # is non-zero when a check failed.
@@ -27,7 +28,7 @@ readonly KS=$TOP/selftests/vm/ktap-summary.sh
 readonly BUILD_DIR=${BUILD:-$TOP/build}
 readonly OUT=$BUILD_DIR/deb
 readonly LOGS=$OUT/logs
-readonly PLAN=17
+readonly PLAN=20
 readonly PKGS=(memplug-dkms memplugctl)
 
 n=0 passed=0 failed=0 skipped=0
@@ -126,6 +127,7 @@ if ((rc == 0)) && ! grep -q '^E: ' "$LOGS/lintian.log"; then
 else
 	not_ok "lintian: no errors" "lintian exited with status $rc"
 fi
+check "lintian: no warnings" bash -c '! grep -q "^W: " "$1"' - "$LOGS/lintian.log"
 
 # -- memplugctl ------------------------------------------------------------
 # grep reads all of dpkg -c's output (no -q: dpkg-deb would get SIGPIPE).
@@ -171,10 +173,23 @@ if [[ -x $bin ]]; then
 	else
 		not_ok "memplugctl --version says $version"
 	fi
+	# The manual pages and the completion, made by the build.
+	pages=$(man -w memplugctl memplug.conf 2>&1)
+	sed 's/^/# /' <<<"$pages"
+	if grep -qx '/usr/share/man/man8/memplugctl\.8\.gz' <<<"$pages" &&
+		grep -qx '/usr/share/man/man5/memplug\.conf\.5\.gz' <<<"$pages"; then
+		ok "man -w finds memplugctl(8) and memplug.conf(5)"
+	else
+		not_ok "man -w finds memplugctl(8) and memplug.conf(5)"
+	fi
+	comp=/usr/share/bash-completion/completions/memplugctl
+	check "bash completion in $comp" bash -c 'source "$1" && complete -p memplugctl' - "$comp"
 else
 	skip "memplugctl is linked dynamically to libnl-3 and libnl-genl-3" "no $bin"
 	skip "memplugctl is stripped" "no $bin"
 	skip "memplugctl --version says $version" "no $bin"
+	skip "man -w finds memplugctl(8) and memplug.conf(5)" "no $bin"
+	skip "bash completion in /usr/share/bash-completion/completions" "no $bin"
 fi
 
 # -- memplug-dkms ----------------------------------------------------------
