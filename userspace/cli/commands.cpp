@@ -48,6 +48,9 @@ constexpr Command kCommands[] = {
 		"tiers",
 		"Show the kernel's memory tiers, fastest first, their nodes and the abstract "
 		"distances memplug gave them"),
+	command<setup_apply, run_apply>(
+		"apply", "Make the plugged ranges match the configuration directory "
+			 "(/etc/memplug/ranges.d): plug what is missing, report what differs"),
 };
 
 } // namespace
