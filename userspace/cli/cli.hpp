@@ -89,6 +89,8 @@ struct OfflineOptions {
 
 struct MonitorCliOptions {
 	MonitorOptions monitor;
+	// Resume after the seq it holds; record each one handled.
+	std::optional<std::string> state_file;
 	bool json = false;
 };
 
