@@ -28,7 +28,7 @@ readonly KS=$TOP/selftests/vm/ktap-summary.sh
 readonly BUILD_DIR=${BUILD:-$TOP/build}
 readonly OUT=$BUILD_DIR/deb
 readonly LOGS=$OUT/logs
-readonly PLAN=20
+readonly PLAN=21
 readonly PKGS=(memplug-dkms memplugctl)
 
 n=0 passed=0 failed=0 skipped=0
@@ -190,6 +190,27 @@ else
 	skip "memplugctl --version says $version" "no $bin"
 	skip "man -w finds memplugctl(8) and memplug.conf(5)" "no $bin"
 	skip "bash completion in /usr/share/bash-completion/completions" "no $bin"
+fi
+
+# memplugctl's systemd units as installed: systemd-analyze verify, any
+# output of which is a finding. Man pages
+# are not checked: Documentation= may name pages of other packages.
+units=(memplug.service memplug-monitor.service)
+unit_paths=()
+for u in "${units[@]}"; do
+	for d in /lib/systemd/system /usr/lib/systemd/system; do
+		[[ -f $d/$u ]] && { unit_paths+=("$d/$u"); break; }
+	done
+done
+if ! command -v systemd-analyze >/dev/null; then
+	skip "systemd-analyze verify ${units[*]}" "no systemd-analyze (scripts/deps.sh deb)"
+elif ((${#unit_paths[@]} == ${#units[@]})) &&
+	systemd-analyze verify --man=no "${unit_paths[@]}" >"$LOGS/verify.log" 2>&1 &&
+	[[ ! -s $LOGS/verify.log ]]; then
+	ok "systemd-analyze verify ${units[*]}"
+else
+	[[ -f $LOGS/verify.log ]] && show "$LOGS/verify.log"
+	not_ok "systemd-analyze verify ${units[*]}" "installed: ${unit_paths[*]:-none}"
 fi
 
 # -- memplug-dkms ----------------------------------------------------------

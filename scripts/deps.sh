@@ -55,7 +55,7 @@ readonly PKGS_CHROOT=(make gcc libc6-dev sparse xz-utils)
 readonly PKGS_BENCH=(ndctl daxctl gnuplot-nox)
 readonly PKGS_FUZZ=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
 readonly PKGS_DEB=(build-essential dpkg-dev debhelper dh-dkms dkms lintian
-	fakeroot file man-db linux-headers-amd64)
+	fakeroot file man-db linux-headers-amd64 systemd)
 
 export DEBIAN_FRONTEND=noninteractive
 APT_UPDATED=0

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +21,7 @@
 
 #include "command.hpp"
 #include "memplug/backend.hpp"
+#include "memplug/config.hpp"
 #include "memplug/host.hpp"
 #include "memplug/monitor.hpp"
 #include "memplug/ops.hpp"
@@ -87,6 +89,8 @@ struct OfflineOptions {
 
 struct MonitorCliOptions {
 	MonitorOptions monitor;
+	// Resume after the seq it holds; record each one handled.
+	std::optional<std::string> state_file;
 	bool json = false;
 };
 
@@ -95,6 +99,13 @@ struct CandidatesOptions {
 };
 
 struct TiersOptions {
+	bool json = false;
+};
+
+struct ApplyOptions {
+	std::string config_dir;
+	bool dry_run = false;
+	bool prune = false;
 	bool json = false;
 };
 
@@ -119,6 +130,7 @@ std::shared_ptr<OfflineOptions> setup_offline(CLI::App &sub);
 std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &sub);
 std::shared_ptr<CandidatesOptions> setup_candidates(CLI::App &sub);
 std::shared_ptr<TiersOptions> setup_tiers(CLI::App &sub);
+std::shared_ptr<ApplyOptions> setup_apply(CLI::App &sub);
 
 // Each returns the exit code; failures are thrown as memplug::Error.
 int run_status(const StatusOptions &opts, Context &ctx);
@@ -135,6 +147,10 @@ int run_offline(const OfflineOptions &opts, Context &ctx);
 int run_monitor(const MonitorCliOptions &opts, Context &ctx);
 int run_candidates(const CandidatesOptions &opts, Context &ctx);
 int run_tiers(const TiersOptions &opts, Context &ctx);
+int run_apply(const ApplyOptions &opts, Context &ctx);
+
+// plug's options as the keys of apply's configuration files.
+std::unique_ptr<PlugKeys> plug_keys();
 
 // The whole command line, parsed but not run.
 struct Cli {

@@ -64,6 +64,8 @@ constexpr Example kMonitorExamples[] = {
 	 "Wait at most 30 seconds for the next event of range 1"},
 	{"memplugctl monitor --json --since 1",
 	 "Every event the ring holds, then new ones, as NDJSON"},
+	{"memplugctl monitor --json --state-file /var/lib/memplug/monitor.seq",
+	 "As memplug-monitor.service does: after a restart, go on after the last event"},
 };
 constexpr Example kCandidatesExamples[] = {
 	{"memplugctl candidates", "The regions of /proc/iomem that could be plugged (as root)"},
@@ -71,6 +73,13 @@ constexpr Example kCandidatesExamples[] = {
 };
 constexpr Example kTiersExamples[] = {
 	{"memplugctl tiers", "The kernel's memory tiers, their nodes and memplug's distances"},
+};
+constexpr Example kApplyExamples[] = {
+	{"memplugctl apply --dry-run",
+	 "Show what apply would plug, keep or report, and change nothing"},
+	{"memplugctl apply", "Plug the ranges of /etc/memplug/ranges.d that are not plugged"},
+	{"memplugctl apply --prune --config-dir /run/memplug/ranges.d",
+	 "Make the plugged set exactly that directory's: unplug what no file names"},
 };
 
 constexpr Command kCommands[] = {
@@ -126,6 +135,11 @@ constexpr Command kCommands[] = {
 		"Show the kernel's memory tiers, fastest first, their nodes and the abstract "
 		"distances memplug gave them",
 		kTiersExamples),
+	command<setup_apply, run_apply>(
+		"apply",
+		"Make the plugged ranges match the configuration directory "
+		"(/etc/memplug/ranges.d): plug what is missing, report what differs",
+		kApplyExamples),
 };
 
 } // namespace

@@ -30,12 +30,21 @@ std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &sub)
 		[](std::string_view t) { return parse_u64(t, "sequence number"); },
 		[m](std::uint64_t v) { m->since = v; })
 		->type_name("SEQ");
+	sub.add_option_function<std::string>(
+		   "--state-file", [opts](const std::string &v) { opts->state_file = v; },
+		   "Resume after the sequence number FILE holds (as --since would, which it "
+		   "overrides), and record there the number of every event once printed")
+		->type_name("FILE");
 	sub.add_flag("--json", opts->json, "One JSON object per line (NDJSON)");
 	sub.footer("Sequence numbers are consecutive. When the socket overflows or a number is\n"
 		   "skipped, the missing events are read back from the module's ring; those the\n"
 		   "ring no longer holds are printed as an overrun record (JSON: action\n"
 		   "\"overrun\", lost_from, lost_to) and the exit status is then 1. SIGINT and\n"
-		   "SIGTERM end the monitor cleanly. Needs CAP_SYS_ADMIN.");
+		   "SIGTERM end the monitor cleanly. Needs CAP_SYS_ADMIN.\n"
+		   "\n"
+		   "--state-file keeps the place across restarts (memplug-monitor.service): a\n"
+		   "missing or empty FILE starts with the next event; the number is replaced\n"
+		   "atomically (a temporary FILE.tmp renamed over it) after each event.");
 	return opts;
 }
 
@@ -45,10 +54,21 @@ int run_monitor(const MonitorCliOptions &opts, Context &ctx)
 	StopSignals signals;
 	signals.install().value();
 
+	MonitorOptions options = opts.monitor;
+	if (opts.state_file) {
+		const std::filesystem::path path = *opts.state_file;
+		if (auto seq = read_seq_file(path).value())
+			options.since = *seq + 1;
+		options.handled = [&ctx, path](std::uint64_t seq) {
+			ctx.out.flush();
+			return write_seq_file(path, seq);
+		};
+	}
+
 	auto backend = connect(ctx);
 	auto stream = backend->subscribe().value();
 	auto out = formatter(opts.json, ctx);
-	const MonitorResult result = monitor(*backend, *stream, opts.monitor, *out, [] {
+	const MonitorResult result = monitor(*backend, *stream, options, *out, [] {
 					     return StopSignals::requested();
 				     }).value();
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "memplug/config.hpp"
 #include "memplug/error.hpp"
 
 namespace memplug {
@@ -297,6 +298,50 @@ void JsonFormatter::events(const std::vector<Event> &events, std::uint64_t first
 	doc["first_seq"] = first_seq;
 	doc["lost"] = lost;
 	doc["events"] = std::move(list);
+	emit(doc);
+}
+
+// {"dry_run":false,"actions":[{"action":"plug","file":"...","name":"db",
+//  "start":"0x40000000","size":268435456,"range":4,"details":[],
+//  "result":"done","error":null},...]}
+void JsonFormatter::apply(const std::vector<ApplyStep> &steps,
+			  const std::vector<ConfiguredRange> &config, bool dry_run)
+{
+	Json list = Json::array();
+	for (const auto &step : steps) {
+		const ConfiguredRange *cfg = step.config ? &config[*step.config] : nullptr;
+		const Range *range = step.result  ? &*step.result
+				     : step.range ? &*step.range
+						  : nullptr;
+		Json a;
+		a["action"] = apply_action_name(step.action);
+		a["file"] = cfg ? Json(cfg->file.string()) : Json(nullptr);
+		if (cfg && cfg->request.name)
+			a["name"] = *cfg->request.name;
+		else
+			a["name"] = range ? Json(range->name) : Json(nullptr);
+		a["start"] = hex(cfg ? cfg->request.start : range->start);
+		a["size"] = cfg ? cfg->request.size : range->size;
+		a["range"] = range && step.outcome != ApplyOutcome::Failed ? Json(range->id)
+									   : Json(nullptr);
+		a["details"] = step.details;
+		switch (step.outcome) {
+		case ApplyOutcome::Planned:
+			a["result"] = "planned";
+			break;
+		case ApplyOutcome::Done:
+			a["result"] = "done";
+			break;
+		case ApplyOutcome::Failed:
+			a["result"] = "failed";
+			break;
+		}
+		a["error"] = opt(step.error);
+		list.push_back(std::move(a));
+	}
+	Json doc;
+	doc["dry_run"] = dry_run;
+	doc["actions"] = std::move(list);
 	emit(doc);
 }
 

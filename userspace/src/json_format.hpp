@@ -43,6 +43,8 @@ public:
 	void tiers(const std::vector<MemoryTier> &tiers,
 		   const std::optional<std::vector<MemType>> &memtypes) override;
 	void overrun(std::uint64_t lost_from, std::uint64_t lost_to) override;
+	void apply(const std::vector<ApplyStep> &steps, const std::vector<ConfiguredRange> &config,
+		   bool dry_run) override;
 
 private:
 	void emit(const Json &doc);

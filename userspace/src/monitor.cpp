@@ -1,8 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "memplug/monitor.hpp"
 
+#include <cerrno>
+#include <cstdio>
+#include <string>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "fd.hpp"
 #include "memplug/backend.hpp"
 #include "memplug/format.hpp"
+#include "memplug/host.hpp"
+#include "memplug/parse.hpp"
 
 namespace memplug {
 
@@ -65,17 +75,19 @@ public:
 	}
 
 	std::uint64_t last() const { return last_; }
+	const std::optional<Error> &error() const { return error_; }
 
 private:
 	void take(const Event &e)
 	{
 		last_ = e.seq;
-		if (options_.range && e.range_id != *options_.range)
-			return;
-		out_.event(e);
-		result_.printed++;
-		if (options_.count && result_.printed >= *options_.count)
-			done_ = true;
+		if (!options_.range || e.range_id == *options_.range) {
+			out_.event(e);
+			result_.printed++;
+			if (options_.count && result_.printed >= *options_.count)
+				done_ = true;
+		}
+		handled(e.seq);
 	}
 
 	void lose(std::uint64_t from, std::uint64_t to)
@@ -84,6 +96,17 @@ private:
 		result_.overruns++;
 		result_.lost += to - from + 1;
 		last_ = to;
+		handled(to);
+	}
+
+	void handled(std::uint64_t seq)
+	{
+		if (!options_.handled || error_)
+			return;
+		if (auto ok = options_.handled(seq); !ok) {
+			error_ = std::move(ok).error();
+			done_ = true;
+		}
 	}
 
 	Backend &backend_;
@@ -92,6 +115,7 @@ private:
 	MonitorResult result_;
 	std::uint64_t last_ = 0; // the newest seq handled (printed or filtered)
 	bool done_ = false;
+	std::optional<Error> error_; // of options_.handled
 };
 
 } // namespace
@@ -101,6 +125,8 @@ Result<MonitorResult> monitor(Backend &backend, EventStream &stream, const Monit
 {
 	Follower f(backend, options, out);
 	auto finish = [&](MonitorEnd end) -> Result<MonitorResult> {
+		if (f.error())
+			return *f.error();
 		MonitorResult r = f.result();
 		r.end = end;
 		return r;
@@ -155,6 +181,44 @@ Result<MonitorResult> monitor(Backend &backend, EventStream &stream, const Monit
 				return std::move(ok).error();
 		}
 	}
+}
+
+Result<std::optional<std::uint64_t>> read_seq_file(const std::filesystem::path &path)
+{
+	std::error_code ec;
+	if (!std::filesystem::exists(path, ec) && !ec)
+		return std::optional<std::uint64_t>();
+	auto text = read_text_file(path);
+	if (!text)
+		return std::move(text).error();
+	std::string_view number = *text;
+	while (!number.empty() && (number.back() == '\n' || number.back() == ' '))
+		number.remove_suffix(1);
+	if (number.empty())
+		return std::optional<std::uint64_t>();
+	auto seq = parse_u64(number, "sequence number");
+	if (!seq)
+		return std::move(std::move(seq).error().add_context(path.string()));
+	return std::optional<std::uint64_t>(*seq);
+}
+
+Result<void> write_seq_file(const std::filesystem::path &path, std::uint64_t seq)
+{
+	const std::string tmp = path.string() + ".tmp";
+	const std::string text = std::to_string(seq) + "\n";
+	{
+		Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+		if (fd.get() < 0)
+			return Error::system("writing " + tmp, errno);
+		if (::write(fd.get(), text.data(), text.size()) !=
+		    static_cast<ssize_t>(text.size()))
+			return Error::system("writing " + tmp, errno ? errno : EIO);
+		if (::fsync(fd.get()) != 0)
+			return Error::system("writing " + tmp, errno);
+	}
+	if (std::rename(tmp.c_str(), path.c_str()) != 0)
+		return Error::system("renaming " + tmp + " to " + path.string(), errno);
+	return {};
 }
 
 } // namespace memplug

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "memplug/config.hpp"
 #include "memplug/error.hpp"
 
 namespace memplug {
@@ -402,6 +403,43 @@ void TextFormatter::overrun(std::uint64_t lost_from, std::uint64_t lost_to)
 	     << lost_to - lost_from + 1
 	     << ") are lost: the kernel's ring overwrote them before they could be read"
 	     << std::endl;
+}
+
+void TextFormatter::apply(const std::vector<ApplyStep> &steps,
+			  const std::vector<ConfiguredRange> &config, bool dry_run)
+{
+	for (const auto &step : steps) {
+		const PlugRequest *req = step.config ? &config[*step.config].request : nullptr;
+		const Range *range = step.result  ? &*step.result
+				     : step.range ? &*step.range
+						  : nullptr;
+		std::string name = "-";
+		if (req && req->name)
+			name = *req->name;
+		else if (range && !range->name.empty())
+			name = range->name;
+		const std::uint64_t start = req ? req->start : range->start;
+		const std::uint64_t size = req ? req->size : range->size;
+
+		out_ << apply_action_name(step.action) << ' ' << name << ' ' << hex(start) << ' '
+		     << human_size(size);
+		if (range && step.outcome != ApplyOutcome::Failed)
+			out_ << " range " << range->id;
+		std::string details;
+		for (const auto &d : step.details)
+			details += (details.empty() ? "" : "; ") + d;
+		if (!details.empty())
+			out_ << ": " << details;
+		if (step.outcome == ApplyOutcome::Failed)
+			out_ << (details.empty() ? ": " : "; ")
+			     << "failed: " << step.error.value_or("");
+		else if (dry_run && step.action != ApplyAction::Keep &&
+			 step.action != ApplyAction::Extra &&
+			 step.action != ApplyAction::Conflict &&
+			 !(step.action == ApplyAction::Differs && !step.set_protect))
+			out_ << " (dry run)";
+		out_ << '\n';
+	}
 }
 
 } // namespace memplug

@@ -966,6 +966,55 @@ TEST_F(CliTest, MonitorExitCodes)
 			     "needs CAP_SYS_ADMIN (EPERM)\n");
 }
 
+// --state-file: resumes after the seq it holds, records every one.
+TEST_F(CliTest, MonitorStateFile)
+{
+	const auto state = dir.path() / "monitor.seq";
+	fake.status.event_seq = 5;
+	Event e;
+	e.action = MEMPLUG_EVENT_PLUG;
+	e.range_id = 1;
+	FakeBackend::Receive one;
+	e.seq = 5;
+	one.received.events = {e};
+	fake.script.push_back(one);
+	// No file yet: from the next event on.
+	EXPECT_EQ(run({"monitor", "--json", "--count", "1", "--state-file", state.string()}), 0)
+		<< err.str();
+	EXPECT_EQ(Json::parse(out.str())["seq"], 5);
+	EXPECT_EQ(memplug::test::read_file(state), "5\n");
+
+	// 6 and 7 came while it was not running: read back from the ring.
+	fake.status.event_seq = 9;
+	fake.events.clear();
+	for (std::uint64_t s : {6, 7}) {
+		e.seq = s;
+		fake.events.push_back(e);
+	}
+	EXPECT_EQ(run({"monitor", "--json", "--count", "2", "--state-file", state.string()}), 0)
+		<< err.str();
+	std::istringstream lines(out.str());
+	std::string first, second;
+	std::getline(lines, first);
+	std::getline(lines, second);
+	EXPECT_EQ(Json::parse(first)["seq"], 6);
+	EXPECT_EQ(Json::parse(second)["seq"], 7);
+	EXPECT_EQ(memplug::test::read_file(state), "7\n");
+
+	// What the ring no longer holds is an overrun, recorded as handled.
+	fake.events.clear();
+	e.seq = 10;
+	fake.events.push_back(e);
+	EXPECT_EQ(run({"monitor", "--json", "--timeout", "0.05", "--state-file", state.string()}),
+		  1);
+	EXPECT_EQ(memplug::test::read_file(state), "10\n");
+	EXPECT_NE(out.str().find("\"lost_from\":8,\"lost_to\":9"), std::string::npos) << out.str();
+
+	memplug::test::write_file(state, "garbage\n");
+	EXPECT_EQ(run({"monitor", "--state-file", state.string()}), 2);
+	EXPECT_NE(err.str().find("garbage"), std::string::npos) << err.str();
+}
+
 TEST_F(CliTest, Candidates)
 {
 	memplug::test::write_file(dir.path() / "block_size_bytes", "8000000\n");

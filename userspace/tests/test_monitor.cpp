@@ -239,3 +239,67 @@ TEST_F(Monitor, RingErrorsEndTheRun)
 	auto f = make_formatter(OutputFormat::Json, out);
 	EXPECT_FALSE(monitor(fake, *stream, {}, *f, [] { return true; }).ok());
 }
+
+TEST_F(Monitor, HandledHearsEverySeqAfterItIsPrinted)
+{
+	ring(100, 101);
+	fake.script = {live({100, 101, 102}), live({103}), live({106})};
+	std::vector<std::uint64_t> heard;
+	MonitorOptions options;
+	options.range = 1;
+	options.handled = [&](std::uint64_t seq) -> Result<void> {
+		// Printed before it is recorded.
+		const std::string n = std::to_string(seq);
+		EXPECT_TRUE(out.str().find("\"seq\":" + n + ",") != std::string::npos ||
+			    out.str().find("\"lost_to\":" + n) != std::string::npos)
+			<< seq;
+		heard.push_back(seq);
+		return {};
+	};
+	run(options);
+	EXPECT_EQ(printed(), (std::vector<std::int64_t>{100, 101, 102, 103, -104, -105, 106}));
+	EXPECT_EQ(heard, (std::vector<std::uint64_t>{100, 101, 102, 103, 105, 106}));
+}
+
+TEST_F(Monitor, HandledErrorEndsTheMonitor)
+{
+	fake.script = {live({100, 101})};
+	MonitorOptions options;
+	options.handled = [](std::uint64_t) -> Result<void> {
+		return Error::system("writing state", ENOSPC);
+	};
+	auto stream = fake.subscribe().value();
+	auto f = make_formatter(OutputFormat::Json, out);
+	auto result = monitor(fake, *stream, options, *f, [] { return false; });
+	ASSERT_FALSE(result);
+	EXPECT_EQ(result.error().errnum(), ENOSPC);
+	EXPECT_EQ(printed(), (std::vector<std::int64_t>{100}));
+}
+
+TEST(SeqFile, ReadWrite)
+{
+	TempDir dir;
+	const auto path = dir.path() / "monitor.seq";
+	EXPECT_EQ(read_seq_file(path).value(), std::nullopt);
+	memplug::test::write_file(path, "");
+	EXPECT_EQ(read_seq_file(path).value(), std::nullopt);
+
+	ASSERT_TRUE(write_seq_file(path, 42));
+	EXPECT_EQ(memplug::test::read_file(path), "42\n");
+	EXPECT_EQ(read_seq_file(path).value(), 42u);
+	ASSERT_TRUE(write_seq_file(path, 18446744073709551615u));
+	EXPECT_EQ(read_seq_file(path).value(), 18446744073709551615u);
+	// Replaced by rename: no temporary file stays.
+	EXPECT_FALSE(std::filesystem::exists(dir.path() / "monitor.seq.tmp"));
+
+	memplug::test::write_file(path, "x1\n");
+	auto bad = read_seq_file(path);
+	ASSERT_FALSE(bad);
+	EXPECT_EQ(bad.error().kind(), ErrorKind::Usage);
+	EXPECT_NE(bad.error().message().find(path.string()), std::string::npos);
+
+	// A directory that cannot take the temporary file.
+	auto unwritable = write_seq_file(dir.path() / "no" / "such" / "monitor.seq", 1);
+	ASSERT_FALSE(unwritable);
+	EXPECT_EQ(unwritable.error().errnum(), ENOENT);
+}

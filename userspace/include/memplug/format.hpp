@@ -19,6 +19,9 @@
 
 namespace memplug {
 
+struct ApplyStep;
+struct ConfiguredRange;
+
 enum class OutputFormat {
 	Text,
 	Json,
@@ -63,6 +66,12 @@ public:
 	virtual void event(const Event &event) = 0;
 	// Events @lost_from to @lost_to (inclusive) are gone for good.
 	virtual void overrun(std::uint64_t lost_from, std::uint64_t lost_to) = 0;
+
+	// What apply did, or with @dry_run would do: one line (text) or one
+	// element of "actions" (JSON) per step; @config holds the ranges the
+	// steps' config indices point into.
+	virtual void apply(const std::vector<ApplyStep> &steps,
+			   const std::vector<ConfiguredRange> &config, bool dry_run) = 0;
 };
 
 // @tiers: the kernel's memory tiers, where the ranges' nodes are looked

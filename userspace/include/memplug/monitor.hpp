@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -54,6 +55,10 @@ struct MonitorOptions {
 	// Start with the ring's events from this seq on; without it, with the
 	// events after the monitor started.
 	std::optional<std::uint64_t> since;
+	// Told the seq of every event handled (printed, or left out by
+	// @range) and the last seq of every overrun, after it was printed;
+	// an Error ends the monitor with it.
+	std::function<Result<void>(std::uint64_t seq)> handled;
 };
 
 enum class MonitorEnd {
@@ -75,5 +80,14 @@ struct MonitorResult {
 // event) end it early.
 Result<MonitorResult> monitor(Backend &backend, EventStream &stream, const MonitorOptions &options,
 			      Formatter &out, const std::function<bool()> &stop);
+
+// monitor --state-file: the seq of the last event handled, kept across
+// restarts. What @path holds: nothing when the file does not exist or is
+// empty, else its decimal number; anything else is an Error.
+Result<std::optional<std::uint64_t>> read_seq_file(const std::filesystem::path &path);
+// Replaces @path with @seq atomically: written to a temporary file beside
+// it, then renamed over it, so that a reader finds the old number or the
+// new one, never part of one.
+Result<void> write_seq_file(const std::filesystem::path &path, std::uint64_t seq);
 
 } // namespace memplug
