@@ -387,7 +387,7 @@ TEST_F(CliTest, Tiers)
 	EXPECT_EQ(Json::parse(out.str()), Json::parse(R"({"tiers":[
 		{"tier":4,"adistance_min":512,"adistance_max":639,"nodes":[0],"memplug":[]},
 		{"tier":22,"adistance_min":2816,"adistance_max":2943,"nodes":[1,2],
-		 "memplug":[{"node":2,"adistance":2880}]}]})"));
+		 "memplug":[{"node":2,"adistance":2880}]}],"warnings":[],"format":1})"));
 
 	// Without the module: the kernel's tiers all the same.
 	connect_error =
@@ -410,13 +410,14 @@ TEST_F(CliTest, Tiers)
 	connect_error.reset();
 	fake.status_error = Error::kernel("reading the memplug status", EIO, "");
 	EXPECT_EQ(run({"tiers", "--json"}), 1);
-	EXPECT_EQ(out.str(), "");
+	// With --json the failure is a document too.
+	EXPECT_EQ(Json::parse(out.str())["error"]["errno"], "EIO");
 	fake.status_error.reset();
 
 	// A kernel without memory tiers.
 	std::filesystem::remove_all(tiering);
 	EXPECT_EQ(run({"tiers", "--json"}), 0) << err.str();
-	EXPECT_EQ(out.str(), "{\"tiers\":[]}\n");
+	EXPECT_EQ(out.str(), "{\"tiers\":[],\"warnings\":[],\"format\":1}\n");
 	EXPECT_EQ(run({"tiers"}), 0) << err.str();
 	EXPECT_EQ(out.str(), "TIER  ADISTANCE  NODES  MEMPLUG\n"
 			     "(the kernel shows no memory tiers)\n");
@@ -660,7 +661,11 @@ TEST_F(CliTest, PlugPrintsTheRangeAsAListEntry)
 	EXPECT_EQ(run({"list", "--json"}), 0);
 	const Json list = Json::parse(out.str());
 	ASSERT_EQ(list["ranges"].size(), 1u);
-	EXPECT_EQ(list["ranges"][0], plugged);
+	// The same range, without the document's "warnings" and "format".
+	Json entry = plugged;
+	entry.erase("warnings");
+	entry.erase("format");
+	EXPECT_EQ(list["ranges"][0], entry);
 
 	EXPECT_EQ(run({"blocks", "1", "--json"}), 0);
 	const Json blocks = Json::parse(out.str());
@@ -674,7 +679,7 @@ TEST_F(CliTest, PlugPrintsTheRangeAsAListEntry)
 	EXPECT_EQ(run({"unplug", "1", "--json"}), 0) << err.str();
 	EXPECT_EQ(Json::parse(out.str())["id"], 1);
 	EXPECT_EQ(run({"list", "--json"}), 0);
-	EXPECT_EQ(out.str(), "{\"ranges\":[]}\n");
+	EXPECT_EQ(out.str(), "{\"ranges\":[],\"warnings\":[],\"format\":1}\n");
 }
 
 // The signal arrives while the command waits for the kernel, as when the
@@ -697,10 +702,15 @@ TEST_F(CliTest, ASignalCancelsPlugAndUnplug)
 	fake.preload(0x80000000, 0x20000000, "online_movable");
 	raise_on_receive(SIGTERM);
 	EXPECT_EQ(run({"unplug", "2", "--json"}), 143);
-	EXPECT_EQ(out.str(), "");
 	EXPECT_EQ(err.str(), "memplugctl: unplugging range 2: cancelled by SIGTERM; range 2 "
 			     "remains plugged and online, 4/4 blocks online, every block as it "
 			     "was before\n");
+	// With --json also the error document, with the same message.
+	const Json doc = Json::parse(out.str());
+	EXPECT_EQ(doc["error"]["kind"], "cancelled");
+	EXPECT_EQ(doc["error"]["signal"], "SIGTERM");
+	EXPECT_EQ(doc["error"]["exit_code"], 143);
+	EXPECT_EQ("memplugctl: " + doc["error"]["message"].get<std::string>() + "\n", err.str());
 	EXPECT_EQ(fake.ranges.at(2).state, MEMPLUG_RANGE_STATE_PLUGGED);
 
 	// Gone with the command: the next one is not cancelled.
@@ -810,6 +820,7 @@ TEST_F(CliTest, MovableRatioWarningAndStrictRefusal)
 		  0u)
 		<< err.str();
 	EXPECT_NE(out.str().find("plugged range 1"), std::string::npos);
+	EXPECT_EQ(out.str().find("WARNING"), std::string::npos) << out.str();
 
 	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "512M", "--node", "0",
 		       "--strict-ratio"}),
@@ -819,6 +830,29 @@ TEST_F(CliTest, MovableRatioWarningAndStrictRefusal)
 		  0u)
 		<< err.str();
 	EXPECT_EQ(fake.ranges.size(), 1u);
+
+	// With --json the warning is in the document as well as on stderr,
+	// and the refusal is an error document.
+	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "512M", "--node", "0", "--json"}),
+		  0)
+		<< err.str();
+	const std::string warned = err.str();
+	EXPECT_EQ(warned.rfind("memplugctl: WARNING: onlining 512M", 0), 0u) << warned;
+	Json plugged = Json::parse(out.str());
+	EXPECT_EQ(plugged["id"], 2);
+	ASSERT_EQ(plugged["warnings"].size(), 1u) << plugged.dump();
+	EXPECT_EQ("memplugctl: WARNING: " + plugged["warnings"][0].get<std::string>() + "\n",
+		  warned);
+	EXPECT_EQ(plugged["format"], 1);
+	EXPECT_EQ(run({"plug", "--start", "0xc0000000", "--size", "512M", "--node", "0",
+		       "--strict-ratio", "--json"}),
+		  1);
+	const Json refused = Json::parse(out.str());
+	EXPECT_EQ(refused["error"]["kind"], "failed");
+	EXPECT_EQ(refused["error"]["exit_code"], 1);
+	EXPECT_EQ(refused["warnings"], Json::array());
+	EXPECT_EQ(refused["format"], 1);
+	EXPECT_EQ(fake.ranges.size(), 2u);
 
 	EXPECT_EQ(run({"status", "--json"}), 0);
 	const Json doc = Json::parse(out.str());
@@ -1064,4 +1098,56 @@ TEST_F(CliTest, CandidatesWithClaimsReservedAndCxl)
 	std::filesystem::remove_all(cxl);
 	EXPECT_EQ(run({"candidates", "--json"}), 0) << err.str();
 	EXPECT_EQ(Json::parse(out.str())["candidates"][3]["needs_force"], true);
+}
+
+// --json makes a usage error a document on stdout too (exit 2); the
+// message stays on stderr, and help is no error.
+TEST_F(CliTest, UsageErrorsWithJson)
+{
+	EXPECT_EQ(run({"plug", "--start", "0x40000000"}), 2);
+	EXPECT_EQ(out.str(), "");
+	const std::string text = err.str();
+	EXPECT_NE(text.find("--size is required"), std::string::npos) << text;
+
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--json"}), 2);
+	EXPECT_EQ(err.str(), text);
+	EXPECT_EQ(
+		out.str(),
+		R"j({"error":{"kind":"usage","message":"--size is required","errno":null,"reason":null,"signal":null,"exit_code":2},"warnings":[],"format":1})j"
+		"\n");
+
+	// A validator's refusal, and no command at all.
+	EXPECT_EQ(run({"blocks", "x", "--json"}), 2);
+	EXPECT_EQ(Json::parse(out.str())["error"]["kind"], "usage");
+	EXPECT_EQ(run({"--json"}), 2);
+	EXPECT_EQ(Json::parse(out.str())["error"]["exit_code"], 2);
+
+	EXPECT_EQ(run({"list", "--json", "--help"}), 0);
+	EXPECT_EQ(out.str().find("\"error\""), std::string::npos) << out.str();
+	EXPECT_TRUE(fake.calls.empty());
+}
+
+// Every failure with --json: the message on stderr as without it, the
+// error document with the exit code on stdout.
+TEST_F(CliTest, FailuresWithJson)
+{
+	connect_error =
+		Error(ErrorKind::NoFamily, "family memplug not found (is memplug.ko loaded?)");
+	EXPECT_EQ(run({"list"}), 3);
+	EXPECT_EQ(out.str(), "");
+	const std::string text = err.str();
+	EXPECT_EQ(run({"list", "--json"}), 3);
+	EXPECT_EQ(err.str(), text);
+	EXPECT_EQ(
+		out.str(),
+		R"j({"error":{"kind":"no_module","message":"family memplug not found (is memplug.ko loaded?)","errno":null,"reason":null,"signal":null,"exit_code":3},"warnings":[],"format":1})j"
+		"\n");
+	connect_error.reset();
+
+	EXPECT_EQ(run({"unplug", "7", "--json"}), 1);
+	const Json doc = Json::parse(out.str());
+	EXPECT_EQ(doc["error"]["kind"], "kernel");
+	EXPECT_EQ(doc["error"]["errno"], "ENOENT");
+	EXPECT_EQ(doc["error"]["exit_code"], 1);
+	EXPECT_EQ("memplugctl: " + doc["error"]["message"].get<std::string>() + "\n", err.str());
 }
