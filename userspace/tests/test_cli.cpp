@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include <unistd.h>
@@ -1150,4 +1153,72 @@ TEST_F(CliTest, FailuresWithJson)
 	EXPECT_EQ(doc["error"]["errno"], "ENOENT");
 	EXPECT_EQ(doc["error"]["exit_code"], 1);
 	EXPECT_EQ("memplugctl: " + doc["error"]["message"].get<std::string>() + "\n", err.str());
+}
+
+// Every command's --json output against its schema in docs/schema, with
+// scripts/json-schema-check.py; the VM's schema_test does the same
+// against the real module. Python's jsonschema is a build dependency
+// (scripts/deps.sh); without it there is nothing to validate with.
+TEST_F(CliTest, JsonOutputMatchesTheSchemas)
+{
+	if (std::system("/usr/bin/python3 -c 'import jsonschema' 2>/dev/null") != 0)
+		GTEST_SKIP() << "no python3-jsonschema";
+	const auto outputs = dir.path() / "json";
+	std::filesystem::create_directories(outputs);
+	int checked = 0;
+	// Runs @args, expecting @code, and validates stdout against @schema.
+	const auto check = [&](const std::string &schema, std::vector<std::string> args, int code,
+			       bool lines = false) {
+		SCOPED_TRACE(schema + ": " + args.front());
+		ASSERT_EQ(run(args), code) << err.str();
+		const auto file = outputs / (std::to_string(++checked) + ".json");
+		std::ofstream(file) << out.str();
+		const std::string cmd = std::string("/usr/bin/python3 " MEMPLUG_SCHEMA_CHECK " ") +
+					(lines ? "--lines " : "") + MEMPLUG_SCHEMA_DIR "/" +
+					schema + ".schema.json " + file.string();
+		EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n" << out.str();
+	};
+
+	// The ratio warning on plug, memory tiers, a candidate.
+	memplug::test::write_file(dir.path() / "host/proc/zoneinfo",
+				  memplug::test::zoneinfo_fixture(12 * 262144));
+	const auto tiering = dir.path() / "host/sys/devices/virtual/memory_tiering";
+	memplug::test::write_file(tiering / "memory_tier4/nodelist", "0\n");
+	memplug::test::write_file(dir.path() / "block_size_bytes", "8000000\n");
+	memplug::test::write_file(dir.path() / "host/proc/iomem",
+				  "00100000-3fffffff : System RAM\n"
+				  "40000000-7fffffff : Persistent Memory (legacy)\n");
+
+	check("status", {"status", "--json"}, 0);
+	check("plug", {"plug", "--start", "0x40000000", "--size", "512M", "--json"}, 0);
+	ASSERT_EQ(Json::parse(out.str())["warnings"].size(), 1u) << out.str();
+	check("list", {"list", "--json"}, 0);
+	check("blocks", {"blocks", "--json"}, 0);
+	check("events", {"events", "--since", "0", "--json"}, 0);
+	check("protect", {"protect", "1", "--json"}, 0);
+	check("unprotect", {"unprotect", "1", "--json"}, 0);
+	check("offline", {"offline", "1", "--json"}, 0);
+	check("online", {"online", "1", "--json"}, 0);
+	check("tiers", {"tiers", "--json"}, 0);
+	check("candidates", {"candidates", "--json"}, 0);
+	check("unplug", {"unplug", "1", "--json"}, 0);
+	check("error", {"unplug", "1", "--json"}, 1);
+	check("error", {"plug", "--json"}, 2);
+
+	// An overrun record, then an event.
+	Event e;
+	e.seq = 7;
+	e.action = MEMPLUG_EVENT_PLUG;
+	fake.events = {e};
+	check("monitor", {"monitor", "--json", "--since", "5", "--timeout", "0.05"}, 1, true);
+	const std::string records = out.str();
+	EXPECT_EQ(std::count(records.begin(), records.end(), '\n'), 2) << records;
+
+	// The checker refuses what breaks the schema.
+	const auto bad = outputs / "bad.json";
+	std::ofstream(bad) << R"({"ranges":[{"id":"1"}],"warnings":[],"format":1})" << '\n';
+	const std::string cmd = "/usr/bin/python3 " MEMPLUG_SCHEMA_CHECK " " MEMPLUG_SCHEMA_DIR
+				"/list.schema.json " +
+				bad.string() + " 2>/dev/null";
+	EXPECT_NE(std::system(cmd.c_str()), 0);
 }
