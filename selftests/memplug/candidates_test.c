@@ -427,6 +427,15 @@ TEST_F(cand, needs_root)
 	CTL_NOBODY(run, "candidates", "--json");
 	EXIT_IS(run, 4);
 	STDERR_HAS(run, "only to root");
+	/* With --json, the error document on stdout. */
+	ASSERT_EQ(0, strncmp(run->out, "{\"error\":{\"kind\":\"system\"", 25))
+	TH_LOG("%s", run->out);
+	ASSERT_NE(NULL, strstr(run->out, "\"errno\":\"EACCES\""))
+	TH_LOG("%s", run->out);
+	ASSERT_NE(NULL, strstr(run->out, "\"exit_code\":4},\"warnings\":[],\"format\":1}\n"))
+	TH_LOG("%s", run->out);
+	CTL_NOBODY(run, "candidates");
+	EXIT_IS(run, 4);
 	ASSERT_STREQ("", run->out);
 }
 

@@ -172,7 +172,7 @@ static void check_list_empty(struct __test_metadata *_metadata,
 	CTL(run, "list", "--json");
 	EXIT_IS(run, 0);
 	j = json_of(run);
-	ASSERT_STREQ("{\"ranges\":[]}", j);
+	ASSERT_STREQ("{\"ranges\":[],\"warnings\":[],\"format\":1}", j);
 	free(j);
 }
 
@@ -203,6 +203,8 @@ TEST_F_TIMEOUT(ratio, warns_and_plugs, MP_TIMEOUT)
 	PLUG(self->nwarn - 1, "--json");
 	EXIT_IS(run, 0);
 	ASSERT_STREQ("", run->err);
+	ASSERT_NE(NULL, strstr(run->out, "\"warnings\":[],\"format\":1}\n"))
+	TH_LOG("%s", run->out);
 	check_plugged_and_unplug(_metadata, self, self->nwarn - 1, mt0);
 
 	PLUG(self->nwarn, "--json");
@@ -214,6 +216,12 @@ TEST_F_TIMEOUT(ratio, warns_and_plugs, MP_TIMEOUT)
 	ASSERT_NE(NULL, strstr(run->err, ". Plugging anyway; --strict-ratio refuses this.\n"))
 	TH_LOG("%s", run->err);
 	ASSERT_EQ(1, mp_json_count(run->err, "\n")) TH_LOG("%s", run->err);
+	/* The JSON document carries the same warning. */
+	snprintf(want, sizeof(want), "\"warnings\":[\"%s; ", text);
+	j = json_of(run);
+	ASSERT_NE(NULL, j);
+	JSON_HAS(j, want);
+	free(j);
 
 	CTL(run, "status", "--json");
 	EXIT_IS(run, 0);

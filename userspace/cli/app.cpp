@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <algorithm>
 #include <iostream>
+#include <string_view>
 
 #include "cli.hpp"
 #include "exit_code.hpp"
 #include "help.hpp"
+#include "memplug/format.hpp"
 #include "memplug/nl.hpp"
 #include "version.hpp"
 
@@ -71,6 +74,20 @@ Result<std::unique_ptr<Backend>> connect_netlink()
 
 namespace {
 
+// Whether the command line asks for JSON: then a failure prints its error
+// document on out too (docs/json.md), after the message on err.
+bool json_asked(const Cli::Bound &chosen)
+{
+	const CLI::Option *json = chosen.sub->get_option_no_throw("--json");
+	return json && json->count() > 0;
+}
+
+bool json_asked(int argc, const char *const *argv)
+{
+	return std::any_of(argv + 1, argv + argc,
+			   [](const char *arg) { return std::string_view(arg) == "--json"; });
+}
+
 // Runs the parsed subcommand; an Error becomes its message and exit code.
 int dispatch(const Cli::Bound &chosen, Context &ctx)
 {
@@ -78,10 +95,16 @@ int dispatch(const Cli::Bound &chosen, Context &ctx)
 		return chosen.command->run(chosen.options, ctx);
 	} catch (const Error &e) {
 		ctx.err << "memplugctl: " << e.message() << '\n';
-		return static_cast<int>(exit_code(e));
+		const int code = static_cast<int>(exit_code(e));
+		if (json_asked(chosen))
+			print_json_error(ctx.out, e, code, ctx.warnings);
+		return code;
 	} catch (const std::exception &e) {
 		ctx.err << "memplugctl: internal error: " << e.what() << '\n';
-		return static_cast<int>(ExitCode::Failed);
+		const int code = static_cast<int>(ExitCode::Failed);
+		if (json_asked(chosen))
+			print_json_error(ctx.out, "internal", e.what(), code, ctx.warnings);
+		return code;
 	}
 }
 
@@ -94,7 +117,12 @@ int run(int argc, const char *const *argv, Context &ctx)
 		cli.app.parse(argc, argv);
 	} catch (const CLI::ParseError &e) {
 		const int code = cli.app.exit(e, ctx.out, ctx.err);
-		return code == 0 ? 0 : static_cast<int>(ExitCode::Usage);
+		if (code == 0)
+			return 0;
+		if (json_asked(argc, argv))
+			print_json_error(ctx.out, "usage", e.what(),
+					 static_cast<int>(ExitCode::Usage), {});
+		return static_cast<int>(ExitCode::Usage);
 	}
 
 	const Cli::Bound *chosen = cli.chosen();

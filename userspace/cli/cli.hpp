@@ -41,6 +41,9 @@ struct Context {
 	// Whether err is a terminal: plug and unplug then show their progress
 	// there, unless the output is JSON.
 	bool progress = false;
+	// The warnings the command printed on err so far; its JSON document,
+	// or the error document, carries them too.
+	std::vector<std::string> warnings = {};
 };
 
 struct StatusOptions {

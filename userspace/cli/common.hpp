@@ -15,7 +15,10 @@ namespace memplug::cli {
 
 inline void add_json_flag(CLI::App &sub, bool &json)
 {
-	sub.add_flag("--json", json, "Print JSON instead of text");
+	sub.add_flag("--json", json,
+		     "Print one JSON document instead of text, on failure too: format 1, "
+		     "schema " +
+			     sub.get_name() + ".schema.json (docs/json.md)");
 }
 
 // The kernel's memory tiers. Where sysfs shows none, or cannot be read,
@@ -30,7 +33,7 @@ inline std::vector<MemoryTier> memory_tiers(const Context &ctx)
 inline std::unique_ptr<Formatter> formatter(bool json, Context &ctx, std::vector<MemoryTier> tiers)
 {
 	return make_formatter(json ? OutputFormat::Json : OutputFormat::Text, ctx.out,
-			      std::move(tiers));
+			      std::move(tiers), &ctx.warnings);
 }
 
 inline std::unique_ptr<Formatter> formatter(bool json, Context &ctx)
@@ -54,10 +57,12 @@ inline OpHooks operation_hooks(ProgressLine &line)
 		       }};
 }
 
-// A warning on err, the progress line out of its way.
+// A warning on err, the progress line out of its way; kept in ctx.warnings
+// for the JSON document too.
 inline Warn warning(Context &ctx, ProgressLine &line)
 {
 	return [&ctx, &line](const std::string &text) {
+		ctx.warnings.push_back(text);
 		line.clear();
 		ctx.err << "memplugctl: WARNING: " << text << std::endl;
 	};

@@ -35,7 +35,9 @@ std::shared_ptr<MonitorCliOptions> setup_monitor(CLI::App &sub)
 		   "Resume after the sequence number FILE holds (as --since would, which it "
 		   "overrides), and record there the number of every event once printed")
 		->type_name("FILE");
-	sub.add_flag("--json", opts->json, "One JSON object per line (NDJSON)");
+	sub.add_flag("--json", opts->json,
+		     "One JSON object per line (NDJSON), each with \"format\": 1; a failure "
+		     "ends the stream with an error document (docs/json.md)");
 	sub.footer("Sequence numbers are consecutive. When the socket overflows or a number is\n"
 		   "skipped, the missing events are read back from the module's ring; those the\n"
 		   "ring no longer holds are printed as an overrun record (JSON: action\n"

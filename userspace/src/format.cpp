@@ -11,11 +11,12 @@
 namespace memplug {
 
 std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out,
-					  std::vector<MemoryTier> tiers)
+					  std::vector<MemoryTier> tiers,
+					  const std::vector<std::string> *warnings)
 {
 	switch (format) {
 	case OutputFormat::Json:
-		return std::make_unique<JsonFormatter>(out, std::move(tiers));
+		return std::make_unique<JsonFormatter>(out, std::move(tiers), warnings);
 	case OutputFormat::Text:
 		break;
 	}

@@ -191,15 +191,101 @@ std::optional<std::uint32_t> JsonFormatter::node_tier_of(const Range &range) con
 	return range.node ? node_tier(tiers_, *range.node) : std::nullopt;
 }
 
-void JsonFormatter::emit(const Json &doc)
+namespace {
+
+const char *error_kind_name(ErrorKind kind)
 {
-	// Labels come from the kernel as bytes; never fail on invalid UTF-8.
-	out_ << doc.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+	switch (kind) {
+	case ErrorKind::Kernel:
+		return "kernel";
+	case ErrorKind::System:
+		return "system";
+	case ErrorKind::Usage:
+		return "usage";
+	case ErrorKind::NoFamily:
+		return "no_module";
+	case ErrorKind::Timeout:
+		return "timeout";
+	case ErrorKind::Failed:
+		return "failed";
+	case ErrorKind::Cancelled:
+		return "cancelled";
+	}
+	return "failed";
 }
 
-void JsonFormatter::emit_flushed(const Json &doc)
+// Labels and messages may hold the kernel's bytes; never fail on invalid
+// UTF-8.
+std::string dump(const Json &doc)
 {
-	emit(doc);
+	return doc.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+} // namespace
+
+Json error_json(const Error &error, int exit_code)
+{
+	Json j;
+	j["kind"] = error_kind_name(error.kind());
+	j["message"] = error.message();
+	j["errno"] = error.errnum() ? Json(errno_name(error.errnum())) : Json(nullptr);
+	j["reason"] = error.detail().empty() ? Json(nullptr) : Json(error.detail());
+	j["signal"] = error.signal() ? Json(signal_name(error.signal())) : Json(nullptr);
+	j["exit_code"] = exit_code;
+	return j;
+}
+
+Json error_json(const std::string &kind, const std::string &message, int exit_code)
+{
+	Json j;
+	j["kind"] = kind;
+	j["message"] = message;
+	j["errno"] = nullptr;
+	j["reason"] = nullptr;
+	j["signal"] = nullptr;
+	j["exit_code"] = exit_code;
+	return j;
+}
+
+void finish_document(Json &doc, const std::vector<std::string> *warnings)
+{
+	doc["warnings"] = warnings ? Json(*warnings) : Json::array();
+	doc["format"] = kJsonFormat;
+}
+
+void print_json_error(std::ostream &out, const Error &error, int exit_code,
+		      const std::vector<std::string> &warnings)
+{
+	Json doc;
+	doc["error"] = error_json(error, exit_code);
+	finish_document(doc, &warnings);
+	out << dump(doc) << std::endl;
+}
+
+void print_json_error(std::ostream &out, const std::string &kind, const std::string &message,
+		      int exit_code, const std::vector<std::string> &warnings)
+{
+	Json doc;
+	doc["error"] = error_json(kind, message, exit_code);
+	finish_document(doc, &warnings);
+	out << dump(doc) << std::endl;
+}
+
+void JsonFormatter::write(const Json &doc)
+{
+	out_ << dump(doc) << '\n';
+}
+
+void JsonFormatter::emit(Json doc)
+{
+	finish_document(doc, warnings_);
+	write(doc);
+}
+
+void JsonFormatter::emit_record(Json doc)
+{
+	doc["format"] = kJsonFormat;
+	write(doc);
 	out_.flush();
 }
 
@@ -246,12 +332,12 @@ void JsonFormatter::tiers(const std::vector<MemoryTier> &tiers,
 
 void JsonFormatter::event(const Event &event)
 {
-	emit_flushed(event_json(event));
+	emit_record(event_json(event));
 }
 
 void JsonFormatter::overrun(std::uint64_t lost_from, std::uint64_t lost_to)
 {
-	emit_flushed(overrun_json(lost_from, lost_to));
+	emit_record(overrun_json(lost_from, lost_to));
 }
 
 void JsonFormatter::status(const Status &status,

@@ -23,12 +23,22 @@ Json event_json(const Event &event);
 // {"seq":null,...,"action":"overrun",...,"lost_from":A,"lost_to":B}
 Json overrun_json(std::uint64_t lost_from, std::uint64_t lost_to);
 
-// One JSON document per call, on one line.
+// The "error" object of the document a failed command prints.
+Json error_json(const Error &error, int exit_code);
+Json error_json(const std::string &kind, const std::string &message, int exit_code);
+
+// Ends @doc with "warnings" (@warnings, or none) and "format".
+void finish_document(Json &doc, const std::vector<std::string> *warnings);
+
+// One JSON document per call, on one line, ending with "warnings" (what
+// @warnings holds then) and "format"; monitor's records with "format" only.
 class JsonFormatter final : public Formatter {
 public:
-	JsonFormatter(std::ostream &out, std::vector<MemoryTier> tiers)
+	JsonFormatter(std::ostream &out, std::vector<MemoryTier> tiers,
+		      const std::vector<std::string> *warnings = nullptr)
 	    : out_(out)
 	    , tiers_(std::move(tiers))
+	    , warnings_(warnings)
 	{
 	}
 
@@ -47,14 +57,18 @@ public:
 		   bool dry_run) override;
 
 private:
-	void emit(const Json &doc);
-	void emit_flushed(const Json &doc);
+	// A command's document: with "warnings" and "format".
+	void emit(Json doc);
+	// A record of a stream (monitor): with "format", flushed.
+	void emit_record(Json doc);
+	void write(const Json &doc);
 
 	// The memory tier of @range's node, if known.
 	std::optional<std::uint32_t> node_tier_of(const Range &range) const;
 
 	std::ostream &out_;
 	std::vector<MemoryTier> tiers_;
+	const std::vector<std::string> *warnings_;
 };
 
 } // namespace memplug

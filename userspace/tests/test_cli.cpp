@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include <unistd.h>
@@ -387,7 +390,7 @@ TEST_F(CliTest, Tiers)
 	EXPECT_EQ(Json::parse(out.str()), Json::parse(R"({"tiers":[
 		{"tier":4,"adistance_min":512,"adistance_max":639,"nodes":[0],"memplug":[]},
 		{"tier":22,"adistance_min":2816,"adistance_max":2943,"nodes":[1,2],
-		 "memplug":[{"node":2,"adistance":2880}]}]})"));
+		 "memplug":[{"node":2,"adistance":2880}]}],"warnings":[],"format":1})"));
 
 	// Without the module: the kernel's tiers all the same.
 	connect_error =
@@ -410,13 +413,14 @@ TEST_F(CliTest, Tiers)
 	connect_error.reset();
 	fake.status_error = Error::kernel("reading the memplug status", EIO, "");
 	EXPECT_EQ(run({"tiers", "--json"}), 1);
-	EXPECT_EQ(out.str(), "");
+	// With --json the failure is a document too.
+	EXPECT_EQ(Json::parse(out.str())["error"]["errno"], "EIO");
 	fake.status_error.reset();
 
 	// A kernel without memory tiers.
 	std::filesystem::remove_all(tiering);
 	EXPECT_EQ(run({"tiers", "--json"}), 0) << err.str();
-	EXPECT_EQ(out.str(), "{\"tiers\":[]}\n");
+	EXPECT_EQ(out.str(), "{\"tiers\":[],\"warnings\":[],\"format\":1}\n");
 	EXPECT_EQ(run({"tiers"}), 0) << err.str();
 	EXPECT_EQ(out.str(), "TIER  ADISTANCE  NODES  MEMPLUG\n"
 			     "(the kernel shows no memory tiers)\n");
@@ -660,7 +664,11 @@ TEST_F(CliTest, PlugPrintsTheRangeAsAListEntry)
 	EXPECT_EQ(run({"list", "--json"}), 0);
 	const Json list = Json::parse(out.str());
 	ASSERT_EQ(list["ranges"].size(), 1u);
-	EXPECT_EQ(list["ranges"][0], plugged);
+	// The same range, without the document's "warnings" and "format".
+	Json entry = plugged;
+	entry.erase("warnings");
+	entry.erase("format");
+	EXPECT_EQ(list["ranges"][0], entry);
 
 	EXPECT_EQ(run({"blocks", "1", "--json"}), 0);
 	const Json blocks = Json::parse(out.str());
@@ -674,7 +682,7 @@ TEST_F(CliTest, PlugPrintsTheRangeAsAListEntry)
 	EXPECT_EQ(run({"unplug", "1", "--json"}), 0) << err.str();
 	EXPECT_EQ(Json::parse(out.str())["id"], 1);
 	EXPECT_EQ(run({"list", "--json"}), 0);
-	EXPECT_EQ(out.str(), "{\"ranges\":[]}\n");
+	EXPECT_EQ(out.str(), "{\"ranges\":[],\"warnings\":[],\"format\":1}\n");
 }
 
 // The signal arrives while the command waits for the kernel, as when the
@@ -697,10 +705,15 @@ TEST_F(CliTest, ASignalCancelsPlugAndUnplug)
 	fake.preload(0x80000000, 0x20000000, "online_movable");
 	raise_on_receive(SIGTERM);
 	EXPECT_EQ(run({"unplug", "2", "--json"}), 143);
-	EXPECT_EQ(out.str(), "");
 	EXPECT_EQ(err.str(), "memplugctl: unplugging range 2: cancelled by SIGTERM; range 2 "
 			     "remains plugged and online, 4/4 blocks online, every block as it "
 			     "was before\n");
+	// With --json also the error document, with the same message.
+	const Json doc = Json::parse(out.str());
+	EXPECT_EQ(doc["error"]["kind"], "cancelled");
+	EXPECT_EQ(doc["error"]["signal"], "SIGTERM");
+	EXPECT_EQ(doc["error"]["exit_code"], 143);
+	EXPECT_EQ("memplugctl: " + doc["error"]["message"].get<std::string>() + "\n", err.str());
 	EXPECT_EQ(fake.ranges.at(2).state, MEMPLUG_RANGE_STATE_PLUGGED);
 
 	// Gone with the command: the next one is not cancelled.
@@ -810,6 +823,7 @@ TEST_F(CliTest, MovableRatioWarningAndStrictRefusal)
 		  0u)
 		<< err.str();
 	EXPECT_NE(out.str().find("plugged range 1"), std::string::npos);
+	EXPECT_EQ(out.str().find("WARNING"), std::string::npos) << out.str();
 
 	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "512M", "--node", "0",
 		       "--strict-ratio"}),
@@ -819,6 +833,29 @@ TEST_F(CliTest, MovableRatioWarningAndStrictRefusal)
 		  0u)
 		<< err.str();
 	EXPECT_EQ(fake.ranges.size(), 1u);
+
+	// With --json the warning is in the document as well as on stderr,
+	// and the refusal is an error document.
+	EXPECT_EQ(run({"plug", "--start", "0x80000000", "--size", "512M", "--node", "0", "--json"}),
+		  0)
+		<< err.str();
+	const std::string warned = err.str();
+	EXPECT_EQ(warned.rfind("memplugctl: WARNING: onlining 512M", 0), 0u) << warned;
+	Json plugged = Json::parse(out.str());
+	EXPECT_EQ(plugged["id"], 2);
+	ASSERT_EQ(plugged["warnings"].size(), 1u) << plugged.dump();
+	EXPECT_EQ("memplugctl: WARNING: " + plugged["warnings"][0].get<std::string>() + "\n",
+		  warned);
+	EXPECT_EQ(plugged["format"], 1);
+	EXPECT_EQ(run({"plug", "--start", "0xc0000000", "--size", "512M", "--node", "0",
+		       "--strict-ratio", "--json"}),
+		  1);
+	const Json refused = Json::parse(out.str());
+	EXPECT_EQ(refused["error"]["kind"], "failed");
+	EXPECT_EQ(refused["error"]["exit_code"], 1);
+	EXPECT_EQ(refused["warnings"], Json::array());
+	EXPECT_EQ(refused["format"], 1);
+	EXPECT_EQ(fake.ranges.size(), 2u);
 
 	EXPECT_EQ(run({"status", "--json"}), 0);
 	const Json doc = Json::parse(out.str());
@@ -1113,4 +1150,124 @@ TEST_F(CliTest, CandidatesWithClaimsReservedAndCxl)
 	std::filesystem::remove_all(cxl);
 	EXPECT_EQ(run({"candidates", "--json"}), 0) << err.str();
 	EXPECT_EQ(Json::parse(out.str())["candidates"][3]["needs_force"], true);
+}
+
+// --json makes a usage error a document on stdout too (exit 2); the
+// message stays on stderr, and help is no error.
+TEST_F(CliTest, UsageErrorsWithJson)
+{
+	EXPECT_EQ(run({"plug", "--start", "0x40000000"}), 2);
+	EXPECT_EQ(out.str(), "");
+	const std::string text = err.str();
+	EXPECT_NE(text.find("--size is required"), std::string::npos) << text;
+
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--json"}), 2);
+	EXPECT_EQ(err.str(), text);
+	EXPECT_EQ(
+		out.str(),
+		R"j({"error":{"kind":"usage","message":"--size is required","errno":null,"reason":null,"signal":null,"exit_code":2},"warnings":[],"format":1})j"
+		"\n");
+
+	// A validator's refusal, and no command at all.
+	EXPECT_EQ(run({"blocks", "x", "--json"}), 2);
+	EXPECT_EQ(Json::parse(out.str())["error"]["kind"], "usage");
+	EXPECT_EQ(run({"--json"}), 2);
+	EXPECT_EQ(Json::parse(out.str())["error"]["exit_code"], 2);
+
+	EXPECT_EQ(run({"list", "--json", "--help"}), 0);
+	EXPECT_EQ(out.str().find("\"error\""), std::string::npos) << out.str();
+	EXPECT_TRUE(fake.calls.empty());
+}
+
+// Every failure with --json: the message on stderr as without it, the
+// error document with the exit code on stdout.
+TEST_F(CliTest, FailuresWithJson)
+{
+	connect_error =
+		Error(ErrorKind::NoFamily, "family memplug not found (is memplug.ko loaded?)");
+	EXPECT_EQ(run({"list"}), 3);
+	EXPECT_EQ(out.str(), "");
+	const std::string text = err.str();
+	EXPECT_EQ(run({"list", "--json"}), 3);
+	EXPECT_EQ(err.str(), text);
+	EXPECT_EQ(
+		out.str(),
+		R"j({"error":{"kind":"no_module","message":"family memplug not found (is memplug.ko loaded?)","errno":null,"reason":null,"signal":null,"exit_code":3},"warnings":[],"format":1})j"
+		"\n");
+	connect_error.reset();
+
+	EXPECT_EQ(run({"unplug", "7", "--json"}), 1);
+	const Json doc = Json::parse(out.str());
+	EXPECT_EQ(doc["error"]["kind"], "kernel");
+	EXPECT_EQ(doc["error"]["errno"], "ENOENT");
+	EXPECT_EQ(doc["error"]["exit_code"], 1);
+	EXPECT_EQ("memplugctl: " + doc["error"]["message"].get<std::string>() + "\n", err.str());
+}
+
+// Every command's --json output against its schema in docs/schema, with
+// scripts/json-schema-check.py; the VM's schema_test does the same
+// against the real module. Python's jsonschema is a build dependency
+// (scripts/deps.sh); without it there is nothing to validate with.
+TEST_F(CliTest, JsonOutputMatchesTheSchemas)
+{
+	if (std::system("/usr/bin/python3 -c 'import jsonschema' 2>/dev/null") != 0)
+		GTEST_SKIP() << "no python3-jsonschema";
+	const auto outputs = dir.path() / "json";
+	std::filesystem::create_directories(outputs);
+	int checked = 0;
+	// Runs @args, expecting @code, and validates stdout against @schema.
+	const auto check = [&](const std::string &schema, std::vector<std::string> args, int code,
+			       bool lines = false) {
+		SCOPED_TRACE(schema + ": " + args.front());
+		ASSERT_EQ(run(args), code) << err.str();
+		const auto file = outputs / (std::to_string(++checked) + ".json");
+		std::ofstream(file) << out.str();
+		const std::string cmd = std::string("/usr/bin/python3 " MEMPLUG_SCHEMA_CHECK " ") +
+					(lines ? "--lines " : "") + MEMPLUG_SCHEMA_DIR "/" +
+					schema + ".schema.json " + file.string();
+		EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n" << out.str();
+	};
+
+	// The ratio warning on plug, memory tiers, a candidate.
+	memplug::test::write_file(dir.path() / "host/proc/zoneinfo",
+				  memplug::test::zoneinfo_fixture(12 * 262144));
+	const auto tiering = dir.path() / "host/sys/devices/virtual/memory_tiering";
+	memplug::test::write_file(tiering / "memory_tier4/nodelist", "0\n");
+	memplug::test::write_file(dir.path() / "block_size_bytes", "8000000\n");
+	memplug::test::write_file(dir.path() / "host/proc/iomem",
+				  "00100000-3fffffff : System RAM\n"
+				  "40000000-7fffffff : Persistent Memory (legacy)\n");
+
+	check("status", {"status", "--json"}, 0);
+	check("plug", {"plug", "--start", "0x40000000", "--size", "512M", "--json"}, 0);
+	ASSERT_EQ(Json::parse(out.str())["warnings"].size(), 1u) << out.str();
+	check("list", {"list", "--json"}, 0);
+	check("blocks", {"blocks", "--json"}, 0);
+	check("events", {"events", "--since", "0", "--json"}, 0);
+	check("protect", {"protect", "1", "--json"}, 0);
+	check("unprotect", {"unprotect", "1", "--json"}, 0);
+	check("offline", {"offline", "1", "--json"}, 0);
+	check("online", {"online", "1", "--json"}, 0);
+	check("tiers", {"tiers", "--json"}, 0);
+	check("candidates", {"candidates", "--json"}, 0);
+	check("unplug", {"unplug", "1", "--json"}, 0);
+	check("error", {"unplug", "1", "--json"}, 1);
+	check("error", {"plug", "--json"}, 2);
+
+	// An overrun record, then an event.
+	Event e;
+	e.seq = 7;
+	e.action = MEMPLUG_EVENT_PLUG;
+	fake.events = {e};
+	check("monitor", {"monitor", "--json", "--since", "5", "--timeout", "0.05"}, 1, true);
+	const std::string records = out.str();
+	EXPECT_EQ(std::count(records.begin(), records.end(), '\n'), 2) << records;
+
+	// The checker refuses what breaks the schema.
+	const auto bad = outputs / "bad.json";
+	std::ofstream(bad) << R"({"ranges":[{"id":"1"}],"warnings":[],"format":1})" << '\n';
+	const std::string cmd = "/usr/bin/python3 " MEMPLUG_SCHEMA_CHECK " " MEMPLUG_SCHEMA_DIR
+				"/list.schema.json " +
+				bad.string() + " 2>/dev/null";
+	EXPECT_NE(std::system(cmd.c_str()), 0);
 }

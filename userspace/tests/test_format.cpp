@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -118,13 +119,37 @@ std::string render(OutputFormat format, const std::function<void(Formatter &)> &
 	return out.str();
 }
 
+// The document without what every one ends with: "warnings" (none here)
+// and "format" 1; monitor's records carry only "format".
+Json payload_of(Json doc, bool record = false)
+{
+	EXPECT_TRUE(doc.is_object()) << doc.dump();
+	EXPECT_EQ(doc.back(), Json(kJsonFormat)) << "format last: " << doc.dump();
+	EXPECT_EQ(doc.value("format", Json()), Json(1)) << doc.dump();
+	doc.erase("format");
+	if (record) {
+		EXPECT_FALSE(doc.contains("warnings")) << doc.dump();
+		return doc;
+	}
+	EXPECT_EQ(doc.value("warnings", Json()), Json::array()) << doc.dump();
+	doc.erase("warnings");
+	return doc;
+}
+
+// What @fn prints as one JSON document or record, checked for its
+// "format" (and "warnings") and without them.
 Json render_json(const std::function<void(Formatter &)> &fn,
-		 const std::vector<MemoryTier> &tiers = {})
+		 const std::vector<MemoryTier> &tiers = {}, bool record = false)
 {
 	const std::string text = render(OutputFormat::Json, fn, tiers);
 	EXPECT_EQ(text.back(), '\n');
 	EXPECT_EQ(text.find('\n'), text.size() - 1) << "one document per line";
-	return Json::parse(text);
+	return payload_of(Json::parse(text), record);
+}
+
+Json render_record(const std::function<void(Formatter &)> &fn)
+{
+	return render_json(fn, {}, true);
 }
 
 } // namespace
@@ -691,7 +716,7 @@ TEST(JsonFormat, EventRecordsOnePerLine)
 	e.status_change_nid = -1;
 	e.status_change_nid_normal = -1;
 	e.range_id = 1;
-	const Json rec = render_json([&](Formatter &f) { f.event(e); });
+	const Json rec = render_record([&](Formatter &f) { f.event(e); });
 	expect_keys(rec, kEventKeys);
 	EXPECT_EQ(rec, Json::parse(R"({"seq":3,"time_ns":5000,"realtime_ns":1795310197000000000,
 		"action":"online","start":"0x40000000","size":134217728,"start_pfn":262144,
@@ -700,7 +725,7 @@ TEST(JsonFormat, EventRecordsOnePerLine)
 		"lost_from":null,"lost_to":null,"error":null,"reason":null,
 		"blocks_done":null,"blocks_total":null})"));
 
-	const Json over = render_json([&](Formatter &f) { f.overrun(4, 9); });
+	const Json over = render_record([&](Formatter &f) { f.overrun(4, 9); });
 	expect_keys(over, kEventKeys);
 	EXPECT_EQ(over["action"], "overrun");
 	EXPECT_EQ(over["lost_from"], 4);
@@ -752,7 +777,7 @@ Event offline_event(std::uint32_t done)
 
 TEST(JsonFormat, OutcomeAndProgressEvents)
 {
-	const Json failed = render_json([](Formatter &f) { f.event(plug_failed_event()); });
+	const Json failed = render_record([](Formatter &f) { f.event(plug_failed_event()); });
 	expect_keys(failed, kEventKeys);
 	EXPECT_EQ(failed["action"], "plug-failed");
 	EXPECT_EQ(failed["error"], "EBUSY");
@@ -761,7 +786,7 @@ TEST(JsonFormat, OutcomeAndProgressEvents)
 	EXPECT_EQ(failed["veto"], nullptr);
 	EXPECT_EQ(failed["blocks_done"], nullptr);
 
-	const Json progress = render_json([](Formatter &f) { f.event(offline_event(2)); });
+	const Json progress = render_record([](Formatter &f) { f.event(offline_event(2)); });
 	expect_keys(progress, kEventKeys);
 	EXPECT_EQ(progress["blocks_done"], 2);
 	EXPECT_EQ(progress["blocks_total"], 512);
@@ -769,7 +794,7 @@ TEST(JsonFormat, OutcomeAndProgressEvents)
 
 	Event unplug_failed = plug_failed_event();
 	unplug_failed.action = MEMPLUG_EVENT_UNPLUG_FAILED;
-	EXPECT_EQ(render_json([&](Formatter &f) { f.event(unplug_failed); })["action"],
+	EXPECT_EQ(render_record([&](Formatter &f) { f.event(unplug_failed); })["action"],
 		  "unplug-failed");
 }
 
@@ -803,7 +828,7 @@ TEST(TextFormat, FailedEvent)
 	const std::string text =
 		render(OutputFormat::Text, [&](Formatter &f) { f.events({e}, 31); });
 	EXPECT_EQ(text, "31 failed range 3 0x40000000-0x5fffffff (512M) node 0\n");
-	const Json j = render_json([&](Formatter &f) { f.event(e); });
+	const Json j = render_record([&](Formatter &f) { f.event(e); });
 	EXPECT_EQ(j["action"], "failed");
 }
 
@@ -1020,4 +1045,55 @@ TEST(Format, CandidatesThatNeedForce)
 			"firmware-reserved: may be MMIO or firmware data; use --force only if you "
 			"know RAM backs it\n"
 			"0x1050000000  0x108fffffff  1G    CXL region0  usable\n");
+}
+
+TEST(JsonFormat, DocumentsEndWithWarningsAndFormat)
+{
+	std::ostringstream out;
+	std::vector<std::string> warnings;
+	auto f = make_formatter(OutputFormat::Json, out, {}, &warnings);
+	// What is warned of before the document is printed is in it.
+	warnings.push_back("node 0 \"ratio\"");
+	f->ranges({});
+	EXPECT_EQ(out.str(),
+		  "{\"ranges\":[],\"warnings\":[\"node 0 \\\"ratio\\\"\"],\"format\":1}\n");
+
+	// Monitor's records carry the format only.
+	out.str("");
+	f->overrun(4, 9);
+	const Json rec = Json::parse(out.str());
+	EXPECT_EQ(rec.back(), 1);
+	EXPECT_EQ(rec["format"], 1);
+	EXPECT_FALSE(rec.contains("warnings"));
+
+	// The text formatter prints no warnings: they went to stderr.
+	out.str("");
+	make_formatter(OutputFormat::Text, out, {}, &warnings)->ranges({});
+	EXPECT_EQ(out.str().find("ratio"), std::string::npos) << out.str();
+}
+
+TEST(JsonFormat, ErrorDocument)
+{
+	std::ostringstream out;
+	print_json_error(out, Error::kernel("unplugging range 4", ENOENT, "no range with this id"),
+			 1, {"first"});
+	EXPECT_EQ(
+		out.str(),
+		R"j({"error":{"kind":"kernel","message":"unplugging range 4: no range with this id (ENOENT)","errno":"ENOENT","reason":"no range with this id","signal":null,"exit_code":1},"warnings":["first"],"format":1})j"
+		"\n");
+
+	out.str("");
+	print_json_error(out, Error::cancelled("plugging 0x40000000+1G", SIGTERM), 143, {});
+	Json doc = Json::parse(out.str());
+	EXPECT_EQ(doc["error"]["kind"], "cancelled");
+	EXPECT_EQ(doc["error"]["signal"], "SIGTERM");
+	EXPECT_EQ(doc["error"]["errno"], nullptr);
+	EXPECT_EQ(doc["error"]["exit_code"], 143);
+
+	out.str("");
+	print_json_error(out, "usage", "--start is required", 2, {});
+	EXPECT_EQ(
+		out.str(),
+		R"j({"error":{"kind":"usage","message":"--start is required","errno":null,"reason":null,"signal":null,"exit_code":2},"warnings":[],"format":1})j"
+		"\n");
 }

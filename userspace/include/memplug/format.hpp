@@ -4,6 +4,9 @@
 // implementation for people and a JSON one for programs. The JSON schema is
 // stable: every key is always present (null when the kernel did not report
 // the value), addresses are "0x..." strings, sizes are numbers of bytes.
+// Every JSON document ends with "format": kJsonFormat, and each but
+// monitor's records with "warnings"; docs/json.md has the compatibility
+// rule and docs/schema/ a JSON Schema per command.
 #pragma once
 
 #include <cstdint>
@@ -12,12 +15,19 @@
 #include <string>
 #include <vector>
 
+#include "memplug/error.hpp"
 #include "memplug/iomem.hpp"
 #include "memplug/tiers.hpp"
 #include "memplug/types.hpp"
 #include "memplug/zoneinfo.hpp"
 
 namespace memplug {
+
+// The version of memplugctl's JSON output, the "format" key of every
+// document. Within one version keys are only ever added; removing,
+// renaming or retyping one, or changing what a value means, takes the
+// next version (docs/json.md).
+inline constexpr int kJsonFormat = 1;
 
 struct ApplyStep;
 struct ConfiguredRange;
@@ -92,8 +102,21 @@ std::vector<StatusNode> status_nodes(const std::optional<std::vector<NodeMemory>
 std::vector<MemType> memtypes_in(const MemoryTier &tier,
 				 const std::optional<std::vector<MemType>> &memtypes);
 
+// @warnings: what the command warned of so far, which the JSON documents
+// carry in "warnings" (read when each is printed; none: always empty).
 std::unique_ptr<Formatter> make_formatter(OutputFormat format, std::ostream &out,
-					  std::vector<MemoryTier> tiers = {});
+					  std::vector<MemoryTier> tiers = {},
+					  const std::vector<std::string> *warnings = nullptr);
+
+// The JSON document a command given --json prints on @out when it fails:
+// {"error":{"kind","message","errno","reason","signal","exit_code"},
+//  "warnings":[...],"format":1}, on one line.
+void print_json_error(std::ostream &out, const Error &error, int exit_code,
+		      const std::vector<std::string> &warnings);
+// The same for a failure that is no memplug::Error: @kind is "usage" (a
+// command line CLI11 refused) or "internal".
+void print_json_error(std::ostream &out, const std::string &kind, const std::string &message,
+		      int exit_code, const std::vector<std::string> &warnings);
 
 // "0x40000000"
 std::string hex(std::uint64_t value);
