@@ -183,7 +183,7 @@ if [[ -x $bin ]]; then
 		not_ok "man -w finds memplugctl(8) and memplug.conf(5)"
 	fi
 	comp=/usr/share/bash-completion/completions/memplugctl
-	check "bash completion in $comp" bash -c 'source "$1" && complete -p memplugctl' - "$comp"
+	check "bash completion in $comp" bash -c 'source "$1" && complete -p memplugctl >/dev/null' - "$comp"
 else
 	skip "memplugctl is linked dynamically to libnl-3 and libnl-genl-3" "no $bin"
 	skip "memplugctl is stripped" "no $bin"
