@@ -25,7 +25,8 @@ constexpr const char *kConfDescription[] = {
 	"other file there. Each file describes one range.",
 	"A file is made of lines key = value. Blank lines and lines starting with # are "
 	"ignored; the whitespace around key and value is trimmed. The keys are the long "
-	"options of memplugctl plug without their dashes, and take the same values; a "
+	"options of memplugctl plug but --json, without their dashes, and take the same "
+	"values; a "
 	"flag takes yes or no. Only exclude may be given more than once.",
 	"Instead of start, a file may name the range by the description /proc/iomem gives "
 	"it, with iomem and index; start and iomem exclude each other, and one of them is "
@@ -405,10 +406,14 @@ std::string memplug_conf_5(const cli::Cli &cli, std::string_view version)
 		m << ".PP\n" << roff(p) << "\n";
 
 	m << ".SH KEYS\n";
+	// The keys are those of plug's options that apply's files accept.
+	const auto keys = cli::plug_keys();
 	for (const CLI::Option *opt : options_of(*plug)) {
 		if (opt->get_lnames().empty())
 			continue;
 		const std::string key = opt->get_lnames().front();
+		if (!keys->kind(key))
+			continue;
 		m << ".TP\n\\fB" << roff(key) << "\\fR = ";
 		if (is_flag(*opt))
 			m << "\\fByes\\fR | \\fBno\\fR";
