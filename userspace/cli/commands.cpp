@@ -62,8 +62,6 @@ constexpr Example kMonitorExamples[] = {
 	{"memplugctl monitor", "Print the events as they happen until Ctrl-C"},
 	{"memplugctl monitor --range 1 --count 1 --timeout 30",
 	 "Wait at most 30 seconds for the next event of range 1"},
-	{"memplugctl monitor --json --since 1",
-	 "Every event the ring holds, then new ones, as NDJSON"},
 	{"memplugctl monitor --json --state-file /var/lib/memplug/monitor.seq",
 	 "As memplug-monitor.service does: after a restart, go on after the last event"},
 };
