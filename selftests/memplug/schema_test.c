@@ -239,6 +239,28 @@ TEST_F_TIMEOUT(schema, list, MP_TIMEOUT)
 	VALID("list", "list", false);
 }
 
+/* A configuration of one range, applied: a plug, then a keep. */
+TEST_F_TIMEOUT(schema, apply, MP_TIMEOUT)
+{
+	static const char dir[] = "/tmp/schema-ranges.d";
+	static const char file[] = "/tmp/schema-ranges.d/dev.conf";
+	FILE *f;
+
+	ASSERT_EQ(0, mkdir(dir, 0755) && errno != EEXIST ? -errno : 0);
+	f = fopen(file, "we");
+	ASSERT_NE(NULL, f) TH_LOG("create %s: %s", file, strerror(errno));
+	fprintf(f, "start = %s\nsize = %s\n", self->start, self->small);
+	ASSERT_EQ(0, fclose(f));
+	CTL(self->run, "apply", "--config-dir", dir, "--json");
+	EXIT_IS(self->run, 0);
+	VALID("apply", "apply", false);
+	CTL(self->run, "apply", "--config-dir", dir, "--dry-run", "--json");
+	EXIT_IS(self->run, 0);
+	VALID("apply", "apply-again", false);
+	unlink(file);
+	rmdir(dir);
+}
+
 TEST_F_TIMEOUT(schema, blocks, MP_TIMEOUT)
 {
 	ASSERT_LE(0, plug_device(_metadata, self));

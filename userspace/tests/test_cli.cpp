@@ -1250,6 +1250,12 @@ TEST_F(CliTest, JsonOutputMatchesTheSchemas)
 	check("online", {"online", "1", "--json"}, 0);
 	check("tiers", {"tiers", "--json"}, 0);
 	check("candidates", {"candidates", "--json"}, 0);
+	// A range to plug and range 1 as an extra one.
+	const auto config = dir.path() / "ranges.d";
+	memplug::test::write_file(config / "dev.conf", "start = 0x60000000\nsize = 256M\n");
+	check("apply", {"apply", "--config-dir", config.string(), "--dry-run", "--json"}, 0);
+	check("apply", {"apply", "--config-dir", config.string(), "--json"}, 0);
+	ASSERT_EQ(Json::parse(out.str())["actions"].size(), 2u) << out.str();
 	check("unplug", {"unplug", "1", "--json"}, 0);
 	check("error", {"unplug", "1", "--json"}, 1);
 	check("error", {"plug", "--json"}, 2);
