@@ -39,6 +39,9 @@ struct Context {
 	// Whether err is a terminal: plug and unplug then show their progress
 	// there, unless the output is JSON.
 	bool progress = false;
+	// -v, --verbose: plug, unplug, online and offline tell each step on
+	// err as it happens (steps()).
+	bool verbose = false;
 };
 
 struct StatusOptions {
@@ -146,6 +149,7 @@ struct Cli {
 	};
 
 	CLI::App app;
+	bool verbose = false; // -v, before the subcommand
 
 	Cli();
 

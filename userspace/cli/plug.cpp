@@ -126,9 +126,9 @@ int run_plug(const PlugOptions &opts, Context &ctx)
 	signals.install(false).value();
 	auto backend = connect(ctx);
 	ProgressLine line(ctx.err, ctx.progress && !opts.json);
-	const Range range =
-		plug(*backend, ctx.system, opts.request, warning(ctx, line), operation_hooks(line))
-			.value();
+	const Range range = plug(*backend, ctx.system, opts.request, warning(ctx, line),
+				 operation_hooks(ctx, line))
+				    .value();
 	line.clear();
 	formatter(opts.json, ctx)->range(range, RangeAction::Plugged);
 	return 0;
