@@ -42,6 +42,16 @@ static struct genl_family memplug_nl_family __ro_after_init = {
 };
 
 /*
+ * Resolving the family by name (CTRL_CMD_GETFAMILY with
+ * CTRL_ATTR_FAMILY_NAME, as libnl's genl_ctrl_resolve() asks) while it is
+ * not registered makes the genetlink core call
+ * request_module("net-pf-16-proto-16-family-memplug"), which this alias
+ * answers: memplugctl loads the module on first use, for any caller, as
+ * every genetlink family's alias does.
+ */
+MODULE_ALIAS_GENL_FAMILY(MEMPLUG_FAMILY_NAME);
+
+/*
  * Like GENL_REQ_ATTR_CHECK(), which names the missing attribute, but also
  * says in words what is missing. (GENL_REQ_ATTR_CHECK() has a local called
  * __info, hence the longer name here.)

@@ -28,7 +28,7 @@ readonly KS=$TOP/selftests/vm/ktap-summary.sh
 readonly BUILD_DIR=${BUILD:-$TOP/build}
 readonly OUT=$BUILD_DIR/deb
 readonly LOGS=$OUT/logs
-readonly PLAN=21
+readonly PLAN=22
 readonly PKGS=(memplug-dkms memplugctl)
 
 n=0 passed=0 failed=0 skipped=0
@@ -236,11 +236,13 @@ else
 fi
 
 ko=
+alias=net-pf-16-proto-16-family-memplug
 if [[ -z $kver || ! -d /lib/modules/$kver/build ]]; then
 	skip "dkms status: memplug installed for the stock 6.1 kernel" \
 		"no 6.1 headers (scripts/deps.sh deb)"
 	for t in "memplug.ko in updates/dkms" "modinfo: license GPL" \
-		"modinfo: version $version" "modinfo: no test_knobs parameter"; do
+		"modinfo: version $version" "modinfo: alias $alias" \
+		"modinfo: no test_knobs parameter"; do
 		skip "$t" "no 6.1 headers"
 	done
 else
@@ -268,6 +270,8 @@ else
 			"$LOGS/modinfo.log" | sed 's/^/# /'
 		check "modinfo: license GPL" grep -qE '^license: +GPL$' "$LOGS/modinfo.log"
 		check "modinfo: version $version" grep -qE "^version: +$version\$" "$LOGS/modinfo.log"
+		# What makes memplugctl's first request load the module.
+		check "modinfo: alias $alias" grep -qE "^alias: +$alias\$" "$LOGS/modinfo.log"
 		if params=$(modinfo -p "$ko" 2>&1) && ! grep -q '^test_knobs:' <<<"$params" &&
 			grep -q '^event_ring_size:' <<<"$params"; then
 			ok "modinfo: no test_knobs parameter"
@@ -279,6 +283,7 @@ else
 		not_ok "memplug.ko in /lib/modules/$kver/updates/dkms"
 		skip "modinfo: license GPL" "no module"
 		skip "modinfo: version $version" "no module"
+		skip "modinfo: alias $alias" "no module"
 		skip "modinfo: no test_knobs parameter" "no module"
 	fi
 fi

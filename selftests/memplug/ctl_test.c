@@ -229,6 +229,129 @@ TEST_F(ctl, status)
 	free(run);
 }
 
+/*
+ * status shows the module's and the controller's versions and protocols;
+ * built from one tree they match, so there is no warning.
+ */
+TEST_F(ctl, status_versions)
+{
+	struct mp_run *run = malloc(sizeof(*run));
+	char version[64], needle[160];
+	char *j;
+
+	NEED_CTL();
+	ASSERT_NE(NULL, run);
+	MP_OK(mp_read_str("/sys/module/memplug/version", version,
+			  sizeof(version)));
+	CTL(run, "status", "--json");
+	EXIT_IS(run, 0);
+	ASSERT_STREQ("", run->err);
+	j = json_of(run);
+	snprintf(needle, sizeof(needle), "\"controller_version\":\"%s\"",
+		 version);
+	JSON_HAS(j, needle);
+	ASSERT_EQ(1, mp_json_count_num(j, "protocol", MEMPLUG_FAMILY_VERSION));
+	ASSERT_EQ(1, mp_json_count_num(j, "controller_protocol",
+				       MEMPLUG_FAMILY_VERSION));
+	ASSERT_TRUE(json_null(j, "version_warning")) TH_LOG("%s", j);
+	free(j);
+
+	CTL(run, "status");
+	EXIT_IS(run, 0);
+	ASSERT_STREQ("", run->err);
+	snprintf(needle, sizeof(needle), "version:          %s, protocol %d\n",
+		 version, MEMPLUG_FAMILY_VERSION);
+	ASSERT_NE(NULL, strstr(run->out, needle)) TH_LOG("%s", run->out);
+	snprintf(needle, sizeof(needle), "memplugctl:       %s, protocol %d\n",
+		 version, MEMPLUG_FAMILY_VERSION);
+	ASSERT_NE(NULL, strstr(run->out, needle)) TH_LOG("%s", run->out);
+	free(run);
+}
+
+/* Count the lines of @text that start with @prefix. */
+static int count_lines(const char *text, const char *prefix)
+{
+	const char *p = text;
+	int n = 0;
+
+	while (p && *p) {
+		if (!strncmp(p, prefix, strlen(prefix)))
+			n++;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return n;
+}
+
+/*
+ * -v plug --size 0.5GiB: 512 MiB plugged, each step on stderr (the add,
+ * one line per block onlined, the commit), the usual result on stdout;
+ * -v unplug tells the removal.
+ */
+TEST_F_TIMEOUT(ctl, verbose_plug_half_gib, MP_TIMEOUT)
+{
+	struct mp_env *e = &self->e;
+	struct mp_run *run = malloc(sizeof(*run));
+	unsigned int nblk = MP_MIB(512) / e->bs;
+	char needle[160], idbuf[16];
+	struct mp_range g;
+	struct mp_ack ack;
+	long long mt0, id;
+	const char *p;
+
+	NEED_CTL();
+	MP_NEED_DEVICE();
+	ASSERT_NE(NULL, run);
+	mt0 = mp_memtotal_kb();
+	CTL(run, "-v", "plug", "--start", self->start, "--size", "0.5GiB",
+	    "--name", "verbose");
+	EXIT_IS(run, 0);
+	ASSERT_EQ(0, strncmp(run->out, "plugged range ", 14))
+	TH_LOG("stdout '%s'", run->out);
+	id = strtoll(run->out + 14, NULL, 10);
+	ASSERT_NE(NULL, strstr(run->out, "(512M)")) TH_LOG("%s", run->out);
+	MP_NL_OK(mp_range_get(&e->c, id, &g, &ack), ack);
+	ASSERT_EQ(MP_MIB(512), g.size);
+	ASSERT_EQ(mt0 + MP_KB(MP_MIB(512)), mp_memtotal_kb());
+
+	/* Every line of stderr is a step, none a warning. */
+	ASSERT_EQ(count_lines(run->err, ""),
+		  count_lines(run->err, "memplugctl: step: "))
+	TH_LOG("stderr '%s'", run->err);
+	snprintf(needle, sizeof(needle),
+		 "memplugctl: step: add requested: %s+512M\n", self->start);
+	ASSERT_NE(NULL, strstr(run->err, needle)) TH_LOG("%s", run->err);
+	ASSERT_EQ(nblk, count_lines(run->err,
+				    "memplugctl: step: onlined memory block "))
+	TH_LOG("%s", run->err);
+	ASSERT_EQ(nblk, count_lines(run->err, "") - 5) TH_LOG("%s", run->err);
+	ASSERT_NE(NULL, strstr(run->err, "zone Movable")) TH_LOG("%s", run->err);
+	snprintf(needle, sizeof(needle), "memplugctl: step: committed: range %lld\n",
+		 id);
+	p = strstr(run->err, needle);
+	ASSERT_NE(NULL, p) TH_LOG("%s", run->err);
+	/* The commit comes last. */
+	ASSERT_EQ('\0', p[strlen(needle)]) TH_LOG("%s", run->err);
+
+	snprintf(idbuf, sizeof(idbuf), "%lld", id);
+	CTL(run, "-v", "unplug", idbuf);
+	EXIT_IS(run, 0);
+	ASSERT_EQ(0, strncmp(run->out, "unplugged range ", 16))
+	TH_LOG("stdout '%s'", run->out);
+	snprintf(needle, sizeof(needle), "memplugctl: step: remove requested: range %lld\n",
+		 id);
+	ASSERT_NE(NULL, strstr(run->err, needle)) TH_LOG("%s", run->err);
+	ASSERT_EQ(nblk, count_lines(run->err,
+				    "memplugctl: step: offlined memory block "))
+	TH_LOG("%s", run->err);
+	snprintf(needle, sizeof(needle), "memplugctl: step: removed: range %lld\n",
+		 id);
+	ASSERT_NE(NULL, strstr(run->err, needle)) TH_LOG("%s", run->err);
+	ASSERT_EQ(mt0, mp_memtotal_kb());
+	free(run);
+}
+
 /* Malformed command lines: exit 2, nothing sent, nothing changed. */
 TEST_F(ctl, usage_error)
 {
@@ -250,6 +373,13 @@ TEST_F(ctl, usage_error)
 	ASSERT_NE(NULL, strstr(run->err, "--size")) TH_LOG("%s", run->err);
 	CTL(run, "plug", "--start", self->start, "--size", "3X");
 	EXIT_IS(run, 2);
+	CTL(run, "plug", "--start", self->start, "--size", "1.3K");
+	EXIT_IS(run, 2);
+	ASSERT_NE(NULL, strstr(run->err, "not a whole number of bytes"))
+	TH_LOG("%s", run->err);
+	CTL(run, "plug", "--start", self->start, "--size", "1GB");
+	EXIT_IS(run, 2);
+	ASSERT_NE(NULL, strstr(run->err, "GiB or G")) TH_LOG("%s", run->err);
 	CTL(run, "plug", "--start", "zero", "--size", "256M");
 	EXIT_IS(run, 2);
 	CTL(run, "plug", "--start", self->start, "--size", "256M", "--online",

@@ -44,6 +44,10 @@ Cli::Cli()
 					  " (memplug protocol version " +
 						  std::to_string(MEMPLUG_FAMILY_VERSION) + ")");
 	app.footer(kExitCodes);
+	app.add_flag("-v,--verbose", verbose,
+		     "Tell each step of plug, unplug, online and offline on stderr as it happens, "
+		     "one line each, starting \"memplugctl: step: \" (give it before the "
+		     "command)");
 	app.require_subcommand(1);
 	app.failure_message(failure_message);
 
@@ -128,6 +132,7 @@ int run(int argc, const char *const *argv, Context &ctx)
 	const Cli::Bound *chosen = cli.chosen();
 	if (!chosen)
 		return static_cast<int>(ExitCode::Usage);
+	ctx.verbose = ctx.verbose || cli.verbose;
 	if (chosen->command->traits.survive_kill && ctx.survive_kill)
 		return ctx.survive_kill([&] { return dispatch(*chosen, ctx); });
 	return dispatch(*chosen, ctx);

@@ -44,6 +44,9 @@ struct Context {
 	// The warnings the command printed on err so far; its JSON document,
 	// or the error document, carries them too.
 	std::vector<std::string> warnings = {};
+	// -v, --verbose: plug, unplug, online and offline tell each step on
+	// err as it happens (steps()).
+	bool verbose = false;
 };
 
 struct StatusOptions {
@@ -165,6 +168,7 @@ struct Cli {
 	};
 
 	CLI::App app;
+	bool verbose = false; // -v, before the subcommand
 
 	Cli();
 

@@ -47,14 +47,28 @@ inline std::unique_ptr<Backend> connect(Context &ctx)
 	return ctx.connect().value();
 }
 
+// With --verbose, each step of an operation on err as a line of its own,
+// "memplugctl: step: committed: range 3", the progress line (if any) out
+// of its way; otherwise nothing listens.
+inline Step steps(Context &ctx, ProgressLine *line = nullptr)
+{
+	if (!ctx.verbose)
+		return {};
+	return [&ctx, line](const std::string &text) {
+		if (line)
+			line->clear();
+		ctx.err << "memplugctl: step: " << text << std::endl;
+	};
+}
+
 // What plug and unplug ask while they run: whether a signal caught by
-// StopSignals asks to cancel them, and where their progress goes.
-inline OpHooks operation_hooks(ProgressLine &line)
+// StopSignals asks to cancel them, where their progress goes, and their
+// steps.
+inline OpHooks operation_hooks(Context &ctx, ProgressLine &line)
 {
 	return OpHooks{[] { return StopSignals::which(); },
-		       [&line](const Progress &progress) {
-			       line.update(progress);
-		       }};
+		       [&line](const Progress &progress) { line.update(progress); },
+		       steps(ctx, &line)};
 }
 
 // A warning on err, the progress line out of its way; kept in ctx.warnings

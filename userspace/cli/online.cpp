@@ -58,9 +58,10 @@ int run_online(const OnlineOptions &opts, Context &ctx)
 	StopSignals signals;
 	signals.install(false).value();
 	auto backend = connect(ctx);
-	const Range range = online_range(*backend, ctx.system.memory, opts.request, [] {
-				    return StopSignals::requested();
-			    }).value();
+	const Range range = online_range(
+				    *backend, ctx.system.memory, opts.request,
+				    [] { return StopSignals::requested(); }, steps(ctx))
+				    .value();
 	formatter(opts.json, ctx)->range(range, RangeAction::Onlined);
 	return 0;
 }
@@ -70,9 +71,10 @@ int run_offline(const OfflineOptions &opts, Context &ctx)
 	StopSignals signals;
 	signals.install(false).value();
 	auto backend = connect(ctx);
-	const Range range = offline_range(*backend, ctx.system.memory, opts.id, [] {
-				    return StopSignals::requested();
-			    }).value();
+	const Range range = offline_range(
+				    *backend, ctx.system.memory, opts.id,
+				    [] { return StopSignals::requested(); }, steps(ctx))
+				    .value();
 	formatter(opts.json, ctx)->range(range, RangeAction::Offlined);
 	return 0;
 }

@@ -13,9 +13,12 @@ std::shared_ptr<PlugOptions> setup_plug(CLI::App &sub)
 				  parse_address, [req](std::uint64_t v) { req->start = v; })
 		->required()
 		->type_name("ADDR");
-	add_parsed<std::uint64_t>(sub, "--size",
-				  "Bytes, decimal or 0x hex, with an optional K/M/G/T suffix",
-				  parse_size, [req](std::uint64_t v) { req->size = v; })
+	add_parsed<std::uint64_t>(
+		sub, "--size",
+		"Bytes: decimal or 0x hex, with an optional K/M/G/T or KiB/MiB/GiB/TiB "
+		"(binary multiples; KB, GB... are refused as ambiguous); decimals "
+		"such as 1.5G or 0.5GiB when they come to whole bytes",
+		parse_size, [req](std::uint64_t v) { req->size = v; })
 		->required()
 		->type_name("SIZE");
 	add_parsed<std::uint32_t>(
@@ -123,9 +126,9 @@ int run_plug(const PlugOptions &opts, Context &ctx)
 	signals.install(false).value();
 	auto backend = connect(ctx);
 	ProgressLine line(ctx.err, ctx.progress && !opts.json);
-	const Range range =
-		plug(*backend, ctx.system, opts.request, warning(ctx, line), operation_hooks(line))
-			.value();
+	const Range range = plug(*backend, ctx.system, opts.request, warning(ctx, line),
+				 operation_hooks(ctx, line))
+				    .value();
 	line.clear();
 	formatter(opts.json, ctx)->range(range, RangeAction::Plugged);
 	return 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "common.hpp"
 #include "memplug/zoneinfo.hpp"
+#include "version.hpp"
 
 namespace memplug::cli {
 
@@ -14,7 +15,11 @@ std::shared_ptr<StatusOptions> setup_status(CLI::App &sub)
 int run_status(const StatusOptions &opts, Context &ctx)
 {
 	auto backend = connect(ctx);
-	const Status status = backend->status_get().value();
+	Status status = backend->status_get().value();
+	status.controller_version = MEMPLUG_VERSION;
+	status.controller_protocol = MEMPLUG_FAMILY_VERSION;
+	if (const auto warning = version_warning(status))
+		ctx.err << "memplugctl: WARNING: " << *warning << std::endl;
 	// Readable by anyone; a failure only leaves the per-node lines out.
 	auto nodes = read_node_memory(ctx.system.files.zoneinfo);
 	// Each node with memory, and each memplug gave a memory type, with

@@ -38,7 +38,7 @@ int run_unplug(const UnplugOptions &opts, Context &ctx)
 	signals.install(false).value();
 	auto backend = connect(ctx);
 	ProgressLine line(ctx.err, ctx.progress && !opts.json);
-	const Range range = unplug(*backend, opts.request, operation_hooks(line)).value();
+	const Range range = unplug(*backend, opts.request, operation_hooks(ctx, line)).value();
 	line.clear();
 	formatter(opts.json, ctx)->range(range, RangeAction::Unplugged);
 	return 0;

@@ -111,6 +111,7 @@ private:
 		news_ = true;
 		if (e.blocks_done && e.blocks_total)
 			report(*e.blocks_done, *e.blocks_total, std::nullopt);
+		tell_block(e);
 		// An earlier request's outcome, which a fallback to RANGE_GET
 		// may have overtaken.
 		if (e.time_ns && *e.time_ns < request_.since_ns)
@@ -205,6 +206,29 @@ private:
 		if (r.blocks_done && r.blocks)
 			report(*r.blocks_done, *r.blocks, r.bytes_done);
 		return false;
+	}
+
+	// A block of the range onlined or offlined since the request, as a
+	// step: "offlined memory block 12 (3/8)".
+	void tell_block(const Event &e)
+	{
+		if (!request_.hooks.step || !e.block ||
+		    (e.time_ns && *e.time_ns < request_.since_ns))
+			return;
+		std::string text;
+		if (e.action == MEMPLUG_EVENT_ONLINE)
+			text = "onlined";
+		else if (e.action == MEMPLUG_EVENT_OFFLINE)
+			text = "offlined";
+		else
+			return;
+		text += " memory block " + std::to_string(*e.block);
+		if (e.blocks_done && e.blocks_total)
+			text += " (" + std::to_string(*e.blocks_done) + "/" +
+				std::to_string(*e.blocks_total) + ")";
+		if (e.action == MEMPLUG_EVENT_ONLINE && e.zone)
+			text += ", zone " + *e.zone;
+		request_.hooks.step(text);
 	}
 
 	void report(std::uint32_t done, std::uint32_t total, std::optional<std::uint64_t> bytes)

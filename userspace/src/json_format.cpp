@@ -57,6 +57,10 @@ Json status_json(const Status &s, const std::optional<std::vector<NodeMemory>> &
 {
 	Json j;
 	j["version"] = opt(s.version);
+	j["protocol"] = opt(s.protocol);
+	j["controller_version"] = opt(s.controller_version);
+	j["controller_protocol"] = opt(s.controller_protocol);
+	j["version_warning"] = opt(version_warning(s));
 	j["block_size"] = opt(s.block_size);
 	j["pluggable_start"] = opt_hex(s.pluggable_start);
 	j["pluggable_end"] = opt_hex(s.pluggable_end);

@@ -178,11 +178,49 @@ Result<FamilySocket> open_family(const std::string &what)
 	const int family = genl_ctrl_resolve(sk.get(), MEMPLUG_FAMILY_NAME);
 	if (family == -NLE_OBJ_NOTFOUND)
 		return Error(ErrorKind::NoFamily,
-			     "family " MEMPLUG_FAMILY_NAME " not found (is memplug.ko loaded?)");
+			     "memplug is not loaded, and the kernel could not load it on demand "
+			     "(no generic netlink family \"" MEMPLUG_FAMILY_NAME
+			     "\"; is memplug.ko "
+			     "installed? try modprobe memplug)");
 	if (family < 0)
 		return Error::system("resolving generic netlink family " MEMPLUG_FAMILY_NAME,
 				     nlerr_to_errno(family), nl_geterror(family));
 	return FamilySocket{std::move(sk), family};
+}
+
+// The version the kernel registered the family with (CTRL_ATTR_VERSION in
+// the reply to CTRL_CMD_GETFAMILY), asked on a socket of its own so that
+// nothing of the exchange is left on the client's; nothing when it
+// cannot be read.
+std::optional<std::uint32_t> registered_family_version()
+{
+	NlSockPtr sk(nl_socket_alloc());
+	NlMsgPtr msg(nlmsg_alloc());
+	NlCbPtr cb(nl_cb_alloc(NL_CB_DEFAULT));
+	if (!sk || !msg || !cb || genl_connect(sk.get()) < 0)
+		return std::nullopt;
+	if (!genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0, 0,
+			 CTRL_CMD_GETFAMILY, 1) ||
+	    nla_put_string(msg.get(), CTRL_ATTR_FAMILY_NAME, MEMPLUG_FAMILY_NAME) < 0)
+		return std::nullopt;
+
+	std::optional<std::uint32_t> version;
+	const auto on_reply = [](nl_msg *reply, void *arg) -> int {
+		nlattr *attrs[CTRL_ATTR_MAX + 1];
+		if (genlmsg_parse(nlmsg_hdr(reply), 0, attrs, CTRL_ATTR_MAX, nullptr) == 0 &&
+		    attrs[CTRL_ATTR_VERSION] && nla_len(attrs[CTRL_ATTR_VERSION]) >= 4)
+			*static_cast<std::optional<std::uint32_t> *>(arg) =
+				nla_get_u32(attrs[CTRL_ATTR_VERSION]);
+		return NL_OK;
+	};
+	nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_reply, &version);
+	if (nl_send_auto(sk.get(), msg.get()) < 0)
+		return std::nullopt;
+	// The reply, then the ACK (or the error that ends it).
+	for (int i = 0; i < 2 && !version; i++)
+		if (nl_recvmsgs(sk.get(), cb.get()) < 0)
+			break;
+	return version;
 }
 
 } // namespace
@@ -358,7 +396,10 @@ Result<Status> Client::status_get()
 	auto replies = transact([this] { return encode_status_get(family_); }, false, what);
 	if (!replies)
 		return std::move(replies).error();
-	return decode_one<Status>(*replies, decode_status, what);
+	auto status = decode_one<Status>(*replies, decode_status, what);
+	if (status)
+		status->protocol = registered_family_version();
+	return status;
 }
 
 Result<Range> Client::range_add(const RangeAddRequest &request)

@@ -105,11 +105,12 @@ std::optional<Error> stopped(const std::function<bool()> &stop, const std::strin
 class BlockWrites {
 public:
 	BlockWrites(Backend &backend, const MemorySysfs &sysfs, const std::string &what,
-		    const std::function<bool()> &stop)
+		    const std::function<bool()> &stop, const Step &step)
 	    : backend_(backend)
 	    , sysfs_(sysfs)
 	    , what_(what)
 	    , stop_(stop)
+	    , step_(step)
 	{
 	}
 
@@ -126,6 +127,15 @@ public:
 			return fail(std::move(error));
 		}
 		changed_.push_back({block, std::move(undo)});
+		if (step_) {
+			std::string text =
+				(state == "offline" ? "offlined " : "onlined ") + block_name(block);
+			if (state != "offline") {
+				auto zone = sysfs_.read_zone(block);
+				text += ", zone " + (zone ? *zone : std::string("unknown"));
+			}
+			step_(text);
+		}
 		if (auto error = stopped(stop_, what_, block))
 			return fail(std::move(*error));
 		return std::nullopt;
@@ -143,6 +153,7 @@ private:
 	const MemorySysfs &sysfs_;
 	const std::string &what_;
 	const std::function<bool()> &stop_;
+	const Step &step_;
 	std::vector<Changed> changed_;
 };
 
@@ -164,7 +175,7 @@ OnlineType online_type_for(const OnlineRequest &request, const Range &range)
 } // namespace
 
 Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const OnlineRequest &request,
-			   const std::function<bool()> &stop)
+			   const std::function<bool()> &stop, const Step &step)
 {
 	const std::string what = "onlining range " + std::to_string(request.id);
 	auto got = plugged_range(backend, request.id);
@@ -188,7 +199,7 @@ Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const Onl
 							   "; offline the range first");
 	}
 
-	BlockWrites writes(backend, sysfs, what, stop);
+	BlockWrites writes(backend, sysfs, what, stop, step);
 	const std::string_view state = online_type_sysfs(type);
 	for (const std::size_t i : online_order(blocks->size())) {
 		const Block &b = (*blocks)[i];
@@ -208,6 +219,9 @@ Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const Onl
 								       ": after onlining it is " +
 								       *problem));
 	}
+	if (step)
+		step("verified: range " + std::to_string(request.id) + ", " +
+		     std::to_string(verify->size()) + " blocks online");
 
 	auto now = backend.range_get(request.id);
 	if (!now)
@@ -216,7 +230,7 @@ Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const Onl
 }
 
 Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uint32_t id,
-			    const std::function<bool()> &stop)
+			    const std::function<bool()> &stop, const Step &step)
 {
 	const std::string what = "offlining range " + std::to_string(id);
 	auto got = plugged_range(backend, id);
@@ -228,7 +242,7 @@ Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uin
 	if (!blocks)
 		return std::move(std::move(blocks).error().add_context(what));
 
-	BlockWrites writes(backend, sysfs, what, stop);
+	BlockWrites writes(backend, sysfs, what, stop, step);
 	for (const auto &b : *blocks) {
 		if (!b.online())
 			continue;
@@ -249,6 +263,9 @@ Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uin
 			return writes.fail(Error::failed(what, "verifying " + block_name(b.id) +
 								       ": it is online again"));
 	}
+	if (step)
+		step("verified: range " + std::to_string(id) + ", " +
+		     std::to_string(verify->size()) + " blocks offline");
 
 	auto now = backend.range_get(id);
 	if (!now)

@@ -105,6 +105,13 @@ using Clock = std::chrono::steady_clock;
 // The longest sleep between two looks at a stop request.
 constexpr std::chrono::milliseconds kStopCheck{100};
 
+// Tells @hooks of a step, if it listens.
+void step(const OpHooks &hooks, const std::string &text)
+{
+	if (hooks.step)
+		hooks.step(text);
+}
+
 // The signal that asks @hooks' operation to stop, or 0.
 int stop_requested(const OpHooks &hooks)
 {
@@ -236,9 +243,14 @@ Result<Range> claim_range(const PlugJob &job)
 	// Whatever the kernel's auto-online policy, the blocks come back
 	// offline and are onlined here exactly as asked.
 	add.defer_online = true;
+	step(job.hooks, "add requested: " + hex(request.start) + "+" + human_size(request.size) +
+				(request.node ? " on node " + std::to_string(*request.node) : ""));
 	auto added = job.backend.range_add(add);
 	if (!added)
 		return std::move(std::move(added).error().add_context(job.what));
+	step(job.hooks, "add replied: range " + std::to_string(added->id) + " " +
+				range_state_name(*added) +
+				(added->node ? " on node " + std::to_string(*added->node) : ""));
 	return added;
 }
 
@@ -319,6 +331,13 @@ Result<void> online_blocks(const PlugJob &job, const Status &status, const Range
 		}
 		progress.done++;
 		progress.bytes_done += blocks[i].size;
+		if (job.hooks.step) {
+			auto zone = job.system.memory.read_zone(blocks[i].id);
+			step(job.hooks, "onlined " + block_name(blocks[i].id) + " (" +
+						std::to_string(progress.done) + "/" +
+						std::to_string(progress.total) + "), zone " +
+						(zone ? *zone : std::string("unknown")));
+		}
 		if (job.hooks.progress)
 			job.hooks.progress(progress);
 	}
@@ -356,10 +375,20 @@ Result<void> verify_plugged(const PlugJob &job, const Range &range, std::uint64_
 	auto blocks = range_blocks(job, range, block_size);
 	if (!blocks)
 		return std::move(blocks).error();
+	std::string zones;
 	for (const auto &block : *blocks) {
 		if (auto ok = verify_block(job, range, block); !ok)
 			return ok;
+		const std::string zone = block.zone.value_or("?");
+		if (block.online() &&
+		    (" " + zones + ",").find(" " + zone + ",") == std::string::npos)
+			zones += (zones.empty() ? "" : ", ") + zone;
 	}
+	step(job.hooks,
+	     "verified: range " + std::to_string(range.id) + ", " + std::to_string(blocks->size()) +
+		     " blocks " +
+		     (job.request.online == OnlineType::None ? "offline"
+							     : "online in zone " + zones));
 	return {};
 }
 
@@ -369,7 +398,10 @@ Result<Range> commit_range(const PlugJob &job, const Range &range)
 	RangeSetRequest commit;
 	commit.id = range.id;
 	commit.commit = true;
-	return job.backend.range_set(commit);
+	auto committed = job.backend.range_set(commit);
+	if (committed)
+		step(job.hooks, "committed: range " + std::to_string(range.id));
+	return committed;
 }
 
 // Everything after the add, each step a reason to roll back if it fails.
@@ -408,6 +440,7 @@ Error roll_back_plug(const PlugJob &job, EventStream &stream, const Range &range
 		error.set_kind(ErrorKind::Failed);
 	error.add_context(job.what);
 	const std::uint64_t since = monotonic_ns();
+	step(job.hooks, "rolling back: remove requested: range " + std::to_string(range.id));
 	auto removing = job.backend.range_del(range.id);
 	if (!removing)
 		return std::move(error.add_note(rollback_failed(range, removing.error())));
@@ -416,13 +449,14 @@ Error roll_back_plug(const PlugJob &job, EventStream &stream, const Range &range
 				.range = *removing,
 				.since_ns = since,
 				.deadline = std::nullopt,
-				.hooks = OpHooks{nullptr, job.hooks.progress},
+				.hooks = OpHooks{nullptr, job.hooks.progress, job.hooks.step},
 				.what = "rolling back range " + std::to_string(range.id)};
 	auto removed = await_outcome(job.backend, stream, wait);
 	if (!removed)
 		return std::move(error.add_note(rollback_failed(range, removed.error())));
 	if (removed->end != Outcome::End::Done)
 		return std::move(error.add_note(rollback_failed(range, *removed->error)));
+	step(job.hooks, "rolled back: range " + std::to_string(range.id) + " removed");
 	return std::move(error.add_note("rolled back, nothing left plugged"));
 }
 
@@ -437,7 +471,7 @@ std::string wait_until_gone(const PlugJob &job, EventStream &stream, const Range
 				.range = range,
 				.since_ns = since,
 				.deadline = std::nullopt,
-				.hooks = OpHooks{nullptr, job.hooks.progress},
+				.hooks = OpHooks{nullptr, job.hooks.progress, job.hooks.step},
 				.what = "rolling back range " + id};
 	auto gone = await_outcome(job.backend, stream, wait);
 	if (!gone)
@@ -544,9 +578,15 @@ Result<Range> attempt_removal(Backend &backend, EventStream &stream, const Unplu
 			      const OpHooks &hooks, const std::string &what,
 			      UnplugAttempts &attempts)
 {
+	step(hooks,
+	     "remove requested: range " + std::to_string(request.id) +
+		     (attempts.count > 1 ? " (attempt " + std::to_string(attempts.count) + ")"
+					 : ""));
 	auto queued = backend.range_del(request.id);
 	if (!queued)
 		return queued;
+	step(hooks, "remove replied: range " + std::to_string(request.id) + " " +
+			    range_state_name(*queued));
 	AwaitRequest wait{.awaited = Awaited::Removed,
 			  .range = *queued,
 			  .since_ns = attempts.last_ns,
@@ -570,8 +610,10 @@ Result<Range> attempt_removal(Backend &backend, EventStream &stream, const Unplu
 	}
 	if (!outcome)
 		return std::move(std::move(outcome).error().add_context(what));
-	if (outcome->end == Outcome::End::Done)
+	if (outcome->end == Outcome::End::Done) {
+		step(hooks, "removed: range " + std::to_string(request.id));
 		return queued;
+	}
 	return std::move(*outcome->error);
 }
 
@@ -718,6 +760,9 @@ Result<Range> plug(Backend &backend, const System &system, const PlugRequest &re
 		return range;
 	if (auto added = await_add(job, **stream, *range, since); !added)
 		return std::move(added).error();
+	step(job.hooks,
+	     "added: range " + std::to_string(range->id) +
+		     (range->blocks ? ", " + std::to_string(*range->blocks) + " blocks" : ""));
 	// From here on every failure removes the range again.
 	auto plugged = online_and_commit(job, *status, *range);
 	if (!plugged)

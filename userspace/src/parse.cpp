@@ -122,41 +122,18 @@ Result<std::uint64_t> parse_address(std::string_view text)
 	return value;
 }
 
-Result<std::uint64_t> parse_size(std::string_view text)
+namespace {
+
+constexpr std::string_view kSizeSuffixes = "use K, M, G, T or KiB, MiB, GiB, TiB";
+
+// The binary multiple a size suffix names: K, M, G, T (either case) or
+// KiB, MiB, GiB, TiB, as a shift; nothing for an empty suffix. "KB" and
+// the like are refused: SI would read them as powers of ten.
+Result<unsigned> size_shift(std::string_view text, std::string_view rest)
 {
 	constexpr std::string_view what = "size";
-	if (text.empty())
-		return invalid(what, text, "empty");
-	if (text[0] == '-' || text[0] == '+')
-		return invalid(what, text, "no sign allowed");
-
-	std::uint64_t value = 0;
-	std::string_view rest;
-	if (has_hex_prefix(text)) {
-		const std::string_view digits = text.substr(2);
-		const int n = read_hex(digits, value);
-		if (n < 0)
-			return invalid(what, text, "too large");
-		if (n == 0)
-			return invalid(what, text, "no hex digits after 0x");
-		rest = digits.substr(static_cast<std::size_t>(n));
-	} else {
-		const int n = read_dec(text, value);
-		if (n < 0)
-			return invalid(what, text, "too large");
-		if (n == 0)
-			return invalid(what, text, "not a number");
-		if (n > 1 && text[0] == '0')
-			return invalid(what, text,
-				       "leading zeros are not allowed (write 10 or 0x10, not 010)");
-		rest = text.substr(static_cast<std::size_t>(n));
-	}
-
 	if (rest.empty())
-		return value;
-	if (rest.size() != 1)
-		return invalid(what, text, "unknown suffix (use K, M, G or T)");
-
+		return 0u;
 	unsigned shift = 0;
 	switch (rest[0]) {
 	case 'k':
@@ -176,11 +153,100 @@ Result<std::uint64_t> parse_size(std::string_view text)
 		shift = 40;
 		break;
 	default:
-		return invalid(what, text, "unknown suffix (use K, M, G or T)");
+		return invalid(what, text, "unknown suffix (" + std::string(kSizeSuffixes) + ")");
 	}
-	if (value > (kU64Max >> shift))
+	const std::string_view unit = rest.substr(1);
+	if (unit.empty() || unit == "iB")
+		return shift;
+	if (unit == "B" || unit == "b") {
+		const char letter = static_cast<char>(rest[0] & ~0x20);
+		return invalid(what, text,
+			       std::string("ambiguous suffix (SI would read it as a power of ten): "
+					   "write ") +
+				       letter + "iB or " + letter + " for the binary multiple");
+	}
+	return invalid(what, text, "unknown suffix (" + std::string(kSizeSuffixes) + ")");
+}
+
+} // namespace
+
+Result<std::uint64_t> parse_size(std::string_view text)
+{
+	constexpr std::string_view what = "size";
+	if (text.empty())
+		return invalid(what, text, "empty");
+	if (text[0] == '-' || text[0] == '+')
+		return invalid(what, text, "no sign allowed");
+
+	std::uint64_t value = 0;
+	std::string_view rest;
+	// The decimal fraction after a ".", without its trailing zeros.
+	std::string_view fraction;
+	if (has_hex_prefix(text)) {
+		const std::string_view digits = text.substr(2);
+		const int n = read_hex(digits, value);
+		if (n < 0)
+			return invalid(what, text, "too large");
+		if (n == 0)
+			return invalid(what, text, "no hex digits after 0x");
+		rest = digits.substr(static_cast<std::size_t>(n));
+		if (!rest.empty() && rest[0] == '.')
+			return invalid(what, text,
+				       "no fractions in hex (write 0x... without a point, "
+				       "or a decimal such as 1.5G)");
+	} else {
+		const int n = read_dec(text, value);
+		if (n < 0)
+			return invalid(what, text, "too large");
+		if (n == 0)
+			return invalid(what, text, "not a number");
+		if (n > 1 && text[0] == '0')
+			return invalid(what, text,
+				       "leading zeros are not allowed (write 10 or 0x10, not 010)");
+		rest = text.substr(static_cast<std::size_t>(n));
+		if (!rest.empty() && rest[0] == '.') {
+			std::size_t digits = 1;
+			while (digits < rest.size() && is_digit(rest[digits]))
+				digits++;
+			if (digits == 1)
+				return invalid(what, text, "no digits after the decimal point");
+			fraction = rest.substr(1, digits - 1);
+			rest = rest.substr(digits);
+			while (!fraction.empty() && fraction.back() == '0')
+				fraction.remove_suffix(1);
+		}
+	}
+
+	auto shift = size_shift(text, rest);
+	if (!shift)
+		return std::move(shift).error();
+	if (value > (kU64Max >> *shift))
 		return invalid(what, text, "too large");
-	return value << shift;
+	value <<= *shift;
+	if (fraction.empty())
+		return value;
+
+	// value + 0.fraction * 2^shift bytes, which must be a whole number:
+	// fraction * 2^shift divisible by 10^digits. 19 digits keep both
+	// below 2^128.
+	if (fraction.size() > 19)
+		return invalid(what, text, "not a whole number of bytes (too many decimals)");
+	using U128 = unsigned __int128;
+	U128 numerator = 0;
+	U128 denominator = 1;
+	for (char c : fraction) {
+		numerator = numerator * 10 + static_cast<unsigned>(c - '0');
+		denominator *= 10;
+	}
+	numerator <<= *shift;
+	if (numerator % denominator != 0)
+		return invalid(what, text,
+			       "not a whole number of bytes (write it in a smaller unit, "
+			       "or in bytes)");
+	const auto part = static_cast<std::uint64_t>(numerator / denominator);
+	if (value > kU64Max - part)
+		return invalid(what, text, "too large");
+	return value + part;
 }
 
 Result<std::uint64_t> parse_u64(std::string_view text, std::string_view what)

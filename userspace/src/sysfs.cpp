@@ -43,6 +43,14 @@ Result<std::string> MemorySysfs::read_state(std::uint64_t id) const
 	return read_file(state_path(id));
 }
 
+Result<std::string> MemorySysfs::read_zone(std::uint64_t id) const
+{
+	auto zones = read_file(root_ / ("memory" + std::to_string(id)) / "valid_zones");
+	if (!zones)
+		return zones;
+	return zones->substr(0, zones->find(' '));
+}
+
 Result<void> MemorySysfs::write_state(std::uint64_t id, std::string_view state) const
 {
 	const std::filesystem::path path = state_path(id);

@@ -246,7 +246,15 @@ std::optional<std::uint32_t> TextFormatter::node_tier_of(const Range &range) con
 void TextFormatter::status(const Status &s, const std::optional<std::vector<NodeMemory>> &nodes,
 			   const std::vector<NodeTier> &tiers)
 {
-	line(out_, "version", opt_str(s.version));
+	const auto protocol = [](std::optional<std::uint32_t> p) {
+		return p ? ", protocol " + std::to_string(*p) : std::string();
+	};
+	line(out_, "version", opt_str(s.version) + protocol(s.protocol));
+	if (s.controller_version)
+		line(out_, "memplugctl",
+		     *s.controller_version + protocol(s.controller_protocol) +
+			     (version_warning(s) ? " (does not match the module: see the warning)"
+						 : ""));
 	line(out_, "block size",
 	     s.block_size ? human_size(*s.block_size) + " (" + hex(*s.block_size) + ")" : kNone);
 	if (s.pluggable_start && s.pluggable_end)

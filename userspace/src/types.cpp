@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "memplug/types.hpp"
 
+#include <utility>
+
 #include "memplug/proto.gen.hpp"
 
 namespace memplug {
@@ -69,6 +71,55 @@ std::string zone_policy_name(std::uint32_t policy)
 std::string tier_name(std::uint32_t tier)
 {
 	return spec_name(proto::tier_str(tier), tier);
+}
+
+namespace {
+
+// MAJOR and MINOR of "MAJOR.MINOR.PATCH[anything]", or nothing.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> major_minor(std::string_view v)
+{
+	std::uint64_t parts[3] = {0, 0, 0};
+	std::size_t pos = 0;
+	for (int i = 0; i < 3; i++) {
+		if (i > 0) {
+			if (pos >= v.size() || v[pos] != '.')
+				return std::nullopt;
+			pos++;
+		}
+		const std::size_t begin = pos;
+		while (pos < v.size() && v[pos] >= '0' && v[pos] <= '9' && pos - begin < 9)
+			parts[i] = parts[i] * 10 + static_cast<std::uint64_t>(v[pos++] - '0');
+		if (pos == begin)
+			return std::nullopt;
+	}
+	if (pos < v.size() && v[pos] >= '0' && v[pos] <= '9')
+		return std::nullopt;
+	return std::pair(parts[0], parts[1]);
+}
+
+} // namespace
+
+std::optional<std::string> version_warning(const Status &s)
+{
+	if (s.protocol && s.controller_protocol && *s.protocol != *s.controller_protocol)
+		return "memplug.ko speaks protocol version " + std::to_string(*s.protocol) +
+		       ", memplugctl " + std::to_string(*s.controller_protocol) +
+		       ": requests may be refused or misread; install a memplugctl that matches "
+		       "the module" +
+		       (s.version && s.controller_version
+				? " (memplug.ko " + *s.version + ", memplugctl " +
+					  *s.controller_version + ")"
+				: std::string());
+	if (!s.version || !s.controller_version || *s.version == *s.controller_version)
+		return std::nullopt;
+	const auto module = major_minor(*s.version);
+	const auto controller = major_minor(*s.controller_version);
+	if (module && controller && *module == *controller)
+		return std::nullopt; // only the patch level differs
+	return "memplug.ko is version " + *s.version + " and memplugctl " + *s.controller_version +
+	       (module && controller ? ": their major or minor versions differ"
+				     : ": the versions differ") +
+	       "; install the module and the controller from the same release";
 }
 
 std::string online_cb_name(std::uint32_t cb)

@@ -8,13 +8,16 @@
 #include "memplug/ops.hpp"
 #include "memplug/sysfs.hpp"
 #include "test_util.hpp"
+#include "version.hpp"
 
 namespace memplug::test {
 
 FakeBackend::FakeBackend(std::filesystem::path sysfs_root)
     : root_(std::move(sysfs_root))
 {
-	status.version = "0.1.0";
+	// A module built from the same tree as the controller.
+	status.version = MEMPLUG_VERSION;
+	status.protocol = MEMPLUG_FAMILY_VERSION;
 	status.block_size = kBlockSize;
 	status.event_seq = 100;
 }

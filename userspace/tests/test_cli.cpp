@@ -15,6 +15,7 @@
 #include "fake_backend.hpp"
 #include "memplug/iomem.hpp"
 #include "test_util.hpp"
+#include "version.hpp"
 
 using namespace memplug;
 using namespace std::chrono_literals;
@@ -311,13 +312,143 @@ TEST_F(CliTest, StatusJson)
 {
 	EXPECT_EQ(run({"status", "--json"}), 0) << err.str();
 	const Json doc = Json::parse(out.str());
-	EXPECT_EQ(doc["version"], "0.1.0");
+	EXPECT_EQ(doc["version"], MEMPLUG_VERSION);
+	EXPECT_EQ(doc["protocol"], MEMPLUG_FAMILY_VERSION);
+	EXPECT_EQ(doc["controller_version"], MEMPLUG_VERSION);
+	EXPECT_EQ(doc["controller_protocol"], MEMPLUG_FAMILY_VERSION);
+	EXPECT_EQ(doc["version_warning"], nullptr);
+	EXPECT_EQ(err.str(), "");
 	EXPECT_EQ(doc["block_size"], FakeBackend::kBlockSize);
 	EXPECT_TRUE(doc.contains("pluggable_start"));
 	EXPECT_TRUE(doc["pluggable_start"].is_null());
 
 	EXPECT_EQ(run({"status"}), 0);
 	EXPECT_NE(out.str().find("block size:"), std::string::npos);
+}
+
+// The module's and the controller's versions side by side; a different
+// protocol or MAJOR.MINOR warns on stderr, a different patch level does not.
+TEST_F(CliTest, StatusComparesVersions)
+{
+	const std::string ours = MEMPLUG_VERSION;
+	const std::string protocol = std::to_string(MEMPLUG_FAMILY_VERSION);
+	EXPECT_EQ(run({"status"}), 0) << err.str();
+	EXPECT_NE(out.str().find("version:          " + ours + ", protocol " + protocol +
+				 "\n"
+				 "memplugctl:       " +
+				 ours + ", protocol " + protocol + "\n"),
+		  std::string::npos)
+		<< out.str();
+	EXPECT_EQ(err.str(), "");
+
+	// Another patch level: shown, no warning.
+	const auto dot = ours.rfind('.');
+	ASSERT_NE(dot, std::string::npos);
+	const std::string patched = ours.substr(0, dot + 1) + "99";
+	fake.status.version = patched;
+	EXPECT_EQ(run({"status"}), 0) << err.str();
+	EXPECT_NE(out.str().find("version:          " + patched + ", protocol " + protocol + "\n"),
+		  std::string::npos)
+		<< out.str();
+	EXPECT_EQ(err.str(), "");
+	EXPECT_EQ(run({"status", "--json"}), 0);
+	Json doc = Json::parse(out.str());
+	EXPECT_EQ(doc["version"], patched);
+	EXPECT_EQ(doc["controller_version"], ours);
+	EXPECT_EQ(doc["version_warning"], nullptr);
+	EXPECT_EQ(err.str(), "");
+
+	// Another minor version: a warning, and the text says so.
+	fake.status.version = "999.0.0";
+	EXPECT_EQ(run({"status"}), 0) << err.str();
+	EXPECT_EQ(err.str(), "memplugctl: WARNING: memplug.ko is version 999.0.0 and memplugctl " +
+				     ours +
+				     ": their major or minor versions differ; install the module "
+				     "and the controller from the same release\n");
+	EXPECT_NE(out.str().find("memplugctl:       " + ours + ", protocol " + protocol +
+				 " (does not match the module: see the warning)\n"),
+		  std::string::npos)
+		<< out.str();
+	EXPECT_EQ(run({"status", "--json"}), 0);
+	doc = Json::parse(out.str());
+	EXPECT_EQ(doc["version"], "999.0.0");
+	EXPECT_NE(doc["version_warning"].get<std::string>().find("999.0.0"), std::string::npos);
+	EXPECT_NE(err.str().find("WARNING"), std::string::npos);
+
+	// Another protocol: a warning, whatever the versions.
+	fake.status.version = ours;
+	fake.status.protocol = MEMPLUG_FAMILY_VERSION + 1;
+	EXPECT_EQ(run({"status", "--json"}), 0);
+	doc = Json::parse(out.str());
+	EXPECT_EQ(doc["protocol"], MEMPLUG_FAMILY_VERSION + 1);
+	EXPECT_EQ(doc["controller_protocol"], MEMPLUG_FAMILY_VERSION);
+	EXPECT_EQ(err.str().rfind("memplugctl: WARNING: memplug.ko speaks protocol version " +
+					  std::to_string(MEMPLUG_FAMILY_VERSION + 1) +
+					  ", memplugctl " + protocol,
+				  0),
+		  0u)
+		<< err.str();
+
+	// What is unknown is shown as such and warns of nothing.
+	fake.status.protocol.reset();
+	fake.status.version.reset();
+	EXPECT_EQ(run({"status"}), 0);
+	EXPECT_NE(out.str().find("version:          -\n"), std::string::npos) << out.str();
+	EXPECT_EQ(err.str(), "");
+}
+
+// -v before the command: every step on stderr, one line each, the result
+// on stdout as without it.
+TEST_F(CliTest, VerboseTellsEachStep)
+{
+	for (int b = 8; b < 12; b++)
+		memplug::test::write_file(
+			dir.path() / ("memory" + std::to_string(b)) / "valid_zones", "Movable\n");
+	EXPECT_EQ(run({"-v", "plug", "--start", "0x40000000", "--size", "0.5GiB"}), 0) << err.str();
+	EXPECT_EQ(out.str().rfind("plugged range 1: 0x40000000-0x5fffffff (512M)", 0), 0u)
+		<< out.str();
+	const std::string plugged = err.str();
+	EXPECT_EQ(plugged, "memplugctl: step: add requested: 0x40000000+512M\n"
+			   "memplugctl: step: add replied: range 1 plugging on node 0\n"
+			   "memplugctl: step: added: range 1, 4 blocks\n"
+			   "memplugctl: step: onlined memory block 8 (1/4), zone Movable\n"
+			   "memplugctl: step: onlined memory block 10 (2/4), zone Movable\n"
+			   "memplugctl: step: onlined memory block 11 (3/4), zone Movable\n"
+			   "memplugctl: step: onlined memory block 9 (4/4), zone Movable\n"
+			   "memplugctl: step: verified: range 1, 4 blocks online in zone Movable\n"
+			   "memplugctl: step: committed: range 1\n");
+
+	EXPECT_EQ(run({"--verbose", "offline", "1"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "offlined range 1: 0x40000000-0x5fffffff (512M), 0/4 blocks online\n");
+	EXPECT_EQ(err.str(), "memplugctl: step: offlined memory block 8\n"
+			     "memplugctl: step: offlined memory block 9\n"
+			     "memplugctl: step: offlined memory block 10\n"
+			     "memplugctl: step: offlined memory block 11\n"
+			     "memplugctl: step: verified: range 1, 4 blocks offline\n");
+	EXPECT_EQ(run({"-v", "online", "1"}), 0) << err.str();
+	EXPECT_NE(err.str().find("memplugctl: step: onlined memory block 9, zone Movable\n"),
+		  std::string::npos)
+		<< err.str();
+	EXPECT_NE(err.str().find("memplugctl: step: verified: range 1, 4 blocks online\n"),
+		  std::string::npos)
+		<< err.str();
+
+	EXPECT_EQ(run({"-v", "unplug", "1"}), 0) << err.str();
+	EXPECT_EQ(out.str(), "unplugged range 1: 0x40000000-0x5fffffff (512M)\n");
+	EXPECT_EQ(err.str(), "memplugctl: step: remove requested: range 1\n"
+			     "memplugctl: step: remove replied: range 1 unplugging\n"
+			     "memplugctl: step: offlined memory block 8 (1/4)\n"
+			     "memplugctl: step: offlined memory block 9 (2/4)\n"
+			     "memplugctl: step: offlined memory block 10 (3/4)\n"
+			     "memplugctl: step: offlined memory block 11 (4/4)\n"
+			     "memplugctl: step: removed: range 1\n");
+
+	// Without it, nothing on stderr; after the command it is no option.
+	EXPECT_EQ(run({"plug", "--start", "0x40000000", "--size", "512M"}), 0) << err.str();
+	EXPECT_EQ(err.str(), "");
+	connects = 0;
+	EXPECT_EQ(run({"unplug", "2", "-v"}), 2);
+	EXPECT_EQ(connects, 0);
 }
 
 TEST_F(CliTest, StatusNodesAndTheirTiers)

@@ -437,6 +437,38 @@ const std::vector<std::tuple<std::string, Type, bool>> kNodeKeys = {
 	{"memplug_ranges", Type::Unsigned, false},
 };
 
+TEST(VersionWarning, WhatMatters)
+{
+	Status s;
+	s.version = "0.2.0";
+	s.controller_version = "0.2.0";
+	s.protocol = 1;
+	s.controller_protocol = 1;
+	EXPECT_EQ(version_warning(s), std::nullopt);
+	s.version = "0.2.7";
+	EXPECT_EQ(version_warning(s), std::nullopt) << "the patch level may differ";
+	s.version = "0.2.0-rc1";
+	EXPECT_EQ(version_warning(s), std::nullopt);
+	s.version = "0.3.0";
+	ASSERT_TRUE(version_warning(s));
+	EXPECT_NE(version_warning(s)->find("major or minor"), std::string::npos);
+	s.version = "1.2.0";
+	EXPECT_TRUE(version_warning(s));
+	s.version = "0.20.0";
+	EXPECT_TRUE(version_warning(s)) << "0.20 is not 0.2";
+	s.version = "0.2";
+	ASSERT_TRUE(version_warning(s));
+	EXPECT_NE(version_warning(s)->find("the versions differ"), std::string::npos);
+	s.version = "0.2.0";
+	s.protocol = 2;
+	ASSERT_TRUE(version_warning(s));
+	EXPECT_NE(version_warning(s)->find("protocol version 2, memplugctl 1"), std::string::npos);
+	s.protocol.reset();
+	EXPECT_EQ(version_warning(s), std::nullopt);
+	s.version.reset();
+	EXPECT_EQ(version_warning(s), std::nullopt) << "nothing to compare";
+}
+
 TEST(JsonFormat, StatusKeysAlwaysPresent)
 {
 	Status full;
@@ -466,6 +498,10 @@ TEST(JsonFormat, StatusKeysAlwaysPresent)
 
 	const std::vector<std::tuple<std::string, Type, bool>> keys = {
 		{"version", Type::String, true},
+		{"protocol", Type::Unsigned, true},
+		{"controller_version", Type::String, true},
+		{"controller_protocol", Type::Unsigned, true},
+		{"version_warning", Type::String, true},
 		{"block_size", Type::Unsigned, true},
 		{"pluggable_start", Type::String, true},
 		{"pluggable_end", Type::String, true},

@@ -74,6 +74,54 @@ TEST(ParseSize, AcceptsDecimalHexAndSuffixes)
 	EXPECT_EQ(parse_size("16777215T").value(), std::uint64_t{16777215} << 40);
 }
 
+TEST(ParseSize, AcceptsIecSuffixes)
+{
+	EXPECT_EQ(parse_size("4KiB").value(), 4096u);
+	EXPECT_EQ(parse_size("4kiB").value(), 4096u);
+	EXPECT_EQ(parse_size("512MiB").value(), 512 * kMiB);
+	EXPECT_EQ(parse_size("1GiB").value(), 1024 * kMiB);
+	EXPECT_EQ(parse_size("2TiB").value(), std::uint64_t{2} << 40);
+	EXPECT_EQ(parse_size("0x10MiB").value(), 16 * kMiB);
+	EXPECT_EQ(parse_size("16777215TiB").value(), std::uint64_t{16777215} << 40);
+	expect_usage_error(parse_size("16777216TiB"), "too large");
+}
+
+TEST(ParseSize, AcceptsExactDecimals)
+{
+	EXPECT_EQ(parse_size("1.5G").value(), 1536 * kMiB);
+	EXPECT_EQ(parse_size("0.5GiB").value(), 512 * kMiB);
+	EXPECT_EQ(parse_size("0.25K").value(), 256u);
+	EXPECT_EQ(parse_size("2.125M").value(), 2176u * 1024);
+	EXPECT_EQ(parse_size("1.0").value(), 1u);
+	EXPECT_EQ(parse_size("0.0").value(), 0u);
+	// Trailing zeros do not count against exactness.
+	EXPECT_EQ(parse_size("1.50000000000000000000000000G").value(), 1536 * kMiB);
+	// 2^-40 T is one byte.
+	EXPECT_EQ(parse_size("0.5T").value(), std::uint64_t{1} << 39);
+	EXPECT_EQ(parse_size("16777215.5T").value(),
+		  (std::uint64_t{16777215} << 40) + (1ull << 39));
+	EXPECT_EQ(parse_size("0.0009765625K").value(), 1u);
+}
+
+TEST(ParseSize, RefusesInexactDecimals)
+{
+	expect_usage_error(parse_size("1.3K"), "not a whole number of bytes");
+	expect_usage_error(parse_size("0.5"), "not a whole number of bytes");
+	expect_usage_error(parse_size("0.1G"), "not a whole number of bytes");
+	expect_usage_error(parse_size("0.00000000000000000001T"), "too many decimals");
+	expect_usage_error(parse_size("1."), "no digits after the decimal point");
+	expect_usage_error(parse_size("1.G"), "no digits after the decimal point");
+	expect_usage_error(parse_size(".5G"), "not a number");
+	expect_usage_error(parse_size("01.5G"), "leading zeros");
+	expect_usage_error(parse_size("1.5.5G"), "suffix");
+	expect_usage_error(parse_size("1,5G"), "suffix");
+	expect_usage_error(parse_size("0x1.8G"), "no fractions in hex");
+	expect_usage_error(parse_size("16777215.9999T"), "not a whole number");
+	expect_usage_error(parse_size("16777216.5T"), "too large");
+	expect_usage_error(parse_size("18446744073709551615.5"), "not a whole number");
+	expect_usage_error(parse_size("18446744073709551615.5K"), "too large");
+}
+
 TEST(ParseSize, RefusesAmbiguousAndBroken)
 {
 	expect_usage_error(parse_size(""), "empty");
@@ -82,8 +130,14 @@ TEST(ParseSize, RefusesAmbiguousAndBroken)
 	expect_usage_error(parse_size("-1"), "sign");
 	expect_usage_error(parse_size("+1"), "sign");
 	expect_usage_error(parse_size("1Q"), "suffix");
-	expect_usage_error(parse_size("1KB"), "suffix");
-	expect_usage_error(parse_size("1.5G"), "suffix");
+	expect_usage_error(parse_size("1KB"), "write KiB or K");
+	expect_usage_error(parse_size("1GB"), "write GiB or G");
+	expect_usage_error(parse_size("1gb"), "ambiguous");
+	expect_usage_error(parse_size("1Mb"), "ambiguous");
+	expect_usage_error(parse_size("1KIB"), "suffix");
+	expect_usage_error(parse_size("1Kib"), "suffix");
+	expect_usage_error(parse_size("1i"), "suffix");
+	expect_usage_error(parse_size("1GiBs"), "suffix");
 	expect_usage_error(parse_size("1 G"), "suffix");
 	expect_usage_error(parse_size("0x"), "no hex digits");
 	expect_usage_error(parse_size("0xM"), "no hex digits");

@@ -26,6 +26,10 @@
 
 namespace memplug {
 
+// Hears of one step of an operation as it happens, in a few words:
+// "committed range 3".
+using Step = std::function<void(const std::string &)>;
+
 // What a long operation asks of its caller while it runs.
 struct OpHooks {
 	// Asked while waiting and between blocks: 0 to go on, or the signal
@@ -33,6 +37,10 @@ struct OpHooks {
 	std::function<int()> stop;
 	// Told how far the operation has come, whenever that changes.
 	std::function<void(const Progress &)> progress;
+	// Told of each step (memplugctl --verbose): the requests and their
+	// replies, each block onlined or offlined, the verification, the
+	// commit, a rollback. Unset: nobody listens.
+	Step step;
 };
 
 // What the module's worker is awaited to do to a range.

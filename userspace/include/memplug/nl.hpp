@@ -35,8 +35,10 @@ int nlerr_to_errno(int nlerr);
 
 class Client final : public Backend {
 public:
-	// Connects and resolves the family. A missing family is an Error of
-	// kind NoFamily ("is memplug.ko loaded?").
+	// Connects and resolves the family, which makes the kernel load
+	// memplug.ko if it is installed and not loaded (its alias
+	// net-pf-16-proto-16-family-memplug). A family still missing is an
+	// Error of kind NoFamily ("memplug is not loaded, ...").
 	static Result<std::unique_ptr<Client>> connect();
 
 	Client(const Client &) = delete;

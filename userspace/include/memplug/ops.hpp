@@ -76,7 +76,9 @@ struct PlugRequest {
 // range is gone; onlining stops at the next block and the range is removed as on a failure. The
 // Error is then of kind Timeout ("timed out after 2s") or Cancelled ("cancelled by SIGINT"), and
 // says where the range stands.
-// @hooks.progress hears of every block onlined.
+// @hooks.progress hears of every block onlined; @hooks.step of the add
+// requested, replied and done, every block onlined (with its zone), the
+// verification, the commit and a rollback.
 Result<Range> plug(Backend &backend, const System &system, const PlugRequest &request,
 		   const Warn &warn, const OpHooks &hooks = {});
 
@@ -131,14 +133,16 @@ struct OnlineRequest {
 // @stop is asked after every block: when it says so (SIGINT or SIGTERM
 // arrived; the signal also cuts a long kernel step short with EINTR), the
 // command rolls back what it did and fails.
+//
+// @step hears of every block written and of the verification.
 Result<Range> online_range(Backend &backend, const MemorySysfs &sysfs, const OnlineRequest &request,
-			   const std::function<bool()> &stop = {});
+			   const std::function<bool()> &stop = {}, const Step &step = {});
 
 // The same for offlining: a failure re-onlines, into the zone each had,
 // the blocks this call offlined. A protected range's blocks refuse; the
 // Error then carries memplug's reason from the event ring.
 Result<Range> offline_range(Backend &backend, const MemorySysfs &sysfs, std::uint32_t id,
-			    const std::function<bool()> &stop = {});
+			    const std::function<bool()> &stop = {}, const Step &step = {});
 
 struct UnplugRequest {
 	std::uint32_t id = 0;
@@ -159,7 +163,8 @@ struct UnplugRequest {
 // with the block that refused and why (FAIL_BLOCK, FAIL_ERRNO, memplug's
 // veto from the event ring) and with where the range stands afterwards:
 // RANGE_GET, and BLOCK_GET dumps before and after compared block by block.
-// @hooks.progress hears of the blocks offlined or removed.
+// @hooks.progress hears of the blocks offlined or removed; @hooks.step of
+// each removal requested, replied and done, and of every block offlined.
 Result<Range> unplug(Backend &backend, const UnplugRequest &request, const OpHooks &hooks = {});
 
 } // namespace memplug

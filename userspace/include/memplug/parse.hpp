@@ -5,8 +5,11 @@
 //
 // - Addresses are hexadecimal and must carry "0x": 0x40000000.
 // - Sizes are bytes, decimal (536870912) or hexadecimal with "0x"
-//   (0x20000000), optionally followed by one of K, M, G, T (either case),
-//   binary multiples: 512M = 512 * 2^20.
+//   (0x20000000), optionally followed by one of K, M, G, T (either case)
+//   or KiB, MiB, GiB, TiB, binary multiples: 512M = 512MiB = 512 * 2^20.
+//   KB, MB, GB, TB are refused: SI reads them as powers of ten. A decimal
+//   size may have a fraction when the result is a whole number of bytes
+//   (1.5G, 0.5GiB; not 1.3K, which is 1331.2 bytes); hex never has one.
 // - Ids, nodes and other counts are plain decimal.
 // - Decimal numbers never start with 0 unless they are 0: "010" is refused
 //   rather than read as 8 (octal, as strtoull's base 0 would) or 10.

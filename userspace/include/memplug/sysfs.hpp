@@ -35,6 +35,11 @@ public:
 	// "offline", "going-offline".
 	Result<std::string> read_state(std::uint64_t id) const;
 
+	// The zone an online block is in: the first word of
+	// memory<id>/valid_zones, which for an online block names just its
+	// zone ("Movable", "Normal").
+	Result<std::string> read_zone(std::uint64_t id) const;
+
 	// Writes @state ("online", "online_kernel", "online_movable",
 	// "offline") with a single write(2), so the kernel's errno for the
 	// transition is reported as it is.

@@ -103,7 +103,22 @@ struct Status {
 	bool kdump = false;
 	// One per node memplug gave a memory type, in the kernel's order.
 	std::vector<MemType> memtypes;
+	// Not STATUS_GET's. The version the kernel registered the family
+	// with, the protocol the module speaks (CTRL_ATTR_VERSION, which
+	// Client::status_get() asks the generic netlink controller for).
+	std::optional<std::uint32_t> protocol;
+	// memplugctl's own version and protocol, which status shows and
+	// compares with the module's (run_status() sets them).
+	std::optional<std::string> controller_version;
+	std::optional<std::uint32_t> controller_protocol;
 };
+
+// Whether the module and the controller of @status go together. Nothing
+// when they do: the same protocol and the same MAJOR.MINOR (the patch
+// level may differ), or something is unknown. Otherwise the warning,
+// naming both versions: a different protocol, a different MAJOR.MINOR,
+// or a version that is not MAJOR.MINOR.PATCH and differs.
+std::optional<std::string> version_warning(const Status &status);
 
 // "memplug", "unavailable", "idle", or "unknown(<n>)".
 std::string online_cb_name(std::uint32_t cb);
