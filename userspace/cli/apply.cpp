@@ -155,7 +155,7 @@ int run_apply(const ApplyOptions &opts, Context &ctx)
 	if (!opts.dry_run) {
 		ProgressLine line(ctx.err, ctx.progress && !opts.json);
 		execute_apply(*backend, ctx.system, config.ranges, steps, warning(ctx, line),
-			      operation_hooks(line));
+			      operation_hooks(ctx, line));
 		line.clear();
 	}
 	formatter(opts.json, ctx)->apply(steps, config.ranges, opts.dry_run);
