@@ -134,37 +134,21 @@ Result<unsigned> size_shift(std::string_view text, std::string_view rest)
 	constexpr std::string_view what = "size";
 	if (rest.empty())
 		return 0u;
-	unsigned shift = 0;
-	switch (rest[0]) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		break;
-	case 't':
-	case 'T':
-		shift = 40;
-		break;
-	default:
+	// K is 2^10, M 2^20, G 2^30, T 2^40, in either case.
+	constexpr std::string_view letters = "KMGT";
+	const char letter = static_cast<char>(rest[0] & ~0x20);
+	const auto pos = letters.find(letter);
+	if (pos == std::string_view::npos)
 		return invalid(what, text, "unknown suffix (" + std::string(kSizeSuffixes) + ")");
-	}
+	const unsigned shift = 10 * static_cast<unsigned>(pos + 1);
 	const std::string_view unit = rest.substr(1);
 	if (unit.empty() || unit == "iB")
 		return shift;
-	if (unit == "B" || unit == "b") {
-		const char letter = static_cast<char>(rest[0] & ~0x20);
+	if (unit == "B" || unit == "b")
 		return invalid(what, text,
 			       std::string("ambiguous suffix (SI would read it as a power of ten): "
 					   "write ") +
 				       letter + "iB or " + letter + " for the binary multiple");
-	}
 	return invalid(what, text, "unknown suffix (" + std::string(kSizeSuffixes) + ")");
 }
 

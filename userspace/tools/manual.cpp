@@ -26,8 +26,7 @@ constexpr const char *kConfDescription[] = {
 	"A file is made of lines key = value. Blank lines and lines starting with # are "
 	"ignored; the whitespace around key and value is trimmed. The keys are the long "
 	"options of memplugctl plug but --json, without their dashes, and take the same "
-	"values; a "
-	"flag takes yes or no. Only exclude may be given more than once.",
+	"values; a flag takes yes or no. Only exclude may be given more than once.",
 	"Instead of start, a file may name the range by the description /proc/iomem gives "
 	"it, with iomem and index; start and iomem exclude each other, and one of them is "
 	"required.",
