@@ -14,6 +14,7 @@
  *   mp_json.h     the controller's JSON output
  *   mp_snap.h     snapshots that a refused request must leave unchanged
  *   mp_fixture.h  the cleanup and setup every test starts with
+ *   mp_host.h     the host's root over virtio-9p, for host programs
  */
 #ifndef MP_SYS_H
 #define MP_SYS_H
@@ -22,6 +23,7 @@
 #include "mp_environ.h"
 #include "mp_file.h"
 #include "mp_fixture.h"
+#include "mp_host.h"
 #include "mp_iomem.h"
 #include "mp_json.h"
 #include "mp_memplug.h"

@@ -14,7 +14,6 @@
  * warning must be in plug's document. Failures, a refused request and a
  * malformed command line, must print the error document.
  */
-#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "memplug_test.h"
@@ -37,49 +36,16 @@ FIXTURE(schema) {
 	char small[32]; /* two blocks */
 };
 
-/* The host's root over 9p at /host, the payload's schemas at /host/mnt. */
+/* The host's root at /host, the payload's schemas at /host/mnt. */
 static int schema_mount_host(char *why, size_t len)
 {
-	static const char *const mods[] = { "virtio_pci", "9pnet_virtio", "9p" };
-	struct stat st;
-	unsigned int i;
-
-	if (stat(HOST CHECKER, &st) == 0)
-		return 0;
-	if (stat(HOST "/usr/bin/python3", &st)) {
-		for (i = 0; i < ARRAY_SIZE(mods); i++) {
-			if (mp_modprobe(mods[i], NULL)) {
-				snprintf(why, len, "modprobe %s: %s", mods[i],
-					 mp_errstr());
-				return -1;
-			}
-		}
-		if (mkdir(HOST, 0755) && errno != EEXIST) {
-			snprintf(why, len, "mkdir " HOST ": %s",
-				 strerror(errno));
-			return -1;
-		}
-		if (mount("hostroot", HOST, "9p", MS_RDONLY,
-			  "trans=virtio,version=9p2000.L,msize=262144")) {
-			snprintf(why, len, "mount 9p hostroot: %s",
-				 strerror(errno));
-			return -1;
-		}
-		if (stat(HOST "/usr/bin/python3", &st)) {
-			snprintf(why, len, "no python3 on the host");
-			return -1;
-		}
-	}
 	if (mkdir(PAYLOAD "/out", 0755) && errno != EEXIST) {
 		snprintf(why, len, "mkdir " PAYLOAD "/out: %s",
 			 strerror(errno));
 		return -1;
 	}
-	if (mount(PAYLOAD, HOST "/mnt", NULL, MS_BIND, NULL)) {
-		snprintf(why, len, "bind " PAYLOAD ": %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return mp_host_root(HOST, PAYLOAD, "json-schema-check.py", why,
+			    len);
 }
 
 FIXTURE_SETUP(schema)

@@ -12,8 +12,6 @@
  * encodes every request and decodes every reply and event from the spec
  * alone (and validates the spec against the schema first).
  */
-#include <sys/mount.h>
-#include <sys/stat.h>
 
 #include "memplug_test.h"
 
@@ -29,42 +27,6 @@ FIXTURE(ynl) {
 	char chroot_bin[256];
 };
 
-/* The host's root over 9p at /host, the client at /host/mnt. */
-static int ynl_mount_host(char *why, size_t len)
-{
-	static const char *const mods[] = { "virtio_pci", "9pnet_virtio", "9p" };
-	struct stat st;
-	unsigned int i;
-
-	if (stat(HOST YNL_CLI, &st) == 0)
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(mods); i++) {
-		if (mp_modprobe(mods[i], NULL)) {
-			snprintf(why, len, "modprobe %s: %s", mods[i],
-				 mp_errstr());
-			return -1;
-		}
-	}
-	if (mkdir(HOST, 0755) && errno != EEXIST) {
-		snprintf(why, len, "mkdir " HOST ": %s", strerror(errno));
-		return -1;
-	}
-	if (mount("hostroot", HOST, "9p", MS_RDONLY,
-		  "trans=virtio,version=9p2000.L,msize=262144")) {
-		snprintf(why, len, "mount 9p hostroot: %s", strerror(errno));
-		return -1;
-	}
-	if (mount("/memplug/ynl", HOST "/mnt", NULL, MS_BIND, NULL)) {
-		snprintf(why, len, "bind /memplug/ynl: %s", strerror(errno));
-		return -1;
-	}
-	if (stat(HOST "/usr/bin/python3", &st)) {
-		snprintf(why, len, "no python3 on the host");
-		return -1;
-	}
-	return 0;
-}
-
 FIXTURE_SETUP(ynl)
 {
 	char why[512] = "";
@@ -73,7 +35,10 @@ FIXTURE_SETUP(ynl)
 	TH_LOG("setup (remove leftovers, load memplug): %s", mp_errstr());
 	ASSERT_NE(NULL, mp_which("chroot", self->chroot_bin,
 				 sizeof(self->chroot_bin)));
-	ASSERT_EQ(0, ynl_mount_host(why, sizeof(why))) TH_LOG("%s", why);
+	/* The host's root at /host, the client at /host/mnt. */
+	ASSERT_EQ(0, mp_host_root(HOST, "/memplug/ynl", "tools/net/ynl/cli.py",
+				  why, sizeof(why)))
+	TH_LOG("%s", why);
 }
 
 MP_FIXTURE_TEARDOWN(ynl)
