@@ -7,9 +7,9 @@
 #
 # Builds memplug-dkms and memplugctl with `make deb`, runs lintian on them
 # (an error or a warning fails), installs both with apt-get, checks
-# memplugctl, its manual pages and bash completion, and the module DKMS
-# built for Debian's stock 6.1 kernel (the release linux-headers-amd64
-# depends on), then purges both and checks that
+# memplugctl, its manual pages, bash completion and JSON Schemas, and the
+# module DKMS built for Debian's stock 6.1 kernel (the release
+# linux-headers-amd64 depends on), then purges both and checks that
 # nothing of them is left. Each check is one KTAP result; the last line
 # is the counts (selftests/vm/ktap-summary.sh --counts). The exit status
 # is non-zero when a check failed.
@@ -28,7 +28,7 @@ readonly KS=$TOP/selftests/vm/ktap-summary.sh
 readonly BUILD_DIR=${BUILD:-$TOP/build}
 readonly OUT=$BUILD_DIR/deb
 readonly LOGS=$OUT/logs
-readonly PLAN=22
+readonly PLAN=23
 readonly PKGS=(memplug-dkms memplugctl)
 
 n=0 passed=0 failed=0 skipped=0
@@ -184,12 +184,15 @@ if [[ -x $bin ]]; then
 	fi
 	comp=/usr/share/bash-completion/completions/memplugctl
 	check "bash completion in $comp" bash -c 'source "$1" && complete -p memplugctl >/dev/null' - "$comp"
+	schemas=/usr/share/memplugctl/schema
+	check "the JSON Schemas of docs/schema in $schemas" diff -r "$TOP/docs/schema" "$schemas"
 else
 	skip "memplugctl is linked dynamically to libnl-3 and libnl-genl-3" "no $bin"
 	skip "memplugctl is stripped" "no $bin"
 	skip "memplugctl --version says $version" "no $bin"
 	skip "man -w finds memplugctl(8) and memplug.conf(5)" "no $bin"
 	skip "bash completion in /usr/share/bash-completion/completions" "no $bin"
+	skip "the JSON Schemas of docs/schema in /usr/share/memplugctl/schema" "no $bin"
 fi
 
 # memplugctl's systemd units as installed: systemd-analyze verify, any
