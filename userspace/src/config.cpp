@@ -210,7 +210,7 @@ std::optional<ConfiguredRange> parse_config_file(const std::filesystem::path &fi
 	} else if (start) {
 		if (index)
 			err.at(index->number, "index needs iomem");
-		if (!size)
+		if (!seen.contains("size")) // not a size refused above
 			err.at(start->number, "start needs size");
 		start_text = start->value;
 		if (size)
