@@ -140,11 +140,20 @@ int run_apply(const ApplyOptions &opts, Context &ctx)
 	const auto keys = plug_keys();
 	const Config config = read_config(opts.config_dir, *keys, ctx.system.files.iomem);
 	if (!config.errors.empty()) {
-		for (const auto &e : config.errors)
+		constexpr std::string_view nothing =
+			"apply: errors in the configuration; nothing was changed";
+		std::string message;
+		for (const auto &e : config.errors) {
 			ctx.err << "memplugctl: " << e << '\n';
-		ctx.err << "memplugctl: apply: errors in the configuration; nothing was changed"
-			<< std::endl;
-		return static_cast<int>(ExitCode::Usage);
+			message += e + '\n';
+		}
+		ctx.err << "memplugctl: " << nothing << std::endl;
+		const int code = static_cast<int>(ExitCode::Usage);
+		// With --json, the same lines in the error document.
+		if (opts.json)
+			print_json_error(ctx.out, "usage", message.append(nothing), code,
+					 ctx.warnings);
+		return code;
 	}
 
 	StopSignals signals;

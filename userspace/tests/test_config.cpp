@@ -167,6 +167,10 @@ TEST(Config, ErrorsNameFileAndLine)
 	EXPECT_EQ(error_of("online = kernel\n"),
 		  "ranges.d/db.conf: needs start and size, or iomem");
 	EXPECT_EQ(error_of("start = 0x40000000\n"), "ranges.d/db.conf:1: start needs size");
+	// A size refused on its line is not also missing.
+	EXPECT_EQ(error_of("start = 0x40000000\nsize = 1.3K\n"),
+		  "ranges.d/db.conf:2: invalid size \"1.3K\": not a whole number of bytes (write "
+		  "it in a smaller unit, or in bytes)");
 	EXPECT_EQ(error_of("size = 256M\nstart = 0x40000000\niomem = Reserved\n"),
 		  "ranges.d/db.conf:3: iomem and start are mutually exclusive (start on line 2)");
 	EXPECT_EQ(error_of("start = 0x40000000\nsize = 256M\nindex = 1\n"),
@@ -491,6 +495,18 @@ TEST_F(ApplyCli, BadConfigurationChangesNothing)
 			  "memplugctl: apply: errors in the configuration; nothing was "
 			  "changed\n");
 	EXPECT_TRUE(fake.ranges.empty());
+
+	// With --json, the same in the error document on stdout.
+	EXPECT_EQ(run({"--json"}), 2);
+	EXPECT_EQ(connects, 0);
+	const Json j = Json::parse(out.str());
+	EXPECT_EQ(j["error"]["kind"], "usage");
+	EXPECT_EQ(j["error"]["exit_code"], 2);
+	EXPECT_EQ(j["error"]["message"],
+		  file("b.conf") +
+			  ":4: invalid zone \"sideways\": expected movable, kernel or any\n"
+			  "apply: errors in the configuration; nothing was changed");
+	EXPECT_EQ(j["format"], 1);
 }
 
 TEST_F(ApplyCli, DryRunThenApplyThenAgain)
