@@ -17,9 +17,11 @@ namespace {
 constexpr const char *kExitCodes = R"(Exit status:
   0  success
   1  the operation failed; nothing was changed (a failed plug, online or
-     offline is rolled back); monitor: events were lost
-  2  usage error
+     offline is rolled back); monitor: events were lost; apply: a
+     configured range is not plugged as configured
+  2  usage error; apply: an error in the configuration, nothing changed
   3  the memplug module is not loaded (no generic netlink family "memplug")
+     and the kernel could not load it on demand
   4  permission denied (every command but status and tiers needs
      CAP_SYS_ADMIN; plug --force also CAP_SYS_RAWIO and a kernel that is
      not locked down; candidates needs root)
